@@ -1,0 +1,18 @@
+// Subcommands of the `omen` CLI. main.cpp dispatches `omen NAME args...` to run_NAME with
+// argv[0] == NAME. Each returns the process exit status (0 ok, 1 failure/findings, 2 usage).
+#pragma once
+
+namespace omen::cli {
+
+int run_check(int argc, char** argv);
+int run_run(int argc, char** argv);
+int run_test(int argc, char** argv);
+int run_explain(int argc, char** argv);
+// causal graphs (runtime/causal)
+int run_graph(int argc, char** argv);     // omen graph check|query|export ...
+int run_discover(int argc, char** argv);  // omen discover
+int run_rca(int argc, char** argv);       // omen rca
+// scoring (runtime/score)
+int run_score(int argc, char** argv);     // omen score: alerts/verdicts vs labels
+
+}  // namespace omen::cli

@@ -1,0 +1,82 @@
+// Reading time-series data files: CSV (wide and long), JSON lines, and promtool's
+// expanding series notation used by test blocks.
+//
+// A Dataset is columnar: samples are kept in file order (the engine sorts them by time
+// when it needs to), each naming its series by index into `series`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "omen/types.h"
+
+namespace omen::io {
+
+struct Dataset {
+  std::vector<SeriesKey> series;  // distinct series, in order of first appearance
+  std::vector<uint32_t> sid;      // per sample: index into series
+  std::vector<TimeMs> t;          // per sample: timestamp (ms)
+  std::vector<double> v;          // per sample: value (NaN allowed: an explicit missing value)
+  size_t skipped_rows = 0;        // rows skipped under ReadOptions::skip_bad_rows
+  std::vector<std::string> skipped_examples;  // up to 5 "file:line: reason" of skipped rows
+
+  size_t size() const { return t.size(); }
+  /// Index of the series, adding it if new.
+  uint32_t intern(const SeriesKey& key);
+};
+
+enum class Format { Auto, CsvWide, CsvLong, JsonLines };
+
+struct ReadOptions {
+  Format format = Format::Auto;  // Auto: by extension (.csv / .jsonl .ndjson .json) and header
+  bool skip_bad_rows = false;    // false: the first bad row is an error
+  size_t max_rows = 100'000'000; // safety limit; exceeding it is an error
+};
+
+/// Error in a data file, with its location. what() is "file:line:col: message".
+class DataError : public std::runtime_error {
+ public:
+  DataError(std::string file, size_t line, size_t col, const std::string& message);
+  const std::string& file() const { return file_; }
+  size_t line() const { return line_; }
+  size_t col() const { return col_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string file_;
+  size_t line_, col_;
+  std::string message_;
+};
+
+/// Reads one file. Throws DataError on bad input (unless skip_bad_rows; a bad header or an
+/// unreadable file is always an error). Appends to `out` (series are interned).
+void read_file(const std::string& path, const ReadOptions& options, Dataset& out);
+
+/// Same, from text already in memory; `name` is used in error messages.
+void read_text(std::string_view text, const std::string& name, const ReadOptions& options,
+               Dataset& out);
+
+/// Parses a timestamp: a number (unix seconds; a magnitude >= 1e11 is taken as milliseconds),
+/// RFC 3339 (`2024-01-02T03:04:05.123Z`, `+02:00` offsets), or `YYYY-MM-DD HH:MM:SS[.fff]`
+/// (UTC, as in NAB). Returns nullopt if the text is none of these.
+std::optional<TimeMs> parse_timestamp(std::string_view text);
+
+/// Formats as RFC 3339 UTC with milliseconds when non-zero: `2024-01-02T03:04:05Z`.
+std::string format_timestamp(TimeMs t);
+
+/// Parses a series selector with equality matchers only, as used in data headers and test
+/// inputs: `cpu`, `cpu{instance="a",job="x"}`. Throws std::invalid_argument with a message.
+SeriesKey parse_series_key(std::string_view text);
+
+/// promtool's expanding notation: space-separated items `a`, `a+bxn`, `a-bxn`, `axn`
+/// (n+1 values a, a+b, ..., a+n*b; `axn` repeats a n+1 times), `_` (one missing sample),
+/// `_xn` (n missing, as in promtool: `_x3` is `_ _ _`), `stale` (treated as missing),
+/// `NaN`/`Inf`/`-Inf` as values. nullopt = missing (no sample).
+/// Throws std::invalid_argument naming the offending item and its 0-based offset.
+std::vector<std::optional<double>> expand_series_notation(std::string_view text);
+
+}  // namespace omen::io

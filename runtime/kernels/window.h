@@ -1,0 +1,88 @@
+// Incremental window kernels: the runtime functions behind Omen's window built-ins
+// (count, sum, mean, ..., lag). Both back ends call exactly these functions, the
+// interpreter directly and JIT code through an allow-listed symbol, so the two tiers
+// agree bit for bit.
+//
+// Contract shared by every kernel:
+//   * push(state, t, v) is called once per evaluation tick with strictly increasing t
+//     (milliseconds). The runtime guarantees the order; kernels may assume it.
+//   * The window at time t holds the ticks with timestamp in (t - width, t].
+//   * A NaN v is a missing value: it is not added to the window, but t still advances
+//     the window (old samples expire). Lag is the exception: it remembers NaN too.
+//   * The return value is the aggregate over the window after the push.
+//     Empty window: count -> 0, sum -> 0, everything else -> NaN.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace omen::kernels {
+
+enum class WindowKind : uint8_t {
+  Count,     // number of non-NaN samples
+  Sum,       // sum of samples (compensated)
+  Mean,      // arithmetic mean
+  Min,       // minimum (monotonic deque)
+  Max,       // maximum (monotonic deque)
+  Stddev,    // population standard deviation (ddof = 0, like numpy.std)
+  Median,    // median, linear interpolation between the two middle values
+  Quantile,  // quantile q = param in [0,1], linear interpolation (numpy 'linear')
+  Mad,       // median absolute deviation from the median (unscaled)
+  Ewma,      // exponentially weighted mean, time constant = width: alpha = 1 - exp(-dt/width)
+  Delta,     // last - first sample in the window; NaN with fewer than 2 samples
+  Rate,      // per-second increase of a counter over the window, resets handled
+  Lag,       // value of the latest tick at or before t - width (NaN if none)
+  kCount_
+};
+
+constexpr size_t kNumWindowKinds = static_cast<size_t>(WindowKind::kCount_);
+
+/// The static parameters of one window call site.
+struct WindowSpec {
+  WindowKind kind = WindowKind::Count;
+  int64_t width_ms = 0;  // > 0
+  double param = 0.0;    // quantile q; unused otherwise
+};
+
+/// Kernel entry point with C linkage, callable from JIT code.
+using PushFn = double (*)(void* state, int64_t t_ms, double v);
+
+/// Static description of a kernel, used by the checker (names), the JIT (symbols) and
+/// the docs (complexity).
+struct KernelInfo {
+  WindowKind kind;
+  const char* name;        // the Omen built-in name, e.g. "median"
+  const char* symbol;      // the C symbol of the push function, e.g. "omen_win_median"
+  PushFn push;             // the push function itself
+  const char* complexity;  // per-sample cost, e.g. "O(log w)"
+};
+
+const KernelInfo& kernel_info(WindowKind kind);
+/// Finds a kernel by its Omen built-in name; nullptr if there is none.
+const KernelInfo* find_kernel(std::string_view name);
+
+/// Owning handle for the state of one window call site of one rule instance.
+class WindowState {
+ public:
+  WindowState() = default;
+  explicit WindowState(const WindowSpec& spec);
+  ~WindowState();
+  WindowState(WindowState&& other) noexcept;
+  WindowState& operator=(WindowState&& other) noexcept;
+  WindowState(const WindowState&) = delete;
+  WindowState& operator=(const WindowState&) = delete;
+
+  void* get() const { return state_; }
+  WindowKind kind() const { return kind_; }
+  double push(int64_t t_ms, double v) { return kernel_info(kind_).push(state_, t_ms, v); }
+  /// Bytes owned by this state, including its buffers (for memory accounting).
+  size_t bytes() const;
+
+ private:
+  WindowKind kind_ = WindowKind::Count;
+  void* state_ = nullptr;
+};
+
+}  // namespace omen::kernels
