@@ -56,6 +56,8 @@ enum class Op : uint8_t {
 };
 
 const char* op_name(Op op);
+/// Number of value operands (a, b, c) the op reads. Window reads a.
+int arity(Op op);
 
 struct Instr {
   Op op = Op::Const;
