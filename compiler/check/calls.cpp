@@ -1,0 +1,300 @@
+// Calls: built-in scalar functions, window functions (runtime kernels) and user functions
+// (inlined at every call site; recursion is an error).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "compiler/check/elaborate.h"
+
+namespace omen::check {
+
+using ir::Op;
+using kernels::WindowKind;
+
+namespace {
+
+Type param_type(const std::string& name, bool* ok) {
+  *ok = true;
+  if (name == "number" || name == "series") return Type::Number;
+  if (name == "bool") return Type::Bool;
+  if (name == "duration") return Type::Duration;
+  if (name == "percent") return Type::Percent;
+  if (name == "string") return Type::String;
+  *ok = false;
+  return Type::Error;
+}
+
+// Per-evaluation cost of a window kernel, by its complexity class (docs/language.md).
+double window_cost(WindowKind k) {
+  switch (k) {
+    case WindowKind::Median:
+    case WindowKind::Quantile: return 20;
+    case WindowKind::Mad: return 40;
+    default: return 5;
+  }
+}
+
+}  // namespace
+
+Val Elaborator::window(const ast::Expr& e, WindowKind kind, const Val& x, const Val& width,
+                       double param) {
+  const char* fname = kernels::kernel_info(kind).name;
+  if (!expect_type(x, {Type::Number, Type::Bool},
+                   fmt::format("the first argument of {}()", fname).c_str()))
+    return Val::error();
+  if (!expect_type(width, {Type::Duration}, fmt::format("the window of {}()", fname).c_str()))
+    return Val::error();
+  Val out{Type::Number};
+  out.loc = e.loc;
+  if (width.symbolic) return out;  // checked at each call site when the function is inlined
+  if (!width.is_const) {
+    ctx_.error(width.loc, "E023",
+               fmt::format("the window of {}() must be known at compile time", fname));
+    return Val::error();
+  }
+  if (!(width.num >= 1) || width.num > static_cast<double>(ctx_.limits.max_window_ms)) {
+    ctx_.error(width.loc, "E024",
+               fmt::format("the window of {}() must be between 1ms and {}d, found {}ms", fname,
+                           ctx_.limits.max_window_ms / 86'400'000, width.num));
+    return Val::error();
+  }
+  if (!low_) return out;
+  kernels::WindowSpec spec{kind, static_cast<int64_t>(width.num), param};
+  uint32_t arg = materialize(x);
+  // Identical (kernel, width, param, argument) call sites share one state.
+  uint32_t slot = UINT32_MAX;
+  for (const auto& in : low_->program.code)
+    if (in.op == Op::Window && in.a == arg) {
+      const auto& s = low_->program.windows[in.slot];
+      if (s.kind == spec.kind && s.width_ms == spec.width_ms && s.param == spec.param)
+        slot = in.slot;
+    }
+  if (slot == UINT32_MAX) {
+    slot = static_cast<uint32_t>(low_->program.windows.size());
+    low_->program.windows.push_back(spec);
+  }
+  ir::Instr in;
+  in.op = Op::Window;
+  in.a = arg;
+  in.slot = slot;
+  out.ir = low_->emit(in);
+  return out;
+}
+
+Val Elaborator::eval_call(const ast::Expr& e) {
+  std::string name = e.text;
+  if (name.rfind("std.", 0) == 0) name = name.substr(4);
+  auto fn = ctx_.fns.find(name);
+  ctx_.used.insert(name);
+  if (fn != ctx_.fns.end()) return call_user(e, *fn->second);
+  if (name == "metric") {
+    ctx_.error(e.loc, "E019", "metric() can only be used in a series declaration");
+    return Val::error();
+  }
+  std::vector<Val> args;
+  bool ok = true;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (!e.arg_names[i].empty()) {
+      ctx_.error(e.args[i]->loc, "E014",
+                 fmt::format("built-in {}() takes no named argument '{}'", name, e.arg_names[i]));
+      ok = false;
+    }
+    args.push_back(eval(*e.args[i]));
+    ok = ok && args.back().ok();
+  }
+  if (!ok) return Val::error();
+  return call_builtin(e, name, args);
+}
+
+Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::vector<Val>& args) {
+  auto arity = [&](size_t n) {
+    if (args.size() == n) return true;
+    ctx_.error(e.loc, "E013", fmt::format("{}() takes {} argument{}, found {}", name, n,
+                                          n == 1 ? "" : "s", args.size()));
+    return false;
+  };
+  auto num_arg = [&](size_t i) {
+    return expect_type(args[i], {Type::Number},
+                       fmt::format("argument {} of {}()", i + 1, name).c_str());
+  };
+  static const std::map<std::string, Op> unary = {{"abs", Op::Abs},     {"sqrt", Op::Sqrt},
+                                                  {"exp", Op::Exp},     {"log", Op::Log},
+                                                  {"floor", Op::Floor}, {"ceil", Op::Ceil}};
+  if (auto u = unary.find(name); u != unary.end()) {
+    if (!arity(1) || !num_arg(0)) return Val::error();
+    return scalar(u->second, Type::Number, args, e.loc);
+  }
+  if (name == "isnan") {
+    if (!arity(1) || !num_arg(0)) return Val::error();
+    return scalar(Op::IsNaN, Type::Bool, args, e.loc);
+  }
+  if (name == "pow") {
+    if (!arity(2) || !num_arg(0) || !num_arg(1)) return Val::error();
+    return scalar(Op::Pow, Type::Number, args, e.loc);
+  }
+  if (name == "clamp") {
+    if (!arity(3) || !num_arg(0) || !num_arg(1) || !num_arg(2)) return Val::error();
+    Val lo = scalar(Op::Min, Type::Number, {args[0], args[2]}, e.loc);
+    return scalar(Op::Max, Type::Number, {lo, args[1]}, e.loc);
+  }
+  if (name == "seconds") {
+    if (!arity(1) || !expect_type(args[0], {Type::Duration}, "the argument of seconds()"))
+      return Val::error();
+    Val k{Type::Number, true, false, 1000.0};
+    return scalar(Op::Div, Type::Number, {args[0], k}, e.loc);
+  }
+  if (name == "time") {
+    if (!arity(0)) return Val::error();
+    Val out{Type::Number};
+    if (low_) {
+      ir::Instr in;
+      in.op = Op::Time;
+      out.ir = low_->emit(in);
+    }
+    return out;
+  }
+  if ((name == "min" || name == "max") && args.size() == 2 && args[1].type != Type::Duration) {
+    if (!num_arg(0) || !num_arg(1)) return Val::error();
+    return scalar(name == "min" ? Op::Min : Op::Max, Type::Number, args, e.loc);
+  }
+  if (name == "absent") {
+    if (!arity(2)) return Val::error();
+    if (args[0].series < 0 && low_) {
+      ctx_.error(args[0].loc, "E027", "the first argument of absent() must be a series name");
+      return Val::error();
+    }
+    if (!expect_type(args[1], {Type::Duration}, "the duration of absent()")) return Val::error();
+    if (!args[1].is_const && !args[1].symbolic) {
+      ctx_.error(args[1].loc, "E023", "the duration of absent() must be known at compile time");
+      return Val::error();
+    }
+    Val out{Type::Bool};
+    if (low_) {
+      Val age{Type::Number};
+      age.ir = low_->input(InputSpec::Age, static_cast<uint32_t>(args[0].series));
+      return scalar(Op::Ge, Type::Bool, {age, args[1]}, e.loc);
+    }
+    return out;
+  }
+  if (name == "quantile") {
+    if (!arity(3) || !num_arg(1)) return Val::error();
+    if (!args[1].is_const && !args[1].symbolic) {
+      ctx_.error(args[1].loc, "E023", "the quantile of quantile() must be known at compile time");
+      return Val::error();
+    }
+    if (args[1].is_const && !(args[1].num >= 0 && args[1].num <= 1)) {
+      ctx_.error(args[1].loc, "E024",
+                 fmt::format("the quantile of quantile() must be in [0, 1], found {}", args[1].num));
+      return Val::error();
+    }
+    return window(e, WindowKind::Quantile, args[0], args[2], args[1].num);
+  }
+  if (const kernels::KernelInfo* k = kernels::find_kernel(name)) {
+    if (k->kind == WindowKind::Quantile) return Val::error();  // handled above
+    if (!arity(2)) return Val::error();
+    return window(e, k->kind, args[0], args[1], 0.0);
+  }
+  std::vector<std::string> candidates = ctx_.names();
+  for (const char* b : {"abs", "sqrt", "exp", "log", "floor", "ceil", "isnan", "pow", "clamp",
+                        "seconds", "time", "absent", "quantile", "min", "max"})
+    candidates.push_back(b);
+  for (size_t i = 0; i < kernels::kNumWindowKinds; ++i)
+    candidates.push_back(kernels::kernel_info(static_cast<WindowKind>(i)).name);
+  std::string hint = suggest(name, candidates);
+  ctx_.error(e.loc, "E012",
+             fmt::format("unknown function '{}'{}", e.text,
+                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  return Val::error();
+}
+
+Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
+  if (std::find(call_stack_.begin(), call_stack_.end(), fn.name) != call_stack_.end()) {
+    ctx_.error(e.loc, "E025", fmt::format("function '{}' calls itself (recursion is not allowed)",
+                                          fn.name));
+    return Val::error();
+  }
+  if (call_stack_.size() >= ctx_.limits.max_inline_depth) {
+    ctx_.error(e.loc, "E025", fmt::format("function calls nested deeper than {}",
+                                          ctx_.limits.max_inline_depth));
+    return Val::error();
+  }
+  // Match positional then named arguments to parameters.
+  std::vector<const ast::Expr*> bound(fn.params.size(), nullptr);
+  bool ok = true;
+  size_t pos = 0;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    size_t slot;
+    if (e.arg_names[i].empty()) {
+      slot = pos++;
+    } else {
+      auto it = std::find_if(fn.params.begin(), fn.params.end(),
+                             [&](const ast::Param& p) { return p.name == e.arg_names[i]; });
+      if (it == fn.params.end()) {
+        ctx_.error(e.args[i]->loc, "E014",
+                   fmt::format("{}() has no parameter '{}'", fn.name, e.arg_names[i]));
+        ok = false;
+        continue;
+      }
+      slot = static_cast<size_t>(it - fn.params.begin());
+    }
+    if (slot >= fn.params.size()) {
+      ctx_.error(e.loc, "E013", fmt::format("{}() takes {} argument{}, found {}", fn.name,
+                                            fn.params.size(), fn.params.size() == 1 ? "" : "s",
+                                            e.args.size()));
+      return Val::error();
+    }
+    if (bound[slot]) {
+      ctx_.error(e.args[i]->loc, "E014",
+                 fmt::format("parameter '{}' of {}() is given twice", fn.params[slot].name, fn.name));
+      ok = false;
+    }
+    bound[slot] = e.args[i].get();
+  }
+  for (size_t i = 0; i < bound.size(); ++i)
+    if (!bound[i]) {
+      ctx_.error(e.loc, "E013",
+                 fmt::format("{}() is missing argument '{}'", fn.name, fn.params[i].name));
+      ok = false;
+    }
+  if (!ok) return Val::error();
+  std::unordered_map<std::string, Val> frame;
+  for (size_t i = 0; i < bound.size(); ++i) {
+    Val v = eval(*bound[i]);
+    if (!v.ok()) return Val::error();
+    bool known;
+    Type want = param_type(fn.params[i].type.name, &known);
+    if (!known) return Val::error();  // reported when the function itself is checked
+    if (!expect_type(v, {want},
+                     fmt::format("argument '{}' of {}()", fn.params[i].name, fn.name).c_str()))
+      return Val::error();
+    frame[fn.params[i].name] = v;
+  }
+  // The body sees only its parameters and global names, never the caller's locals.
+  std::vector<std::unordered_map<std::string, Val>> saved;
+  saved.swap(env_);
+  env_.push_back(std::move(frame));
+  call_stack_.push_back(fn.name);
+  Val out = eval(*fn.body);
+  call_stack_.pop_back();
+  env_.swap(saved);
+  if (!out.ok()) return out;
+  if (fn.result) {
+    bool known;
+    Type want = param_type(fn.result->name, &known);
+    if (known && !expect_type(out, {want}, fmt::format("the result of {}()", fn.name).c_str()))
+      return Val::error();
+  }
+  out.series = -1;
+  return out;
+}
+
+double estimate_cost(const ir::Program& p) {
+  double cost = 0;
+  for (const auto& in : p.code)
+    cost += in.op == Op::Window ? window_cost(p.windows[in.slot].kind) : 1;
+  return cost;
+}
+
+}  // namespace omen::check

@@ -1,0 +1,104 @@
+// The output of the compiler pipeline: everything the runtime needs to run a rule set,
+// with no AST, ANTLR or LLVM type in it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/ir/ir.h"
+#include "omen/types.h"
+
+namespace omen {
+
+/// One label matcher with its regex compiled (anchored, like Prometheus).
+struct LabelMatcher {
+  std::string label;
+  ast::MatchOp op = ast::MatchOp::Eq;
+  std::string value;
+  std::shared_ptr<const std::regex> re;  // for Re / NotRe
+
+  bool matches(const Labels& labels) const;
+};
+
+/// Selects series: a metric name plus label matchers.
+struct SeriesSelector {
+  std::string metric;
+  std::vector<LabelMatcher> matchers;
+
+  bool matches(const SeriesKey& key) const;
+  std::string to_string() const;
+  bool operator==(const SeriesSelector& o) const { return to_string() == o.to_string(); }
+};
+
+/// What one input column of a rule's program holds at each tick.
+struct InputSpec {
+  enum Kind {
+    Value,  // the series' value as of the tick (NaN when stale or absent)
+    Age     // ms since the series' latest sample at or before the tick (+inf if none)
+  } kind = Value;
+  uint32_t selector = 0;  // index into CompiledRule::selectors; 0 is the `on` series
+};
+
+/// A piece of a rule's message template.
+struct MessagePart {
+  enum Kind { Literal, Label, Value } kind = Literal;
+  std::string text;     // Literal: the text; Label: the label name
+  uint32_t output = 0;  // Value: index into the program's outputs
+  std::string spec;     // Value: fmt format spec, e.g. ".2f"
+};
+
+struct CompiledRule {
+  std::string name;
+  Loc loc;
+  ir::Program program;                  // outputs[0] = condition, outputs[1] = alert value
+  std::vector<SeriesSelector> selectors;  // [0] is the `on` series
+  std::vector<InputSpec> inputs;          // one per program input column
+  bool has_by = false;
+  std::vector<std::string> by;  // identity and matching labels
+  int64_t for_ms = 0;
+  int64_t keep_ms = 0;
+  std::string severity;  // "" if not given
+  Labels labels;         // static labels added to every alert
+  std::vector<MessagePart> message;
+  double cost = 0;  // the checker's estimate, per evaluation
+  std::string source_file;
+};
+
+struct CompiledExpect {
+  bool negated = false;
+  std::string rule;
+  std::vector<LabelMatcher> matchers;
+  ast::AlertState state = ast::AlertState::Firing;
+  TimeMs at = 0;  // absolute
+  std::string at_text;
+  bool has_message = false;
+  std::string message;
+  Loc loc;
+};
+
+struct CompiledTest {
+  std::string name;
+  Loc loc;
+  TimeMs start = 0;
+  int64_t interval_ms = 60'000;
+  struct Input {
+    SeriesKey key;
+    std::vector<std::optional<double>> values;
+  };
+  std::vector<Input> inputs;
+  std::vector<CompiledExpect> expects;
+};
+
+/// A checked rule set. Immutable once built; shared by engines (std::shared_ptr).
+struct CompiledModule {
+  std::vector<CompiledRule> rules;
+  std::vector<CompiledTest> tests;
+  std::vector<ast::Module> modules;  // one per file, kept for `explain --dump=ast` and graphs
+  std::shared_ptr<SourceManager> sources;
+};
+
+}  // namespace omen
