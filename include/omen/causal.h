@@ -431,6 +431,11 @@ struct RcaOptions {
   /// The alerting component (symptom), if known: paths end there and the random walk starts
   /// there. Empty: the most anomalous component.
   std::string target;
+  /// The first `pre_incident_rows` rows of the incident table precede the incident (e.g. the
+  /// rows before the alert). A column's score is its incident anomaly minus its anomaly in
+  /// those rows (floored at 0): a metric that already deviated from the baseline before the
+  /// incident (drift since the baseline was taken) is not evidence.
+  size_t pre_incident_rows = 0;
   /// Graph edges point cause -> effect. For PetShop's call graph (caller -> callee) pass the
   /// graph reversed (parse_adjacency_csv(..., reverse=true)).
 };
@@ -449,6 +454,32 @@ struct RcaResult {
   std::string symptom;             ///< the most anomalous component (end of the paths)
 };
 
+/// Per-column statistics of a baseline window (median, quartiles, mean, deviation), fitted
+/// once and reused for every incident scored against that baseline.
+class RcaBaseline {
+ public:
+  explicit RcaBaseline(const Table& baseline);
+  ~RcaBaseline();
+  RcaBaseline(RcaBaseline&&) noexcept;
+  RcaBaseline& operator=(RcaBaseline&&) noexcept;
+  /// The baseline table (CIRCA regresses on it).
+  const Table& table() const;
+
+  struct Stats {
+    double median, iqr, mean, sd;  ///< NaN when the column has no value
+    size_t column;                 ///< index in table()
+  };
+  /// Statistics of the column named `name`, if the baseline has it.
+  const Stats* stats(const std::string& name) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Same as below with a fitted baseline (the fast path when many incidents share one).
+RcaResult rca(const RcaBaseline& baseline, const Table& incident, const Graph* graph,
+              const RcaOptions& options = {});
 /// Ranks components. `baseline` and `incident` have the same columns (matched by name;
 /// incident columns missing from the baseline are ignored); components come from
 /// Table::components. `graph` (optional: nullptr) names components; methods that need it

@@ -50,41 +50,95 @@ struct Model {
   bool has_graph = false;
 };
 
-double column_score(const std::vector<double>& inc, double center, double scale) {
-  double best = 0;
-  for (double x : inc)
-    if (!std::isnan(x)) best = std::max(best, std::fabs(x - center) / scale);
-  return best;
+// Max |x - center| / scale over the incident rows, minus the same over the pre-incident rows.
+double column_score(const std::vector<double>& inc, size_t pre, double center, double scale) {
+  double best = 0, before = 0;
+  for (size_t r = 0; r < inc.size(); ++r) {
+    double x = inc[r];
+    if (std::isnan(x)) continue;
+    double z = std::fabs(x - center) / scale;
+    if (r < pre) before = std::max(before, z);
+    else best = std::max(best, z);
+  }
+  return std::max(0.0, best - before);
 }
 
-Model build(const Table& base, const Table& inc, const Graph* g) {
-  if (inc.rows() == 0) internal::fail("window", "the incident window is empty");
+// Median and quartiles with numpy's linear interpolation, by selection (no full sort).
+struct Quartiles {
+  double q1, med, q3;
+};
+Quartiles quartiles(const std::vector<double>& v, std::vector<double>& buf) {
+  buf.clear();
+  for (double x : v)
+    if (!std::isnan(x)) buf.push_back(x);
+  if (buf.empty()) return {kNaN, kNaN, kNaN};
+  auto at = [&](double q) {
+    double pos = q * double(buf.size() - 1);
+    size_t lo = size_t(pos);
+    std::nth_element(buf.begin(), buf.begin() + long(lo), buf.end());
+    double a = buf[lo];
+    if (lo + 1 >= buf.size() || pos == double(lo)) return a;
+    double b = *std::min_element(buf.begin() + long(lo) + 1, buf.end());
+    return a + (pos - double(lo)) * (b - a);
+  };
+  Quartiles out;
+  out.q1 = at(0.25);
+  out.med = at(0.5);
+  out.q3 = at(0.75);
+  return out;
+}
+
+}  // namespace
+
+struct RcaBaseline::Impl {
+  Table table;
+  std::map<std::string, size_t, std::less<>> index;
+  std::vector<Stats> stats;
+};
+
+RcaBaseline::RcaBaseline(const Table& base) : impl_(std::make_unique<Impl>()) {
   if (base.rows() == 0) internal::fail("window", "the baseline window is empty");
+  impl_->table = base;
+  std::vector<double> buf;
+  for (size_t c = 0; c < base.cols(); ++c) {
+    impl_->index.emplace(base.columns[c], c);
+    const auto& b = base.data[c];
+    Quartiles q = quartiles(b, buf);
+    double sum = 0, sq = 0;
+    size_t n = 0;
+    for (double x : b)
+      if (!std::isnan(x)) sum += x, sq += x * x, ++n;
+    double mean = n ? sum / double(n) : kNaN;
+    double sd = n ? std::sqrt(std::max(0.0, sq / double(n) - mean * mean)) : kNaN;
+    impl_->stats.push_back(Stats{q.med, q.q3 - q.q1, mean, sd, c});
+  }
+}
+RcaBaseline::~RcaBaseline() = default;
+RcaBaseline::RcaBaseline(RcaBaseline&&) noexcept = default;
+RcaBaseline& RcaBaseline::operator=(RcaBaseline&&) noexcept = default;
+const Table& RcaBaseline::table() const { return impl_->table; }
+const RcaBaseline::Stats* RcaBaseline::stats(const std::string& name) const {
+  auto it = impl_->index.find(name);
+  return it == impl_->index.end() ? nullptr : &impl_->stats[it->second];
+}
+
+namespace {
+
+Model build(const RcaBaseline& rb, const Table& inc, const Graph* g, size_t pre) {
+  if (inc.rows() <= pre) internal::fail("window", "the incident window is empty");
   Model m;
   size_t p = inc.cols();
   m.base_col.assign(p, -1);
   m.baro.assign(p, 0);
   m.nsigma.assign(p, 0);
-  std::map<std::string, size_t> base_by_name;
-  for (size_t c = 0; c < base.cols(); ++c) base_by_name.emplace(base.columns[c], c);
   for (size_t c = 0; c < p; ++c) {
-    auto it = base_by_name.find(inc.columns[c]);
-    if (it == base_by_name.end()) continue;
-    m.base_col[c] = int(it->second);
-    const auto& b = base.data[it->second];
-    double med = internal::median(b);
-    if (std::isnan(med)) continue;  // no baseline values: nothing to compare with
-    double iqr = internal::quantile(b, 0.75) - internal::quantile(b, 0.25);
+    const RcaBaseline::Stats* st = rb.stats(inc.columns[c]);
+    if (!st) continue;
+    m.base_col[c] = int(st->column);
+    if (std::isnan(st->median)) continue;  // no baseline values: nothing to compare with
     // As sklearn's RobustScaler (BARO): a zero scale is replaced by 1.
-    m.baro[c] = column_score(inc.data[c], med, iqr > 0 ? iqr : 1.0);
-    double sum = 0, sq = 0;
-    size_t n = 0;
-    for (double x : b)
-      if (!std::isnan(x)) sum += x, sq += x * x, ++n;
-    double mean = sum / double(n);
-    double var = std::max(0.0, sq / double(n) - mean * mean);
-    double sd = std::sqrt(var);
-    m.nsigma[c] = column_score(inc.data[c], mean, sd > 0 ? sd : 1.0);
+    m.baro[c] = column_score(inc.data[c], pre, st->median, st->iqr > 0 ? st->iqr : 1.0);
+    m.nsigma[c] = column_score(inc.data[c], pre, st->mean, st->sd > 0 ? st->sd : 1.0);
   }
   auto add_comp = [&](const std::string& name) {
     auto [it, fresh] = m.comp_index.emplace(name, m.comps.size());
@@ -188,7 +242,7 @@ std::vector<double> random_walk(const Model& m, const std::vector<double>& s, co
 }
 
 std::vector<double> circa(const Model& m, const Table& base, const Table& inc,
-                          const std::vector<double>& s, const std::vector<int>& rep) {
+                          const std::vector<double>& s, const std::vector<int>& rep, size_t pre) {
   // Each component is represented by its most anomalous column. Regress it on its parents'
   // representative columns over the baseline; score the incident residuals in units of the
   // baseline residual deviation. Components without parents keep their robust score.
@@ -223,7 +277,7 @@ std::vector<double> circa(const Model& m, const Table& base, const Table& inc,
     Eigen::VectorXd resid = y - x * beta;
     double sd = std::sqrt(resid.squaredNorm() / double(std::max<long>(1, long(rows.size()) - k)));
     if (!(sd > 0)) sd = 1;
-    double best = 0;
+    double best = 0, before = 0;
     for (size_t r = 0; r < inc.rows(); ++r) {
       double yv = inc.data[size_t(rep[v])][r];
       if (std::isnan(yv)) continue;
@@ -234,9 +288,11 @@ std::vector<double> circa(const Model& m, const Table& base, const Table& inc,
         if (std::isnan(xv)) ok = false;
         pred += beta(long(j) + 1) * xv;
       }
-      if (ok) best = std::max(best, std::fabs(yv - pred) / sd);
+      if (!ok) continue;
+      double z = std::fabs(yv - pred) / sd;
+      (r < pre ? before : best) = std::max(r < pre ? before : best, z);
     }
-    out[v] = best;
+    out[v] = std::max(0.0, best - before);
   }
   return out;
 }
@@ -267,11 +323,16 @@ std::vector<size_t> shortest_path(const Model& m, size_t from, size_t to) {
 }  // namespace
 
 RcaResult rca(const Table& baseline, const Table& incident, const Graph* graph, const RcaOptions& o) {
+  return rca(RcaBaseline(baseline), incident, graph, o);
+}
+
+RcaResult rca(const RcaBaseline& rb, const Table& incident, const Graph* graph, const RcaOptions& o) {
+  const Table& baseline = rb.table();
   bool needs_graph = o.method == RcaMethod::Traversal || o.method == RcaMethod::RandomWalk ||
                      o.method == RcaMethod::Circa;
   if (needs_graph && !graph)
     internal::fail("data", fmt::format("rca method {} needs a graph", to_string(o.method)));
-  Model m = build(baseline, incident, graph);
+  Model m = build(rb, incident, graph, o.pre_incident_rows);
   std::vector<int> rep;
   std::vector<double> baro = comp_scores(m, m.baro, &rep);
   std::vector<double> score;
@@ -280,13 +341,13 @@ RcaResult rca(const Table& baseline, const Table& incident, const Graph* graph, 
     case RcaMethod::NSigma: score = comp_scores(m, m.nsigma); break;
     case RcaMethod::Traversal: score = traversal(m, baro, o.threshold); break;
     case RcaMethod::RandomWalk: score = random_walk(m, baro, o); break;
-    case RcaMethod::Circa: score = circa(m, baseline, incident, baro, rep); break;
+    case RcaMethod::Circa: score = circa(m, baseline, incident, baro, rep, o.pre_incident_rows); break;
     case RcaMethod::Ensemble: {
       std::vector<std::vector<double>> all{baro, comp_scores(m, m.nsigma)};
       if (graph) {
         all.push_back(traversal(m, baro, o.threshold));
         all.push_back(random_walk(m, baro, o));
-        all.push_back(circa(m, baseline, incident, baro, rep));
+        all.push_back(circa(m, baseline, incident, baro, rep, o.pre_incident_rows));
       }
       // Borda count: mean normalized rank position, ties broken by the BARO score.
       size_t n = m.comps.size();
