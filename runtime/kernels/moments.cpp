@@ -1,0 +1,158 @@
+// count, sum, mean, stddev: O(1) amortised per sample.
+#include "runtime/kernels/moments.h"
+
+#include <cmath>
+#include <limits>
+
+#include "runtime/kernels/push_fns.h"
+
+namespace omen::kernels::detail {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// --- sum / mean ---------------------------------------------------------------------
+
+void sum_remove(SumState& s, double v) {
+  if (std::isinf(v)) [[unlikely]]
+    (v > 0 ? s.n_pos_inf : s.n_neg_inf)--;
+  else
+    s.sum.remove(v);
+}
+
+[[gnu::noinline]] void sum_rebuild(SumState& s) {
+  s.sum.reset();
+  for (size_t i = 0; i < s.ring.size(); ++i)
+    if (!std::isinf(s.ring[i].v)) s.sum.add(s.ring[i].v);
+}
+
+// Advances the window to t and adds v; returns the sum (0 when empty).
+double sum_push(SumState& s, int64_t t, double v) {
+  const int64_t cut = window_cutoff(t, s.width);
+  while (!s.ring.empty() && s.ring.front().t <= cut) {
+    sum_remove(s, s.ring.front().v);
+    s.ring.pop_front();
+  }
+  if (!std::isnan(v)) {
+    s.ring.push_back({t, v});
+    if (std::isinf(v)) [[unlikely]]
+      (v > 0 ? s.n_pos_inf : s.n_neg_inf)++;
+    else
+      s.sum.add(v);
+  }
+  if (s.ring.empty()) {
+    s.sum.reset();  // an empty window sums to exactly 0, whatever the history
+    return 0.0;
+  }
+  if (s.sum.stale(s.ring.size())) [[unlikely]]
+    sum_rebuild(s);
+  if (s.n_pos_inf | s.n_neg_inf) [[unlikely]]
+    return s.n_pos_inf == 0 ? -kInf : s.n_neg_inf == 0 ? kInf : kNaN;
+  return s.sum.value();
+}
+
+// --- stddev -------------------------------------------------------------------------
+
+// Rebuilds the shifted sums exactly, with the shift moved to the sample nearest the mean.
+[[gnu::noinline]] void stddev_rebuild(StddevState& s) {
+  CompensatedSum total;
+  size_t n = 0;
+  double shift = 0.0;
+  for (size_t i = 0; i < s.ring.size(); ++i) {
+    double v = s.ring[i].v;
+    if (!std::isfinite(v)) continue;
+    total.add(v);
+    if (n++ == 0) shift = v;
+  }
+  s.s1.reset();
+  s.s2.reset();
+  if (n == 0) return;
+  const double mean = total.value() / static_cast<double>(n);
+  for (size_t i = 0; i < s.ring.size(); ++i) {
+    double v = s.ring[i].v;
+    if (std::isfinite(v) && std::fabs(v - mean) < std::fabs(shift - mean)) shift = v;
+  }
+  s.shift = shift;
+  for (size_t i = 0; i < s.ring.size(); ++i) {
+    double v = s.ring[i].v;
+    if (!std::isfinite(v)) continue;
+    double d = v - shift;
+    s.s1.add(d);
+    s.s2.add(d * d);
+  }
+}
+
+double stddev_variance(const StddevState& s, double n) {
+  double m1 = s.s1.value() / n;
+  return s.s2.value() / n - m1 * m1;
+}
+
+}  // namespace
+}  // namespace omen::kernels::detail
+
+using namespace omen::kernels::detail;  // the C entry points below only
+
+extern "C" double omen_win_count(void* state, int64_t t_ms, double v) {
+  auto& s = *static_cast<CountState*>(state);
+  const int64_t cut = window_cutoff(t_ms, s.width);
+  while (!s.times.empty() && s.times.front() <= cut) s.times.pop_front();
+  if (!std::isnan(v)) s.times.push_back(t_ms);
+  return static_cast<double>(s.times.size());
+}
+
+extern "C" double omen_win_sum(void* state, int64_t t_ms, double v) {
+  return sum_push(*static_cast<SumState*>(state), t_ms, v);
+}
+
+extern "C" double omen_win_mean(void* state, int64_t t_ms, double v) {
+  auto& s = *static_cast<SumState*>(state);
+  double sum = sum_push(s, t_ms, v);
+  return s.ring.empty() ? kNaN : sum / static_cast<double>(s.ring.size());
+}
+
+extern "C" double omen_win_stddev(void* state, int64_t t_ms, double v) {
+  auto& s = *static_cast<StddevState*>(state);
+  const int64_t cut = window_cutoff(t_ms, s.width);
+  while (!s.ring.empty() && s.ring.front().t <= cut) {
+    double x = s.ring.front().v;
+    s.ring.pop_front();
+    if (std::isfinite(x)) {
+      double d = x - s.shift;
+      s.s1.remove(d);
+      s.s2.remove(d * d);
+    } else {
+      --s.n_nonfinite;
+    }
+  }
+  if (!std::isnan(v)) {
+    s.ring.push_back({t_ms, v});
+    if (std::isfinite(v)) {
+      double d = v - s.shift;
+      s.s1.add(d);
+      s.s2.add(d * d);
+    } else {
+      ++s.n_nonfinite;
+    }
+  }
+  const size_t n = s.ring.size() - s.n_nonfinite;
+  if (n == 0) {
+    s.s1.reset();
+    s.s2.reset();
+    return kNaN;
+  }
+  if (s.n_nonfinite) return kNaN;  // like numpy.std with an infinity
+  if (s.s1.stale(n) || s.s2.stale(n)) [[unlikely]]
+    stddev_rebuild(s);
+  const double dn = static_cast<double>(n);
+  double var = stddev_variance(s, dn);
+  // s2/n - (s1/n)^2 loses about log2(s2/n / var) bits to cancellation once the mean has
+  // drifted away from the shift: re-centre when more than 16 bits are at stake. Right
+  // after a rebuild the ratio is at most 2 (some sample lies within one stddev of the
+  // mean), so this cannot fire twice in a row.
+  if (var * 0x1p16 < s.s2.value() / dn) [[unlikely]] {
+    stddev_rebuild(s);
+    var = stddev_variance(s, dn);
+  }
+  return var > 0.0 ? std::sqrt(var) : 0.0;
+}

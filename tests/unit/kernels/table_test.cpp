@@ -1,0 +1,192 @@
+// The kernel table, the state handle, memory accounting, the private containers, and
+// the scalar runtime functions.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "compiler/ir/ir.h"
+#include "runtime/kernels/order_tree.h"
+#include "runtime/kernels/push_fns.h"
+#include "runtime/kernels/ring.h"
+#include "runtime/kernels/window.h"
+
+namespace omen::kernels {
+namespace {
+
+TEST_CASE("kernel table", "[kernels][table]") {
+  const char* names[] = {"count",  "sum",    "mean", "min",   "max",  "stddev", "median",
+                         "quantile", "mad", "ewma", "delta", "rate", "lag"};
+  static_assert(sizeof(names) / sizeof(names[0]) == kNumWindowKinds);
+  for (size_t k = 0; k < kNumWindowKinds; ++k) {
+    const KernelInfo& info = kernel_info(static_cast<WindowKind>(k));
+    CHECK(static_cast<size_t>(info.kind) == k);
+    CHECK(std::string(info.name) == names[k]);
+    CHECK(std::string(info.symbol) == std::string("omen_win_") + names[k]);
+    CHECK(info.push != nullptr);
+    CHECK(std::strlen(info.complexity) > 0);
+    CHECK(find_kernel(names[k]) == &info);
+  }
+  CHECK(find_kernel("nope") == nullptr);
+  CHECK(find_kernel("") == nullptr);
+  CHECK(find_kernel("Median") == nullptr);
+  CHECK(kernel_info(WindowKind::Median).push == &omen_win_median);
+  CHECK(kernel_info(WindowKind::Lag).push == &omen_win_lag);
+}
+
+TEST_CASE("the push function and the handle agree", "[kernels][table]") {
+  for (size_t k = 0; k < kNumWindowKinds; ++k) {
+    WindowSpec spec{static_cast<WindowKind>(k), 50, 0.3};
+    WindowState a(spec), b(spec);
+    PushFn fn = kernel_info(spec.kind).push;
+    for (int64_t t = 0; t < 300; t += 7) {
+      double v = (t % 3 == 0) ? std::nan("") : std::sin(static_cast<double>(t));
+      double x = a.push(t, v), y = fn(b.get(), t, v);
+      CHECK(((std::isnan(x) && std::isnan(y)) || x == y));
+    }
+  }
+}
+
+TEST_CASE("state handles move", "[kernels][table]") {
+  WindowState a(WindowSpec{WindowKind::Sum, 100, 0});
+  a.push(1, 2.0);
+  WindowState b(std::move(a));
+  CHECK(a.get() == nullptr);
+  CHECK(a.bytes() == 0);
+  CHECK(b.kind() == WindowKind::Sum);
+  CHECK(b.push(2, 3.0) == 5.0);
+  WindowState c(WindowSpec{WindowKind::Median, 100, 0});
+  c = std::move(b);
+  CHECK(c.kind() == WindowKind::Sum);
+  CHECK(c.push(3, 1.0) == 6.0);
+  WindowState d;
+  CHECK(d.get() == nullptr);
+}
+
+TEST_CASE("state bytes follow the window contents", "[kernels][table]") {
+  for (size_t k = 0; k < kNumWindowKinds; ++k) {
+    auto kind = static_cast<WindowKind>(k);
+    INFO(kernel_info(kind).name);
+    WindowState s(WindowSpec{kind, 100'000, 0.5});
+    const size_t empty = s.bytes();
+    CHECK(empty > 0);
+    int64_t t = 0;
+    // Decreasing values so that min's deque holds every sample too.
+    for (int i = 0; i < 50'000; ++i) s.push(++t, 1e6 - i);
+    const size_t full = s.bytes();
+    if (kind == WindowKind::Ewma || kind == WindowKind::Min) {
+      CHECK(full < empty + 1024);
+    } else {
+      CHECK(full >= empty + 50'000 * 8);
+      CHECK(full <= empty + 50'000 * 80);  // a generous per-sample bound
+    }
+    t += 1'000'000;  // drain, then a few samples
+    for (int i = 0; i < 10; ++i) s.push(++t, i);
+    CHECK(s.bytes() < empty + 16 * 1024);
+  }
+}
+
+TEST_CASE("ring behaves like a deque", "[kernels][ring]") {
+  std::mt19937_64 rng(5);
+  detail::Ring<int64_t> ring;
+  std::deque<int64_t> ref;
+  size_t max_cap = 0;
+  for (int i = 0; i < 200'000; ++i) {
+    // Phases of growth and shrinkage.
+    bool grow = (i / 20'000) % 2 == 0;
+    uint64_t r = rng() % 10;
+    if (ref.empty() || r < (grow ? 6u : 3u)) {
+      ring.push_back(i);
+      ref.push_back(i);
+    } else if (r % 2) {
+      ring.pop_front();
+      ref.pop_front();
+    } else {
+      ring.pop_back();
+      ref.pop_back();
+    }
+    REQUIRE(ring.size() == ref.size());
+    if (!ref.empty()) {
+      REQUIRE(ring.front() == ref.front());
+      REQUIRE(ring.back() == ref.back());
+      size_t j = rng() % ref.size();
+      REQUIRE(ring[j] == ref[j]);
+    }
+    REQUIRE(ring.capacity() <= std::max<size_t>(16, 4 * ref.size()));
+    max_cap = std::max(max_cap, ring.capacity());
+  }
+  CHECK(max_cap >= 4096);
+}
+
+TEST_CASE("order tree behaves like a sorted multiset", "[kernels][tree]") {
+  std::mt19937_64 rng(9);
+  detail::OrderTree tree;
+  std::multiset<double> ref;
+  std::deque<double> fifo;  // erase order: mostly oldest first, like a window
+  const double pool[] = {-0.0, 0.0, 1.0, -1.0, 2.5, 1e300, -1e-300, 7.0};
+  for (int i = 0; i < 100'000; ++i) {
+    bool grow = (i / 10'000) % 2 == 0;
+    if (fifo.empty() || rng() % 10 < (grow ? 6u : 3u)) {
+      double v = rng() % 3 == 0 ? pool[rng() % 8] : std::ldexp(static_cast<double>(rng() % 1000) - 500, static_cast<int>(rng() % 20) - 10);
+      tree.insert(v);
+      ref.insert(v);
+      fifo.push_back(v);
+    } else {
+      double v;
+      if (rng() % 4 == 0) {  // an arbitrary element
+        size_t j = rng() % fifo.size();
+        v = fifo[j];
+        fifo.erase(fifo.begin() + static_cast<std::ptrdiff_t>(j));
+      } else {
+        v = fifo.front();
+        fifo.pop_front();
+      }
+      tree.erase(v);
+      ref.erase(ref.find(v));  // numerically equal is enough for the multiset
+    }
+    REQUIRE(tree.size() == ref.size());
+    if (i % 97 == 0 && !ref.empty()) {
+      size_t k = 0;
+      for (double x : ref) {
+        REQUIRE(tree.select(k) == x);
+        ++k;
+      }
+      double probe = pool[rng() % 8];
+      size_t below = static_cast<size_t>(std::distance(ref.begin(), ref.lower_bound(probe)));
+      // The tree orders -0.0 before +0.0; the multiset treats them as equal.
+      if (probe != 0.0) REQUIRE(tree.count_below(probe) == below);
+    }
+  }
+  CHECK(tree.bytes() > 0);
+}
+
+TEST_CASE("order tree keeps -0.0 and +0.0 apart", "[kernels][tree]") {
+  detail::OrderTree tree;
+  tree.insert(0.0);
+  tree.insert(-0.0);
+  tree.insert(0.0);
+  CHECK(std::signbit(tree.select(0)));
+  CHECK(!std::signbit(tree.select(1)));
+  CHECK(tree.count_below(0.0) == 1);
+  CHECK(tree.count_below(-0.0) == 0);
+  tree.erase(-0.0);
+  CHECK(tree.size() == 2);
+  CHECK(!std::signbit(tree.select(0)));
+}
+
+TEST_CASE("scalar runtime functions", "[kernels][scalar]") {
+  CHECK(omen_rt_exp(1.0) == std::exp(1.0));
+  CHECK(omen_rt_log(10.0) == std::log(10.0));
+  CHECK(omen_rt_pow(2.0, 0.5) == std::pow(2.0, 0.5));
+  CHECK(omen_rt_fmod(7.5, 2.0) == 1.5);
+  CHECK(std::isnan(omen_rt_log(-1.0)));
+  CHECK(std::isnan(omen_rt_fmod(1.0, 0.0)));
+}
+
+}  // namespace
+}  // namespace omen::kernels
