@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <span>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -96,7 +96,7 @@ int run_score(int argc, char** argv) {
   if (labels_spec.empty()) return usage_error("--labels is required");
   if (alarms_path.empty()) return usage_error("--alarms is required");
   if (format != "text" && format != "json") return usage_error("--format must be text or json");
-  const std::vector<std::string> metrics = {"all",          "event_f1",   "point_f1", "nab",
+  const std::vector<std::string> metrics = {"all",          "event_f1",   "point_f1",  "nab",
                                             "nab_standard", "nab_low_fp", "nab_low_fn"};
   if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
     return usage_error("unknown metric '" + metric + "'");
@@ -116,9 +116,10 @@ int run_score(int argc, char** argv) {
     for (size_t r = 0; r < times.size(); ++r) times[r] = static_cast<TimeMs>(r);
     axis = score::TimeAxis::kIndex;
   } else if (ls.axis == score::TimeAxis::kTimestamp && as.axis == score::TimeAxis::kIndex) {
-    return fail(fmt::format("{}: error: the labels are timestamps but the alarm file has no "
-                            "'timestamp' column",
-                            alarms_path));
+    return fail(
+        fmt::format("{}: error: the labels are timestamps but the alarm file has no "
+                    "'timestamp' column",
+                    alarms_path));
   }
   if (!as.scores && threshold) {
     std::fprintf(stderr, "omen score: warning: --threshold ignored: %s has 0/1 alarms\n",
@@ -134,6 +135,12 @@ int run_score(int argc, char** argv) {
   if (as.scores) report.threshold = flag_threshold;
   const auto flags = score::flags_from_scores(as.values, flag_threshold);
   report.metrics = score::evaluate(times, flags, ls.windows, axis);
+  if (report.metrics.empty_windows > 0) {
+    std::fprintf(stderr,
+                 "omen score: warning: %zu of %zu label windows cover no row of %s (outside "
+                 "its time range?); they are not scored\n",
+                 report.metrics.empty_windows, report.metrics.windows, alarms_path.c_str());
+  }
   report.include_point = metric == "all" || metric == "point_f1";
   report.include_event = metric == "all" || metric == "event_f1";
 

@@ -13,11 +13,11 @@ namespace omen::bench {
 
 /// One NAB series with its labels; `scores` is filled in by a detector.
 struct NabFile {
-  std::string key;                       ///< e.g. realKnownCause/nyc_taxi.csv
-  std::vector<TimeMs> times;             ///< file order
-  std::vector<double> values;            ///< file order
-  std::vector<score::Window> windows;    ///< from combined_windows.json
-  std::vector<double> scores;            ///< detector output
+  std::string key;                     ///< e.g. realKnownCause/nyc_taxi.csv
+  std::vector<TimeMs> times;           ///< file order
+  std::vector<double> values;          ///< file order
+  std::vector<score::Window> windows;  ///< from combined_windows.json
+  std::vector<double> scores;          ///< detector output
 };
 
 /// Every series named in DATA_DIR/labels/combined_windows.json, in key order.

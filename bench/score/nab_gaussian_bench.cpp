@@ -4,6 +4,10 @@
 // own results CSVs (bench/score/reference/).
 //
 //   nab_gaussian_bench [DATA_DIR] [--erfc py27|libm] [--no-round] [--reference DIR] [--per-file]
+//                      [--dump-scores KEY OUT.csv]
+//
+// --dump-scores writes one series' `timestamp,value,anomaly_score` (the layout of NAB's results
+// files); tests/score/nab_speed_7578_gaussian.csv was made with it.
 //
 // Exit status: 0 if every profile is within 0.5 of the published score, 1 otherwise, 2 on usage
 // or input errors.
@@ -51,6 +55,7 @@ int main(int argc, char** argv) {
   std::string reference_dir = OMEN_SCORE_REFERENCE_DIR;
   omen::bench::GaussianOptions gopt;
   bool per_file = false;
+  std::string dump_key, dump_path;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--erfc" && i + 1 < argc) {
@@ -64,6 +69,9 @@ int main(int argc, char** argv) {
       gopt.round_12_digits = false;
     } else if (a == "--reference" && i + 1 < argc) {
       reference_dir = argv[++i];
+    } else if (a == "--dump-scores" && i + 2 < argc) {
+      dump_key = argv[++i];
+      dump_path = argv[++i];
     } else if (a == "--per-file") {
       per_file = true;
     } else if (!a.empty() && a[0] != '-') {
@@ -71,7 +79,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: nab_gaussian_bench [DATA_DIR] [--erfc py27|libm] [--no-round] "
-                   "[--reference DIR] [--per-file]\n");
+                   "[--reference DIR] [--per-file] [--dump-scores KEY OUT.csv]\n");
       return 2;
     }
   }
@@ -92,23 +100,41 @@ int main(int argc, char** argv) {
     rows += f.values.size();
   }
   const double detect_s = seconds_since(t_detect);
+  if (!dump_key.empty()) {
+    for (const auto& f : files) {
+      if (f.key != dump_key) continue;
+      std::FILE* out = std::fopen(dump_path.c_str(), "w");
+      if (!out) {
+        std::fprintf(stderr, "cannot write %s\n", dump_path.c_str());
+        return 2;
+      }
+      std::fprintf(out, "timestamp,value,anomaly_score\n");
+      for (size_t i = 0; i < f.times.size(); ++i) {
+        std::fprintf(out, "%s,%.17g,%.12g\n", omen::score::format_time(f.times[i]).c_str(),
+                     f.values[i], f.scores[i]);
+      }
+      std::fclose(out);
+    }
+  }
   std::vector<omen::score::NabSeries> series;
   for (const auto& f : files) {
     series.push_back(omen::score::NabSeries{f.key, f.times, f.scores, f.windows});
   }
 
-  std::printf("NAB corpus: %zu series, %zu rows, %zu windows (%s)\n", files.size(), rows,
-              [&] {
-                size_t w = 0;
-                for (const auto& f : files) w += f.windows.size();
-                return w;
-              }(),
-              data_dir.c_str());
+  std::printf(
+      "NAB corpus: %zu series, %zu rows, %zu windows (%s)\n", files.size(), rows,
+      [&] {
+        size_t w = 0;
+        for (const auto& f : files) w += f.windows.size();
+        return w;
+      }(),
+      data_dir.c_str());
   std::printf("detector: windowed Gaussian (window 6400, step 100), erfc=%s, %s\n\n",
               gopt.erfc == omen::bench::Erfc::kLibm ? "libm" : "py27",
               gopt.round_12_digits ? "scores rounded to 12 digits as in NAB's results CSVs"
                                    : "scores not rounded");
-  std::printf("| profile | threshold | raw | null | perfect | Omen score | NAB published | diff |\n");
+  std::printf(
+      "| profile | threshold | raw | null | perfect | Omen score | NAB published | diff |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
   bool all_ok = true;
   double score_s = 0;
@@ -120,8 +146,8 @@ int main(int argc, char** argv) {
     const double diff = r.normalized - pub.score;
     all_ok = all_ok && std::fabs(diff) <= 0.5;
     std::printf("| %s | %.6g | %.4f | %.1f | %.1f | %.4f | %.4f | %+.1e |\n",
-                std::string(pub.profile.name).c_str(), r.threshold, r.raw, r.null_score,
-                r.perfect, r.normalized, pub.score, diff);
+                std::string(pub.profile.name).c_str(), r.threshold, r.raw, r.null_score, r.perfect,
+                r.normalized, pub.score, diff);
     results.emplace(std::string(pub.profile.name), r);
   }
   std::printf("\ntime: load %.2fs, detector %.2fs, sweep+score (3 profiles) %.3fs\n", load_s,
@@ -149,8 +175,8 @@ int main(int argc, char** argv) {
       if (std::fabs(got - want) <= 1e-10 * std::max(1.0, std::fabs(want))) {
         ++same;
       } else {
-        mismatches += fmt::format("    {:<60} Omen {:>+12.6f}  NAB {:>+12.6f}\n", files[i].key,
-                                  got, want);
+        mismatches +=
+            fmt::format("    {:<60} Omen {:>+12.6f}  NAB {:>+12.6f}\n", files[i].key, got, want);
       }
     }
     std::printf("\nper-file %s scores equal to NAB's results file: %zu/%zu\n", profile.c_str(),

@@ -79,7 +79,9 @@ double round_12(double v) {
 
 }  // namespace
 
-double numpy_sum(std::span<const double> a) { return 0.0 + pairwise(a.data(), a.size()); }
+double numpy_sum(std::span<const double> a) {
+  return 0.0 + pairwise(a.data(), a.size());
+}
 
 double python27_erfc(double x) {
   if (std::isnan(x)) return x;

@@ -21,10 +21,10 @@ enum class Erfc { kLibm, kPython27 };
 
 /// Options of the detector emulation.
 struct GaussianOptions {
-  size_t window_size = 6400;     ///< NAB: windowSize
-  size_t step_size = 100;        ///< NAB: stepSize
-  bool round_12_digits = true;   ///< emulate NAB's results CSV (Python 2 str(float))
-  Erfc erfc = Erfc::kPython27;   ///< which erfc
+  size_t window_size = 6400;    ///< NAB: windowSize
+  size_t step_size = 100;       ///< NAB: stepSize
+  bool round_12_digits = true;  ///< emulate NAB's results CSV (Python 2 str(float))
+  Erfc erfc = Erfc::kPython27;  ///< which erfc
 };
 
 /// numpy's float64 add.reduce: pairwise summation in blocks of 128 with 8 accumulators.

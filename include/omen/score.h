@@ -100,7 +100,7 @@ Result<LabelSet> parse_nab_windows(std::string_view text, const std::string& nam
 
 /// Same as parse_nab_windows, for every key of the file (NAB's benchmark corpus).
 Result<std::map<std::string, LabelSet>> parse_nab_windows_all(std::string_view text,
-                                                             const std::string& name);
+                                                              const std::string& name);
 
 /// A per-point label CSV: a `label` column of 0/1 and a `timestamp` (or `time`) column, else an
 /// `index` column, else the row number. Runs of consecutive label-1 rows become windows.
@@ -166,45 +166,45 @@ std::vector<std::optional<RowRange>> resolve_windows(std::span<const TimeMs> tim
 
 /// Point-wise confusion counts and scores: every row is one sample.
 struct PointMetrics {
-  size_t tp = 0;          ///< alarming rows inside a window
-  size_t fp = 0;          ///< alarming rows outside every window
-  size_t fn = 0;          ///< quiet rows inside a window
-  size_t tn = 0;          ///< quiet rows outside every window
-  double precision = 0;   ///< tp / (tp + fp); 0 when there is no alarm
-  double recall = 0;      ///< tp / (tp + fn); 0 when no row is labelled
-  double f1 = 0;          ///< harmonic mean; 0 when precision + recall == 0
+  size_t tp = 0;         ///< alarming rows inside a window
+  size_t fp = 0;         ///< alarming rows outside every window
+  size_t fn = 0;         ///< quiet rows inside a window
+  size_t tn = 0;         ///< quiet rows outside every window
+  double precision = 0;  ///< tp / (tp + fp); 0 when there is no alarm
+  double recall = 0;     ///< tp / (tp + fn); 0 when no row is labelled
+  double f1 = 0;         ///< harmonic mean; 0 when precision + recall == 0
 };
 
 /// Event-based scores with point adjustment, as Argos defines them: a labelled segment is one
 /// true positive if any of its rows alarms; every alarming row outside all segments is one false
 /// positive; precision = TP / (TP + FP), recall = TP / segments.
 struct EventMetrics {
-  size_t segments = 0;    ///< windows covering at least one row
-  size_t detected = 0;    ///< segments with at least one alarming row (TP)
+  size_t segments = 0;         ///< windows covering at least one row
+  size_t detected = 0;         ///< segments with at least one alarming row (TP)
   size_t false_positives = 0;  ///< alarming rows outside every segment (FP)
-  double precision = 0;   ///< 0 when TP + FP == 0
-  double recall = 0;      ///< 0 when there is no segment
-  double f1 = 0;          ///< 0 when precision + recall == 0
+  double precision = 0;        ///< 0 when TP + FP == 0
+  double recall = 0;           ///< 0 when there is no segment
+  double f1 = 0;               ///< 0 when precision + recall == 0
 };
 
 /// Time from a segment's first row to its first alarming row, over detected segments.
 struct DelayMetrics {
-  size_t detected = 0;        ///< segments the statistics are over
-  double mean_ms = 0;         ///< mean delay in time units (ms; rows on an index axis)
-  double median_ms = 0;       ///< median delay (mean of the middle two when even)
-  double mean_rows = 0;       ///< mean delay in rows
-  double median_rows = 0;     ///< median delay in rows
+  size_t detected = 0;     ///< segments the statistics are over
+  double mean_ms = 0;      ///< mean delay in time units (ms; rows on an index axis)
+  double median_ms = 0;    ///< median delay (mean of the middle two when even)
+  double mean_rows = 0;    ///< mean delay in rows
+  double median_rows = 0;  ///< median delay in rows
 };
 
 /// All non-NAB metrics of one series.
 struct Metrics {
-  size_t rows = 0;                    ///< rows scored
-  size_t windows = 0;                 ///< windows given
-  size_t empty_windows = 0;           ///< windows that cover no row (not scored)
-  PointMetrics point;                 ///< point-wise
-  EventMetrics event;                 ///< event-based with point adjustment
-  DelayMetrics delay;                 ///< detection delay
-  size_t false_alarms = 0;            ///< alarming rows outside every window (= event FP)
+  size_t rows = 0;                             ///< rows scored
+  size_t windows = 0;                          ///< windows given
+  size_t empty_windows = 0;                    ///< windows that cover no row (not scored)
+  PointMetrics point;                          ///< point-wise
+  EventMetrics event;                          ///< event-based with point adjustment
+  DelayMetrics delay;                          ///< detection delay
+  size_t false_alarms = 0;                     ///< alarming rows outside every window (= event FP)
   std::optional<double> false_alarms_per_day;  ///< per day of series span; none on an index
                                                ///< axis or a zero span
 };
@@ -248,10 +248,10 @@ struct NabOptions {
 /// One series of a NAB corpus: its timeline, per-row anomaly scores and label windows.
 /// The spans must outlive the call they are passed to.
 struct NabSeries {
-  std::string name;                  ///< e.g. `realKnownCause/nyc_taxi.csv`, for reports
-  std::span<const TimeMs> times;     ///< one per row, file order
-  std::span<const double> scores;    ///< one per row, finite (NAB expects [0, 1])
-  std::span<const Window> windows;   ///< sorted, disjoint
+  std::string name;                 ///< e.g. `realKnownCause/nyc_taxi.csv`, for reports
+  std::span<const TimeMs> times;    ///< one per row, file order
+  std::span<const double> scores;   ///< one per row, finite (NAB expects [0, 1])
+  std::span<const Window> windows;  ///< sorted, disjoint
 };
 
 /// NAB's per-row counts over scored (non-probationary) rows.
@@ -264,21 +264,21 @@ struct NabCounts {
 
 /// The NAB score of a series or corpus under one profile.
 struct NabResult {
-  double threshold = 0;    ///< detections are rows with score >= threshold
-  double raw = 0;          ///< NAB's raw score: the sum over series
-  double null_score = 0;   ///< raw score of the null detector (no detection)
-  double perfect = 0;      ///< tp_weight * number of windows (NAB's "perfect" detector)
-  double normalized = 0;   ///< 100 * (raw - null) / (perfect - null); NaN without windows
-  NabCounts counts;        ///< per-row counts
-  size_t windows = 0;      ///< windows given
-  size_t detected = 0;     ///< windows with at least one detection
+  double threshold = 0;            ///< detections are rows with score >= threshold
+  double raw = 0;                  ///< NAB's raw score: the sum over series
+  double null_score = 0;           ///< raw score of the null detector (no detection)
+  double perfect = 0;              ///< tp_weight * number of windows (NAB's "perfect" detector)
+  double normalized = 0;           ///< 100 * (raw - null) / (perfect - null); NaN without windows
+  NabCounts counts;                ///< per-row counts
+  size_t windows = 0;              ///< windows given
+  size_t detected = 0;             ///< windows with at least one detection
   std::vector<double> per_series;  ///< raw score of each series, in input order
 };
 
 /// Scores `corpus` at a fixed threshold (NAB's score step).
 /// Throws std::invalid_argument on length mismatches or non-finite scores.
-NabResult nab_score(std::span<const NabSeries> corpus, const NabProfile& profile,
-                    double threshold, const NabOptions& options = {});
+NabResult nab_score(std::span<const NabSeries> corpus, const NabProfile& profile, double threshold,
+                    const NabOptions& options = {});
 
 /// Sweeps every threshold (each distinct score, plus 1.1 for "no detection") over the whole
 /// corpus as NAB's optimizer does, and scores the corpus at the best one (ties: the higher
@@ -296,15 +296,15 @@ NabResult nab_score_flags(std::span<const TimeMs> times, std::span<const uint8_t
 
 /// Everything `omen score` prints for one series.
 struct Report {
-  std::string labels;      ///< label source
-  std::string alarms;      ///< alarm source
+  std::string labels;                    ///< label source
+  std::string alarms;                    ///< alarm source
   TimeAxis axis = TimeAxis::kTimestamp;  ///< timeline axis
-  std::optional<double> threshold;  ///< threshold applied to scores for the flag metrics
-  Metrics metrics;          ///< point, event, delay, false alarms
-  bool include_point = true;   ///< print point metrics
-  bool include_event = true;   ///< print event metrics, delay and false alarms
+  std::optional<double> threshold;       ///< threshold applied to scores for the flag metrics
+  Metrics metrics;                       ///< point, event, delay, false alarms
+  bool include_point = true;             ///< print point metrics
+  bool include_event = true;             ///< print event metrics, delay and false alarms
   std::vector<std::pair<NabProfile, NabResult>> nab;  ///< NAB results to print
-  bool nab_swept = false;   ///< NAB thresholds came from the sweep
+  bool nab_swept = false;                             ///< NAB thresholds came from the sweep
 };
 
 /// A human-readable table of `report`.

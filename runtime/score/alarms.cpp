@@ -34,16 +34,17 @@ Result<AlarmSeries> parse_alarms(std::string_view text, const std::string& name)
     if (time_col >= 0) {
       const auto parsed_time = parse_time(row.fields[time_col]);
       if (!parsed_time) {
-        return Diagnostic{name, row.line,
-                          fmt::format("bad timestamp '{}' (expected YYYY-MM-DD HH:MM:SS)",
-                                      row.fields[time_col])};
+        return Diagnostic{
+            name, row.line,
+            fmt::format("bad timestamp '{}' (expected YYYY-MM-DD HH:MM:SS)", row.fields[time_col])};
       }
       t = *parsed_time;
     } else if (index_col >= 0) {
       const auto parsed_index = internal::parse_int(row.fields[index_col]);
       if (!parsed_index) {
-        return Diagnostic{name, row.line,
-                          fmt::format("bad index '{}' (expected an integer)", row.fields[index_col])};
+        return Diagnostic{
+            name, row.line,
+            fmt::format("bad index '{}' (expected an integer)", row.fields[index_col])};
       }
       t = *parsed_index;
     }
@@ -58,9 +59,9 @@ Result<AlarmSeries> parse_alarms(std::string_view text, const std::string& name)
     } else {
       const auto score = internal::parse_double(row.fields[score_col]);
       if (!score || !std::isfinite(*score) || *score < 0 || *score > 1) {
-        return Diagnostic{name, row.line,
-                          fmt::format("score must be a number in [0, 1], found '{}'",
-                                      row.fields[score_col])};
+        return Diagnostic{
+            name, row.line,
+            fmt::format("score must be a number in [0, 1], found '{}'", row.fields[score_col])};
       }
       v = *score;
     }
@@ -84,8 +85,7 @@ std::vector<uint8_t> flags_from_scores(std::span<const double> scores, double th
 }
 
 std::vector<uint8_t> flags_from_alarm_times(std::span<const TimeMs> times,
-                                            std::span<const TimeMs> alarm_times,
-                                            size_t* dropped) {
+                                            std::span<const TimeMs> alarm_times, size_t* dropped) {
   std::vector<uint8_t> flags(times.size(), 0);
   size_t lost = 0;
   // The timeline may repeat or go back (real NAB data does): "first row at or after" is taken

@@ -42,9 +42,8 @@ Result<std::vector<Window>> finish_windows(std::vector<PendingWindow> pending,
                                     show(p.window.start, axis), show(p.window.end, axis))};
     }
   }
-  std::stable_sort(pending.begin(), pending.end(), [](const auto& a, const auto& b) {
-    return a.window.start < b.window.start;
-  });
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const auto& a, const auto& b) { return a.window.start < b.window.start; });
   std::vector<Window> out;
   out.reserve(pending.size());
   for (size_t i = 0; i < pending.size(); ++i) {
@@ -129,7 +128,8 @@ Result<LabelSet> nab_windows_of(const nlohmann::json& list, std::string_view tex
   }
   auto windows = finish_windows(std::move(pending), name, TimeAxis::kTimestamp);
   if (!windows.ok()) return windows.error();
-  return LabelSet{TimeAxis::kTimestamp, std::move(windows.value()), fmt::format("{}#{}", name, key)};
+  return LabelSet{TimeAxis::kTimestamp, std::move(windows.value()),
+                  fmt::format("{}#{}", name, key)};
 }
 
 std::string basename(std::string_view path) {
@@ -161,7 +161,7 @@ Result<LabelSet> parse_nab_windows(std::string_view text, const std::string& nam
 }
 
 Result<std::map<std::string, LabelSet>> parse_nab_windows_all(std::string_view text,
-                                                             const std::string& name) {
+                                                              const std::string& name) {
   auto root = parse_json_object(text, name);
   if (!root.ok()) return root.error();
   std::map<std::string, LabelSet> out;
@@ -197,16 +197,17 @@ Result<LabelSet> parse_point_labels(std::string_view text, const std::string& na
     if (time_col >= 0) {
       const auto parsed_time = parse_time(row.fields[time_col]);
       if (!parsed_time) {
-        return Diagnostic{name, row.line,
-                          fmt::format("bad timestamp '{}' (expected YYYY-MM-DD HH:MM:SS)",
-                                      row.fields[time_col])};
+        return Diagnostic{
+            name, row.line,
+            fmt::format("bad timestamp '{}' (expected YYYY-MM-DD HH:MM:SS)", row.fields[time_col])};
       }
       t = *parsed_time;
     } else if (index_col >= 0) {
       const auto parsed_index = internal::parse_int(row.fields[index_col]);
       if (!parsed_index) {
-        return Diagnostic{name, row.line,
-                          fmt::format("bad index '{}' (expected an integer)", row.fields[index_col])};
+        return Diagnostic{
+            name, row.line,
+            fmt::format("bad index '{}' (expected an integer)", row.fields[index_col])};
       }
       t = *parsed_index;
     }
@@ -291,8 +292,9 @@ Result<LabelSet> read_labels(std::string_view spec, const std::string& key) {
                       "labels must be given as nab:FILE, points:FILE or windows:FILE"};
   }
   if (kind == "nab" && key.empty()) {
-    return Diagnostic{path, 0, "NAB labels need the series' file key (--key), e.g. "
-                               "realKnownCause/nyc_taxi.csv"};
+    return Diagnostic{path, 0,
+                      "NAB labels need the series' file key (--key), e.g. "
+                      "realKnownCause/nyc_taxi.csv"};
   }
   std::string error;
   const auto text = internal::read_text_file(path, &error);

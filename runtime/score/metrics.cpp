@@ -15,7 +15,9 @@ double ratio(size_t num, size_t den) {
   return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
 }
 
-double harmonic(double p, double r) { return p + r == 0 ? 0.0 : 2 * p * r / (p + r); }
+double harmonic(double p, double r) {
+  return p + r == 0 ? 0.0 : 2 * p * r / (p + r);
+}
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -36,8 +38,8 @@ double mean(const std::vector<double>& v) {
 Metrics evaluate(std::span<const TimeMs> times, std::span<const uint8_t> flags,
                  std::span<const Window> windows, TimeAxis axis) {
   if (times.size() != flags.size()) {
-    throw std::invalid_argument(fmt::format("evaluate: {} times but {} alarm flags", times.size(),
-                                            flags.size()));
+    throw std::invalid_argument(
+        fmt::format("evaluate: {} times but {} alarm flags", times.size(), flags.size()));
   }
   Metrics m;
   m.rows = times.size();

@@ -3,9 +3,9 @@
 //
 // Per row i of a series (file order), NAB's sweeper precomputes the score the row would earn if
 // it were a detection:
-//   inside window [a, b] (rows):  S = scaledSigmoid(-(b - i + 1) / (b - a + 1)) * tp / scaledSigmoid(-1)
-//   after window [a, b]:          S = scaledSigmoid(|b - i| / (b - a)) * fp   (nearest preceding)
-//   before every window:          S = -1 * fp
+//   inside window [a, b] (rows):  S = scaledSigmoid(-(b - i + 1) / (b - a + 1)) * tp /
+//   scaledSigmoid(-1) after window [a, b]:          S = scaledSigmoid(|b - i| / (b - a)) * fp
+//   (nearest preceding) before every window:          S = -1 * fp
 // The first min(floor(0.15 n), 0.15 * 5000) rows (probation) are dropped. At a threshold, a row
 // detects iff its anomaly score >= threshold; a window is worth max(-fn, best S of its
 // detections) (so only its earliest detection counts), and every detection outside windows adds
@@ -53,7 +53,8 @@ Prepared prepare(const NabSeries& s, const NabProfile& profile, const NabOptions
   };
   std::vector<Span> spans;
   for (size_t w = 0; w < ranges.size(); ++w) {
-    if (ranges[w]) spans.push_back(Span{ranges[w]->first, ranges[w]->last, static_cast<int32_t>(w)});
+    if (ranges[w])
+      spans.push_back(Span{ranges[w]->first, ranges[w]->last, static_cast<int32_t>(w)});
   }
 
   Prepared p;
@@ -82,8 +83,7 @@ Prepared prepare(const NabSeries& s, const NabProfile& profile, const NabOptions
       double unweighted = -1.0;
       // A one-row window would make NAB divide by zero; treat rows after it as far away.
       if (have_prev && prev_width > 1) {
-        const double distance =
-            std::fabs(static_cast<double>(prev_last) - static_cast<double>(i));
+        const double distance = std::fabs(static_cast<double>(prev_last) - static_cast<double>(i));
         unweighted = nab_scaled_sigmoid(distance / (prev_width - 1));
       }
       weighted = unweighted * profile.fp_weight;
@@ -156,15 +156,17 @@ void normalize(NabResult& r, const NabProfile& profile) {
 
 }  // namespace
 
-std::span<const NabProfile> nab_profiles() { return kProfiles; }
+std::span<const NabProfile> nab_profiles() {
+  return kProfiles;
+}
 
 double nab_scaled_sigmoid(double x) {
   if (x > 3.0) return -1.0;
   return 2.0 * (1.0 / (1.0 + std::exp(5.0 * x))) - 1.0;
 }
 
-NabResult nab_score(std::span<const NabSeries> corpus, const NabProfile& profile,
-                    double threshold, const NabOptions& options) {
+NabResult nab_score(std::span<const NabSeries> corpus, const NabProfile& profile, double threshold,
+                    const NabOptions& options) {
   NabResult r;
   r.threshold = threshold;
   for (const NabSeries& s : corpus) {
@@ -214,8 +216,9 @@ NabResult nab_optimize(std::span<const NabSeries> corpus, const NabProfile& prof
   double window_total = 0;
   for (double v : parts) window_total += v;
   double fp_total = 0;
-  double cur = max_score < kNoDetection ? kNoDetection
-                                        : std::nextafter(max_score, std::numeric_limits<double>::infinity());
+  double cur = max_score < kNoDetection
+                   ? kNoDetection
+                   : std::nextafter(max_score, std::numeric_limits<double>::infinity());
   double best_threshold = cur;
   double best_score = window_total;  // the "no detection" row
   for (const Entry& e : entries) {

@@ -14,8 +14,7 @@ std::string num(double v) {
   return fmt::format("{:.4f}", v);
 }
 
-std::string duration(double ms, TimeAxis axis) {
-  if (axis == TimeAxis::kIndex) return fmt::format("{:g} rows", ms);
+std::string duration(double ms) {
   const double s = ms / 1000.0;
   if (s < 120) return fmt::format("{:g}s", s);
   if (s < 7200) return fmt::format("{:.1f}min", s / 60);
@@ -55,12 +54,13 @@ std::string format_text(const Report& r) {
     out += fmt::format("{:<26}{:>12}\n", "segments detected",
                        fmt::format("{}/{}", m.event.detected, m.event.segments));
     if (m.delay.detected) {
-      out += fmt::format("{:<26}{:>12}\n", "delay mean",
-                         duration(m.delay.mean_ms, r.axis) +
-                             fmt::format(" ({:g} rows)", m.delay.mean_rows));
+      auto delay = [&](double ms, double rows) {
+        return r.axis == TimeAxis::kIndex ? fmt::format("{:g} rows", rows)
+                                          : fmt::format("{} ({:g} rows)", duration(ms), rows);
+      };
+      out += fmt::format("{:<26}{:>12}\n", "delay mean", delay(m.delay.mean_ms, m.delay.mean_rows));
       out += fmt::format("{:<26}{:>12}\n", "delay median",
-                         duration(m.delay.median_ms, r.axis) +
-                             fmt::format(" ({:g} rows)", m.delay.median_rows));
+                         delay(m.delay.median_ms, m.delay.median_rows));
     } else {
       out += fmt::format("{:<26}{:>12}\n", "delay", "n/a");
     }
@@ -73,10 +73,11 @@ std::string format_text(const Report& r) {
     out += fmt::format("{:<20}{:>11}{:>11}{:>9}{:>9}{:>10}{:>10}\n", "NAB profile", "threshold",
                        "raw", "null", "perfect", "detected", "score");
     for (const auto& [profile, res] : r.nab) {
-      out += fmt::format("{:<20}{:>11}{:>11.4f}{:>9.2f}{:>9.2f}{:>10}{:>10}\n", profile.name,
-                         fmt::format("{:.6g}", res.threshold), res.raw, res.null_score,
-                         res.perfect, fmt::format("{}/{}", res.detected, res.windows),
-                         std::isnan(res.normalized) ? "n/a" : fmt::format("{:.2f}", res.normalized));
+      out +=
+          fmt::format("{:<20}{:>11}{:>11.4f}{:>9.2f}{:>9.2f}{:>10}{:>10}\n", profile.name,
+                      fmt::format("{:.6g}", res.threshold), res.raw, res.null_score, res.perfect,
+                      fmt::format("{}/{}", res.detected, res.windows),
+                      std::isnan(res.normalized) ? "n/a" : fmt::format("{:.2f}", res.normalized));
     }
     if (r.nab_swept) out += "(NAB thresholds: best over all distinct scores, as NAB's optimizer)\n";
   }
@@ -94,9 +95,12 @@ std::string format_json(const Report& r) {
   j["empty_windows"] = m.empty_windows;
   if (r.threshold) j["threshold"] = *r.threshold;
   if (r.include_point) {
-    j["point"] = {{"precision", m.point.precision}, {"recall", m.point.recall},
-                  {"f1", m.point.f1},               {"tp", m.point.tp},
-                  {"fp", m.point.fp},               {"fn", m.point.fn},
+    j["point"] = {{"precision", m.point.precision},
+                  {"recall", m.point.recall},
+                  {"f1", m.point.f1},
+                  {"tp", m.point.tp},
+                  {"fp", m.point.fp},
+                  {"fn", m.point.fn},
                   {"tn", m.point.tn}};
   }
   if (r.include_event) {
@@ -107,8 +111,10 @@ std::string format_json(const Report& r) {
                   {"detected", m.event.detected},
                   {"false_positives", m.event.false_positives}};
     if (m.delay.detected) {
-      j["delay"] = {{"detected", m.delay.detected},     {"mean_ms", m.delay.mean_ms},
-                    {"median_ms", m.delay.median_ms},   {"mean_rows", m.delay.mean_rows},
+      j["delay"] = {{"detected", m.delay.detected},
+                    {"mean_ms", m.delay.mean_ms},
+                    {"median_ms", m.delay.median_ms},
+                    {"mean_rows", m.delay.mean_rows},
                     {"median_rows", m.delay.median_rows}};
     } else {
       j["delay"] = nullptr;

@@ -31,12 +31,11 @@ std::vector<std::optional<RowRange>> resolve_windows(std::span<const TimeMs> tim
           std::lower_bound(times.begin() + static_cast<ptrdiff_t>(pos), times.end(), win.start) -
           times.begin());
       if (first < n && times[first] <= win.end) {
-        const auto lo = std::lower_bound(times.begin() + static_cast<ptrdiff_t>(first),
-                                         times.end(), win.end);
+        const auto lo =
+            std::lower_bound(times.begin() + static_cast<ptrdiff_t>(first), times.end(), win.end);
         // NAB leaves at the first row equal to the end; else the last row inside.
-        last = (lo != times.end() && *lo == win.end)
-                   ? static_cast<size_t>(lo - times.begin())
-                   : static_cast<size_t>(lo - times.begin()) - 1;
+        last = (lo != times.end() && *lo == win.end) ? static_cast<size_t>(lo - times.begin())
+                                                     : static_cast<size_t>(lo - times.begin()) - 1;
       } else {
         first = n;
       }

@@ -5,12 +5,12 @@
 #include "test_util.h"
 
 using namespace omen::score;
-using omen::TimeMs;
 using Catch::Matchers::Contains;
+using omen::TimeMs;
 
 TEST_CASE("alarm CSV: timestamp,alarm", "[score][alarms]") {
-  const auto r = parse_alarms("timestamp,alarm\n2024-01-01 00:00:00,0\n2024-01-01 00:01:00,1\n",
-                              "a.csv");
+  const auto r =
+      parse_alarms("timestamp,alarm\n2024-01-01 00:00:00,0\n2024-01-01 00:01:00,1\n", "a.csv");
   REQUIRE(r.ok());
   CHECK(r.value().axis == TimeAxis::kTimestamp);
   CHECK_FALSE(r.value().scores);

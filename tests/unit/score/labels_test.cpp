@@ -5,18 +5,20 @@
 #include "test_util.h"
 
 using namespace omen::score;
-using omen::TimeMs;
 using Catch::Matchers::Contains;
+using omen::TimeMs;
 
 namespace {
 
-TimeMs T(const char* s) { return *parse_time(s); }
+TimeMs T(const char* s) {
+  return *parse_time(s);
+}
 
 }  // namespace
 
 TEST_CASE("NAB windows: the windows of one file key", "[score][labels]") {
-  const auto r = read_labels("nab:" + test::fixture("nab_windows_excerpt.json"),
-                             "realTraffic/speed_7578.csv");
+  const auto r =
+      read_labels("nab:" + test::fixture("nab_windows_excerpt.json"), "realTraffic/speed_7578.csv");
   REQUIRE(r.ok());
   const LabelSet& ls = r.value();
   CHECK(ls.axis == TimeAxis::kTimestamp);
@@ -93,8 +95,8 @@ TEST_CASE("NAB windows: errors", "[score][labels]") {
     CHECK(r.error().line == 2);
   }
   SECTION("invalid JSON, with its line") {
-    const auto r = parse_nab_windows("{\n \"a.csv\": [\n  [\"x\", \"y\"],\n ]\n}", "w.json",
-                                     "a.csv");
+    const auto r =
+        parse_nab_windows("{\n \"a.csv\": [\n  [\"x\", \"y\"],\n ]\n}", "w.json", "a.csv");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().line == 4);
     CHECK_THAT(r.error().message, Contains("invalid JSON"));
@@ -166,8 +168,8 @@ TEST_CASE("point labels: errors", "[score][labels]") {
     CHECK_THAT(r.error().message, Contains("no 'label' column"));
   }
   SECTION("bad timestamp") {
-    const auto r = parse_point_labels("timestamp,label\n2024-01-01 00:00:00,0\nyesterday,1\n",
-                                      "p.csv");
+    const auto r =
+        parse_point_labels("timestamp,label\n2024-01-01 00:00:00,0\nyesterday,1\n", "p.csv");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().line == 3);
   }

@@ -112,8 +112,8 @@ TEST_CASE("metrics: no labels and no alarms; empty series", "[score][metrics]") 
 TEST_CASE("metrics: delay mean and median over detected segments", "[score][metrics]") {
   const auto t = test::minutes(40);
   // Segments at rows 2..6, 10..16, 20..30, 35..36 (missed); first alarms at +0, +3, +8.
-  const std::vector<Window> w = {test::rows(t, 2, 6), test::rows(t, 10, 16),
-                                 test::rows(t, 20, 30), test::rows(t, 35, 36)};
+  const std::vector<Window> w = {test::rows(t, 2, 6), test::rows(t, 10, 16), test::rows(t, 20, 30),
+                                 test::rows(t, 35, 36)};
   const auto m = evaluate(t, test::flags_at(40, {2, 13, 15, 28}), w);
   CHECK(m.event.detected == 3);
   CHECK(m.delay.detected == 3);

@@ -9,7 +9,8 @@
 //   detection outside, before every window:     -fp
 //   window without detection:                   -fn;  with several: only the best (earliest) one
 //   rows before min(floor(0.15 n), 750) are not scored
-//   normalized = 100 * (raw - null) / (perfect - null), null = -fn * windows, perfect = tp * windows
+//   normalized = 100 * (raw - null) / (perfect - null), null = -fn * windows, perfect = tp *
+//   windows
 #include <cmath>
 
 #include <catch2/catch.hpp>
@@ -145,8 +146,7 @@ TEST_CASE("NAB score: probationary period", "[score][nab]") {
     const auto t = test::minutes(100);
     const std::vector<Window> w = {test::rows(t, 50, 59)};
     const NabOptions none{0.0};
-    CHECK(nab_score_flags(t, test::flags_at(100, {0}), w, kNabStandard, none).raw ==
-          Approx(-1.11));
+    CHECK(nab_score_flags(t, test::flags_at(100, {0}), w, kNabStandard, none).raw == Approx(-1.11));
   }
 }
 
@@ -223,9 +223,9 @@ TEST_CASE("NAB sweep: a corpus shares one threshold", "[score][nab]") {
   const auto t = test::minutes(20);
   const std::vector<Window> w = {test::rows(t, 10, 12)};
   std::vector<double> a(20, 0.0), b(20, 0.0);
-  a[10] = 0.6;                   // series a: detected at 0.6
-  b[4] = 0.7;                    // series b: a false positive above it
-  b[10] = 0.5;                   // ... and its window only at 0.5
+  a[10] = 0.6;  // series a: detected at 0.6
+  b[4] = 0.7;   // series b: a false positive above it
+  b[10] = 0.5;  // ... and its window only at 0.5
   const NabSeries corpus[] = {{"a", t, a, w}, {"b", t, b, w}};
   const auto r = nab_optimize(corpus, kNabStandard);
   // 0.5 catches both windows (+2) at the cost of one FP (-0.11): 1.89 beats 0.6's 1 - 1 = 0.
@@ -258,11 +258,11 @@ TEST_CASE("NAB score: preconditions", "[score][nab]") {
 TEST_CASE("NAB score: one NAB series, as NAB scored it", "[score][nab]") {
   const auto alarms = read_alarms(test::fixture("nab_speed_7578_gaussian.csv"));
   REQUIRE(alarms.ok());
-  const auto labels = read_labels("nab:" + test::fixture("nab_windows_excerpt.json"),
-                                  "realTraffic/speed_7578.csv");
+  const auto labels =
+      read_labels("nab:" + test::fixture("nab_windows_excerpt.json"), "realTraffic/speed_7578.csv");
   REQUIRE(labels.ok());
-  const NabSeries series{"realTraffic/speed_7578.csv", alarms.value().times,
-                         alarms.value().values, labels.value().windows};
+  const NabSeries series{"realTraffic/speed_7578.csv", alarms.value().times, alarms.value().values,
+                         labels.value().windows};
   const std::span<const NabSeries> corpus(&series, 1);
 
   const auto s = nab_score(corpus, kNabStandard, 1.0);

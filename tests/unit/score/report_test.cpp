@@ -6,8 +6,8 @@
 #include "test_util.h"
 
 using namespace omen::score;
-using omen::TimeMs;
 using Catch::Matchers::Contains;
+using omen::TimeMs;
 
 namespace {
 
