@@ -1,0 +1,213 @@
+// omen check | run | test | explain
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "omen/data.h"
+#include "omen/engine.h"
+#include "omen/testing.h"
+#include "omen/tools.h"
+
+namespace omen::cli {
+
+namespace {
+
+int usage_error(const char* cmd, const std::string& msg, const char* usage) {
+  std::fprintf(stderr, "omen %s: %s\nusage: %s\n", cmd, msg.c_str(), usage);
+  return 2;
+}
+
+bool parse_tier(const std::string& s, Tier* t) {
+  if (s == "interp") *t = Tier::Interp;
+  else if (s == "jit") *t = Tier::Jit;
+  else if (s == "auto") *t = Tier::Auto;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+int run_check(int argc, char** argv) {
+  const char* usage = "omen check FILE... [--werror] [--quiet]";
+  Args args(argc, argv, {}, {"werror", "quiet", "help"});
+  if (args.flag("help")) return std::printf("%s\n", usage), 0;
+  if (!args.ok()) return usage_error("check", args.error(), usage);
+  if (args.positional().empty()) return usage_error("check", "no rule files given", usage);
+  CheckResult r = check_files(args.positional(), {}, args.flag("werror"));
+  std::fputs(r.diagnostics.c_str(), stderr);
+  if (!args.flag("quiet")) {
+    if (r.ok)
+      std::fprintf(stderr, "ok: %zu rule%s, %zu test%s, %zu warning%s\n", r.rules,
+                   r.rules == 1 ? "" : "s", r.tests, r.tests == 1 ? "" : "s", r.warnings,
+                   r.warnings == 1 ? "" : "s");
+    else
+      std::fprintf(stderr, "%zu error%s, %zu warning%s\n", r.errors, r.errors == 1 ? "" : "s",
+                   r.warnings, r.warnings == 1 ? "" : "s");
+  }
+  return r.ok ? 0 : 1;
+}
+
+int run_run(int argc, char** argv) {
+  const char* usage =
+      "omen run FILE... --data DATA [--data DATA...] [--format text|json] [--tier "
+      "interp|jit|auto] [--skip-bad-rows] [--all-events] [--staleness 5m] [--chunk N] [--stats]";
+  Args args(argc, argv, {"data", "format", "tier", "staleness", "chunk"},
+            {"skip-bad-rows", "all-events", "stats", "help"});
+  if (args.flag("help")) return std::printf("%s\n", usage), 0;
+  if (!args.ok()) return usage_error("run", args.error(), usage);
+  if (args.positional().empty()) return usage_error("run", "no rule files given", usage);
+  if (!args.has("data")) return usage_error("run", "no --data given", usage);
+  std::string format = args.get("format", "text");
+  if (format != "text" && format != "json")
+    return usage_error("run", "--format must be text or json", usage);
+  EngineOptions options;
+  if (!parse_tier(args.get("tier", "auto"), &options.tier))
+    return usage_error("run", "--tier must be interp, jit or auto", usage);
+  size_t chunk = 65536;
+  try {
+    if (args.has("staleness")) options.staleness_ms = parse_duration_arg(args.get("staleness"));
+    if (args.has("chunk")) chunk = std::max(1UL, std::stoul(args.get("chunk")));
+  } catch (const std::exception& e) {
+    return usage_error("run", e.what(), usage);
+  }
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto built = Engine::from_files(args.positional(), options);
+  std::fputs(built.diagnostics.c_str(), stderr);
+  if (!built.ok()) return 1;
+
+  // Data: every file is read completely before anything runs, so a bad row stops the run
+  // with nothing evaluated (unless --skip-bad-rows).
+  Batch batch;
+  DataReadOptions ro;
+  ro.skip_bad_rows = args.flag("skip-bad-rows");
+  size_t skipped = 0;
+  for (const auto& path : args.all("data")) {
+    DataReadResult r = read_data_file(path, ro, batch);
+    if (!r.ok) {
+      std::fprintf(stderr, "%s\n", r.error.c_str());
+      return 1;
+    }
+    skipped += r.skipped_rows;
+    for (const auto& ex : r.skipped_examples) std::fprintf(stderr, "skipped: %s\n", ex.c_str());
+  }
+  if (skipped > 0) std::fprintf(stderr, "omen run: skipped %zu bad row%s\n", skipped,
+                                skipped == 1 ? "" : "s");
+  auto t_loaded = std::chrono::steady_clock::now();
+
+  bool all_events = args.flag("all-events");
+  size_t printed = 0;
+  built.engine->on_alert([&](const Alert& a) {
+    if (!all_events && (a.event == AlertEvent::Pending || a.event == AlertEvent::Cleared)) return;
+    std::string line = format == "json" ? to_json(a) : to_text(a);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    ++printed;
+  });
+  // Time order, then chunks: with --tier auto a rule switches to native code between chunks.
+  std::vector<uint32_t> order(batch.t.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return batch.t[a] < batch.t[b]; });
+  Batch part;
+  part.series = batch.series;
+  for (size_t begin = 0; begin < order.size(); begin += chunk) {
+    part.sid.clear();
+    part.t.clear();
+    part.v.clear();
+    size_t end = std::min(order.size(), begin + chunk);
+    for (size_t i = begin; i < end; ++i) part.add(batch.sid[order[i]], batch.t[order[i]], batch.v[order[i]]);
+    built.engine->push(part);
+  }
+  std::fflush(stdout);
+  auto t_done = std::chrono::steady_clock::now();
+  EngineStats s = built.engine->stats();
+  double load_ms = std::chrono::duration<double, std::milli>(t_loaded - t0).count();
+  double eval_ms = std::chrono::duration<double, std::milli>(t_done - t_loaded).count();
+  std::fprintf(stderr,
+               "omen run: %llu samples, %zu series, %zu rule%s, %zu alert event%s shown; dropped "
+               "%llu out-of-order, %llu duplicate; load %.1f ms, evaluate %.1f ms\n",
+               static_cast<unsigned long long>(s.samples_in), s.series, s.rules,
+               s.rules == 1 ? "" : "s", printed, printed == 1 ? "" : "s",
+               static_cast<unsigned long long>(s.dropped_out_of_order),
+               static_cast<unsigned long long>(s.dropped_duplicate), load_ms, eval_ms);
+  if (args.flag("stats")) {
+    for (const auto& r : s.per_rule)
+      std::fprintf(stderr, "  rule %-24s tier=%-6s instances=%zu evaluations=%llu cost=%g\n",
+                   r.name.c_str(), r.tier.c_str(), r.instances,
+                   static_cast<unsigned long long>(r.evaluations), r.cost);
+    std::fprintf(stderr, "  state: %zu bytes (+ %zu bytes of window buffers)\n", s.state_bytes,
+                 s.window_bytes);
+  }
+  return 0;
+}
+
+int run_test(int argc, char** argv) {
+  const char* usage =
+      "omen test FILE... [--tier interp|jit|both] [--junit FILE] [--filter TEXT] [--verbose]";
+  Args args(argc, argv, {"tier", "junit", "filter"}, {"verbose", "help"});
+  if (args.flag("help")) return std::printf("%s\n", usage), 0;
+  if (!args.ok()) return usage_error("test", args.error(), usage);
+  if (args.positional().empty()) return usage_error("test", "no rule files given", usage);
+  TestOptions options;
+  std::string tier = args.get("tier", "both");
+  if (tier == "interp") options.tiers = {Tier::Interp};
+  else if (tier == "jit") options.tiers = {Tier::Jit};
+  else if (tier != "both") return usage_error("test", "--tier must be interp, jit or both", usage);
+  options.filter = args.get("filter");
+  TestReport report = run_tests(args.positional(), options);
+  std::fputs(report.diagnostics.c_str(), stderr);
+  if (!report.compiled) return 1;
+  for (const auto& c : report.cases) {
+    std::printf("%s %s (%s, %.1f ms)\n", c.passed ? "PASS" : "FAIL", c.name.c_str(),
+                c.file.c_str(), c.millis);
+    for (const auto& f : c.failures) std::printf("    %s\n", f.c_str());
+    if (!c.passed || args.flag("verbose")) {
+      std::printf("    alert log:\n");
+      if (c.log.empty()) std::printf("      (no alerts)\n");
+      size_t pos = 0;
+      while (pos < c.log.size()) {
+        size_t nl = c.log.find('\n', pos);
+        std::printf("      %s\n", c.log.substr(pos, nl - pos).c_str());
+        pos = nl == std::string::npos ? c.log.size() : nl + 1;
+      }
+    }
+  }
+  std::printf("%zu passed, %zu failed\n", report.passed(), report.failed());
+  if (args.has("junit")) {
+    std::ofstream f(args.get("junit"));
+    f << to_junit(report);
+    if (!f) {
+      std::fprintf(stderr, "omen test: cannot write %s\n", args.get("junit").c_str());
+      return 1;
+    }
+  }
+  return report.failed() == 0 ? 0 : 1;
+}
+
+int run_explain(int argc, char** argv) {
+  const char* usage = "omen explain FILE... [--dump=ast|ir|llvm|llvm-opt] [--rule NAME]";
+  Args args(argc, argv, {"dump", "rule"}, {"help"});
+  if (args.flag("help")) return std::printf("%s\n", usage), 0;
+  if (!args.ok()) return usage_error("explain", args.error(), usage);
+  if (args.positional().empty()) return usage_error("explain", "no rule files given", usage);
+  std::string d = args.get("dump", "ir");
+  Stage stage;
+  if (d == "ast") stage = Stage::Ast;
+  else if (d == "ir") stage = Stage::Ir;
+  else if (d == "llvm") stage = Stage::Llvm;
+  else if (d == "llvm-opt") stage = Stage::LlvmOptimized;
+  else return usage_error("explain", "--dump must be ast, ir, llvm or llvm-opt", usage);
+  std::string out;
+  bool ok = explain(args.positional(), stage, args.get("rule"), &out);
+  std::fputs(out.c_str(), ok ? stdout : stderr);
+  return ok ? 0 : 1;
+}
+
+}  // namespace omen::cli

@@ -1,0 +1,166 @@
+// Omen's embedding API: build an Engine from rule files, push samples, receive alerts.
+//
+// Thread safety: an Engine is internally synchronized. push(), poll(), stats() and
+// flush() may be called from any thread; calls are serialized by an internal mutex, so
+// samples pushed concurrently are applied in the order the calls acquire it. The alert
+// callback runs on the pushing thread, after the batch is processed, outside the lock.
+// A callback must not call back into the same Engine.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "omen/types.h"
+
+namespace omen {
+
+struct CompiledModule;  // compiler output (internal)
+struct Compilation;     // compiler output with diagnostics (internal)
+
+/// Which back end evaluates rules.
+enum class Tier {
+  Interp,  // tier 0: the IR interpreter (instant start, the reference)
+  Jit,     // tier 1: LLVM ORC native code, compiled when the engine is built
+  Auto     // start interpreted; each rule switches to native code once its background
+           // compilation finishes (docs/architecture.md, "Tiers")
+};
+
+const char* tier_name(Tier t);
+
+/// Safe defaults for untrusted rule sources (LLM output) and for data.
+struct Limits {
+  size_t max_source_bytes = 1 << 20;  // per file
+  size_t max_depth = 64;              // expression / bracket nesting
+  double max_cost = 5000;             // per-evaluation cost estimate of one rule
+  int64_t max_window_ms = 90LL * 86'400'000;
+  size_t max_instructions = 10'000;   // per rule after inlining
+  size_t max_errors = 20;             // diagnostics stop after this many errors
+  size_t max_series = 1'000'000;      // distinct series; more are dropped and counted
+};
+
+struct EngineOptions {
+  Tier tier = Tier::Auto;
+  int64_t staleness_ms = 5 * 60'000;  // a sample older than this is not read as-of (like Prometheus)
+  int64_t history_ms = 60 * 60'000;   // how far behind the newest sample cross-series reads can look
+  Limits limits;
+  bool warnings_as_errors = false;
+};
+
+/// What happened to an alert.
+enum class AlertEvent {
+  Pending,   // the condition became true; waiting for `for`
+  Firing,    // true for at least `for`
+  Resolved,  // was firing; the condition cleared (after `keep`) or the series went stale
+  Cleared    // was pending; the condition cleared before `for` (never fired)
+};
+
+const char* event_name(AlertEvent e);
+
+struct Alert {
+  std::string rule;
+  Labels labels;  // identity labels (the `by` labels, or all labels of the series) + static labels
+  std::string severity;
+  AlertEvent event = AlertEvent::Pending;
+  TimeMs at = 0;            // the tick at which this transition happened
+  TimeMs active_since = 0;  // first tick of the current activation (pending start)
+  TimeMs fired_at = 0;      // when it started firing (0 if it has not)
+  double value = 0;         // the rule's `value` at `at`
+  std::string message;      // rendered message template ("" if none)
+};
+
+/// One JSON object (a line of JSON lines output).
+std::string to_json(const Alert& a);
+/// One human-readable line.
+std::string to_text(const Alert& a);
+
+/// Samples for many series at once. sid[i] indexes `series`; t and v are parallel.
+struct Batch {
+  std::vector<SeriesKey> series;
+  std::vector<uint32_t> sid;
+  std::vector<TimeMs> t;
+  std::vector<double> v;
+  void add(uint32_t series_index, TimeMs time, double value) {
+    sid.push_back(series_index);
+    t.push_back(time);
+    v.push_back(value);
+  }
+};
+
+struct RuleStats {
+  std::string name;
+  std::string tier;  // "interp" or "jit" (now)
+  size_t instances = 0;
+  uint64_t evaluations = 0;
+  double cost = 0;
+};
+
+struct EngineStats {
+  size_t rules = 0;
+  size_t series = 0;
+  size_t instances = 0;
+  uint64_t samples_in = 0;
+  uint64_t samples_accepted = 0;
+  uint64_t dropped_out_of_order = 0;  // older than the series' newest sample
+  uint64_t dropped_duplicate = 0;     // same timestamp as the series' newest sample
+  uint64_t dropped_series_limit = 0;
+  uint64_t ambiguous_matches = 0;     // evaluations where a joined series matched >1 series
+  uint64_t evaluations = 0;
+  uint64_t alerts = 0;
+  size_t state_bytes = 0;             // rule-instance state excluding window buffers
+  size_t window_bytes = 0;            // window buffers
+  std::vector<RuleStats> per_rule;
+};
+
+class Engine {
+ public:
+  struct Built;
+
+  /// Compiles rule files. On any error nothing is built: `engine` is null and
+  /// `diagnostics` holds clang-style messages. Warnings are in `diagnostics` either way.
+  static Built from_files(const std::vector<std::string>& paths, const EngineOptions& options = {});
+  /// Same, from source text (`name` is used in diagnostics).
+  static Built from_source(const std::string& name, const std::string& text,
+                           const EngineOptions& options = {});
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Alerts go to the callback if set, else they are queued for poll().
+  void on_alert(std::function<void(const Alert&)> callback);
+  /// Queued alerts, oldest first; empties the queue.
+  std::vector<Alert> poll();
+
+  /// One sample.
+  void push(const SeriesKey& key, TimeMs t, double v);
+  /// Many samples; processed in timestamp order (stable), so a batch gives the same alerts
+  /// as pushing its samples one by one in that order.
+  void push(const Batch& batch);
+  /// Declares that time has reached `now`: alerts of series silent for longer than the
+  /// staleness limit are resolved. push() does this with the newest timestamp it has seen.
+  void flush(TimeMs now);
+
+  EngineStats stats() const;
+  /// Names of the loaded rules, in source order.
+  std::vector<std::string> rule_names() const;
+
+  struct Impl;
+  /// For Omen's own tools (test runner, REPL): an engine over an already compiled module.
+  static Built from_compiled(std::shared_ptr<const CompiledModule> module,
+                             const EngineOptions& options);
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  static Built build(Compilation c, const EngineOptions& options);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct Engine::Built {
+  std::unique_ptr<Engine> engine;
+  std::string diagnostics;
+  bool ok() const { return engine != nullptr; }
+};
+
+}  // namespace omen

@@ -1,0 +1,30 @@
+// Tools over rule files: checking and showing each stage of the compiler pipeline.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "omen/engine.h"
+
+namespace omen {
+
+/// Output of check_files.
+struct CheckResult {
+  bool ok = false;
+  size_t errors = 0, warnings = 0, rules = 0, tests = 0;
+  std::string diagnostics;  // clang-style, with source lines and carets
+};
+
+/// Parses and type-checks; nothing is run.
+CheckResult check_files(const std::vector<std::string>& paths, const Limits& limits = {},
+                        bool warnings_as_errors = false);
+
+/// The stages `explain` can show.
+enum class Stage { Ast, Ir, Llvm, LlvmOptimized };
+
+/// Renders one stage for every rule (or only `rule` if not empty). On failure returns false
+/// and puts diagnostics in *out.
+bool explain(const std::vector<std::string>& paths, Stage stage, const std::string& rule,
+             std::string* out);
+
+}  // namespace omen

@@ -1,0 +1,46 @@
+#include "omen/data.h"
+
+#include <unordered_map>
+
+#include "runtime/io/dataset.h"
+
+namespace omen {
+
+DataReadResult read_data_file(const std::string& path, const DataReadOptions& options,
+                              Batch& batch) {
+  DataReadResult r;
+  io::Dataset ds;
+  io::ReadOptions ro;
+  ro.skip_bad_rows = options.skip_bad_rows;
+  ro.max_rows = options.max_rows;
+  try {
+    io::read_file(path, ro, ds);
+  } catch (const io::DataError& e) {
+    r.error = e.what();
+    return r;
+  } catch (const std::exception& e) {
+    r.error = path + ": " + e.what();
+    return r;
+  }
+  std::unordered_map<std::string, uint32_t> index;
+  for (uint32_t i = 0; i < batch.series.size(); ++i)
+    index.emplace(format_series(batch.series[i]), i);
+  std::vector<uint32_t> map(ds.series.size());
+  for (size_t i = 0; i < ds.series.size(); ++i) {
+    auto [it, added] = index.emplace(format_series(ds.series[i]),
+                                     static_cast<uint32_t>(batch.series.size()));
+    if (added) batch.series.push_back(ds.series[i]);
+    map[i] = it->second;
+  }
+  batch.sid.reserve(batch.sid.size() + ds.size());
+  batch.t.reserve(batch.t.size() + ds.size());
+  batch.v.reserve(batch.v.size() + ds.size());
+  for (size_t i = 0; i < ds.size(); ++i) batch.add(map[ds.sid[i]], ds.t[i], ds.v[i]);
+  r.ok = true;
+  r.rows = ds.size();
+  r.skipped_rows = ds.skipped_rows;
+  r.skipped_examples = ds.skipped_examples;
+  return r;
+}
+
+}  // namespace omen

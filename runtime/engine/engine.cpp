@@ -1,0 +1,294 @@
+#include <algorithm>
+#include <numeric>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/compile.h"
+#include "runtime/engine/engine_impl.h"
+#ifdef OMEN_HAVE_JIT
+#include "compiler/jit/jit.h"
+#endif
+
+namespace omen {
+
+const char* tier_name(Tier t) {
+  switch (t) {
+    case Tier::Interp: return "interp";
+    case Tier::Jit: return "jit";
+    case Tier::Auto: return "auto";
+  }
+  return "?";
+}
+
+const char* event_name(AlertEvent e) {
+  switch (e) {
+    case AlertEvent::Pending: return "pending";
+    case AlertEvent::Firing: return "firing";
+    case AlertEvent::Resolved: return "resolved";
+    case AlertEvent::Cleared: return "cleared";
+  }
+  return "?";
+}
+
+using engine::SeriesData;
+
+Engine::Impl::~Impl() {
+  // Background compilation uses the JIT and the programs: stop it and wait for it.
+  stop_compiling->store(true);
+  for (auto& rr : rules)
+    if (rr->pending.valid()) rr->pending.wait();
+}
+
+void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
+  const size_t n = batch.t.size();
+  counters.samples_in += n;
+  // Map the batch's series to store ids; new series may start rule instances.
+  std::vector<uint32_t> ids(batch.series.size(), UINT32_MAX);
+  for (size_t i = 0; i < batch.series.size(); ++i) {
+    bool added = false;
+    ids[i] = store.intern(batch.series[i], options.limits.max_series, &added);
+    if (!added) continue;
+    for (auto& rr : rules)
+      if (rr->rule->selectors[0].matches(batch.series[i])) add_instance(*rr, ids[i]);
+  }
+  // Time order (stable): a batch behaves like its samples pushed one by one.
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  if (!std::is_sorted(batch.t.begin(), batch.t.end()))
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return batch.t[a] < batch.t[b]; });
+  std::unordered_map<uint32_t, size_t> first_new;  // store id -> index of its first new sample
+  for (uint32_t i : order) {
+    uint32_t b = batch.sid[i];
+    uint32_t id = b < ids.size() ? ids[b] : UINT32_MAX;
+    if (id == UINT32_MAX) {
+      ++counters.dropped_series_limit;
+      continue;
+    }
+    SeriesData& d = store.at(id);
+    TimeMs t = batch.t[i];
+    if (t <= d.last_t) {
+      if (t == d.last_t) ++counters.dropped_duplicate;
+      else ++counters.dropped_out_of_order;
+      continue;
+    }
+    first_new.try_emplace(id, d.t.size());
+    d.t.push_back(t);
+    d.v.push_back(batch.v[i]);
+    d.last_t = t;
+    ++counters.samples_accepted;
+    watermark = std::max(watermark, t);
+  }
+  for (auto& rr : rules) {
+    for (auto& [id, first] : first_new) {
+      auto it = rr->by_series.find(id);
+      if (it != rr->by_series.end()) evaluate(*rr, it->second, first, alerts);
+    }
+  }
+  expire(watermark, alerts);
+  if (watermark != INT64_MIN) {
+    TimeMs keep = std::max(options.history_ms, options.staleness_ms);
+    for (auto& [id, first] : first_new) store.at(id).trim_before(watermark - keep);
+  }
+}
+
+void Engine::Impl::deliver(std::vector<Alert>& alerts) {
+  // Deterministic order whatever the batching: by time, then rule order, then labels.
+  std::map<std::string, size_t> rule_pos;
+  for (size_t i = 0; i < rules.size(); ++i) rule_pos[rules[i]->rule->name] = i;
+  std::stable_sort(alerts.begin(), alerts.end(), [&](const Alert& a, const Alert& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.rule != b.rule) return rule_pos[a.rule] < rule_pos[b.rule];
+    return a.labels < b.labels;
+  });
+  counters.alerts += alerts.size();
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+namespace {
+
+CompileOptions compile_options(const EngineOptions& options) {
+  CompileOptions co;
+  co.parse.max_source_bytes = options.limits.max_source_bytes;
+  co.parse.max_depth = options.limits.max_depth;
+  co.limits.max_cost = options.limits.max_cost;
+  co.limits.max_window_ms = options.limits.max_window_ms;
+  co.limits.max_instructions = options.limits.max_instructions;
+  co.max_errors = options.limits.max_errors;
+  co.warnings_as_errors = options.warnings_as_errors;
+  return co;
+}
+
+}  // namespace
+
+Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
+  Built out;
+  out.diagnostics = c.diags->render();
+  if (!c.ok()) return out;
+
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->module = c.module;
+  for (const auto& r : impl->module->rules) {
+    auto rr = std::make_unique<engine::RuleRuntime>();
+    rr->rule = &r;
+    impl->rules.push_back(std::move(rr));
+  }
+  if (options.tier != Tier::Interp) {
+#ifdef OMEN_HAVE_JIT
+    std::string err;
+    impl->jit = jit::Jit::create({}, &err);
+    if (!impl->jit && options.tier == Tier::Jit) {
+      out.diagnostics += fmt::format("error[E900]: the JIT is not available: {}\n", err);
+      return out;
+    }
+    if (impl->jit && options.tier == Tier::Jit) {
+      for (auto& rr : impl->rules) {
+        ir::BatchFn fn = impl->jit->compile(rr->rule->program, &err);
+        if (!fn) {
+          out.diagnostics += fmt::format("error[E900]: JIT compilation of rule '{}' failed: {}\n",
+                                         rr->rule->name, err);
+          return out;
+        }
+        rr->native.store(fn);
+      }
+    } else if (impl->jit) {
+      // Tier::Auto: one background thread compiles the rules in source order; each rule
+      // switches to native code at its next batch after its compilation finishes.
+      auto* jit = impl->jit.get();
+      auto promises = std::make_shared<std::vector<std::promise<ir::BatchFn>>>(impl->rules.size());
+      for (size_t i = 0; i < impl->rules.size(); ++i)
+        impl->rules[i]->pending = (*promises)[i].get_future().share();
+      std::vector<const ir::Program*> programs;
+      for (auto& rr : impl->rules) programs.push_back(&rr->rule->program);
+      auto stop = impl->stop_compiling;
+      std::thread([jit, promises, programs, stop] {
+        for (size_t i = 0; i < programs.size(); ++i) {
+          std::string e;
+          // A failed compilation leaves the rule interpreted (results are identical).
+          (*promises)[i].set_value(stop->load() ? nullptr : jit->compile(*programs[i], &e));
+        }
+      }).detach();
+    }
+#else
+    if (options.tier == Tier::Jit) {
+      out.diagnostics += "error[E900]: this build of Omen has no JIT (OMEN_WITH_JIT=OFF)\n";
+      return out;
+    }
+#endif
+  }
+  out.engine.reset(new Engine(std::move(impl)));
+  return out;
+}
+
+Engine::Built Engine::from_files(const std::vector<std::string>& paths,
+                                 const EngineOptions& options) {
+  return build(compile_files(paths, compile_options(options)), options);
+}
+
+Engine::Built Engine::from_source(const std::string& name, const std::string& text,
+                                  const EngineOptions& options) {
+  return build(compile({{name, text}}, compile_options(options)), options);
+}
+
+Engine::Built Engine::from_compiled(std::shared_ptr<const CompiledModule> module,
+                                    const EngineOptions& options) {
+  Compilation c;
+  c.sources = module->sources;
+  c.diags = std::make_shared<Diagnostics>(c.sources.get());
+  c.module = std::move(module);
+  return build(std::move(c), options);
+}
+
+void Engine::on_alert(std::function<void(const Alert&)> callback) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->callback = std::move(callback);
+}
+
+std::vector<Alert> Engine::poll() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::vector<Alert> out;
+  out.swap(impl_->queue);
+  return out;
+}
+
+void Engine::push(const SeriesKey& key, TimeMs t, double v) {
+  Batch b;
+  b.series.push_back(key);
+  b.add(0, t, v);
+  push(b);
+}
+
+void Engine::push(const Batch& batch) {
+  std::vector<Alert> alerts;
+  std::function<void(const Alert&)> cb;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->ingest(batch, alerts);
+    impl_->deliver(alerts);
+    cb = impl_->callback;
+    if (!cb) {
+      for (auto& a : alerts) impl_->queue.push_back(std::move(a));
+      return;
+    }
+  }
+  for (const auto& a : alerts) cb(a);
+}
+
+void Engine::flush(TimeMs now) {
+  std::vector<Alert> alerts;
+  std::function<void(const Alert&)> cb;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->watermark = std::max(impl_->watermark, now);
+    impl_->expire(now, alerts);
+    impl_->deliver(alerts);
+    cb = impl_->callback;
+    if (!cb) {
+      for (auto& a : alerts) impl_->queue.push_back(std::move(a));
+      return;
+    }
+  }
+  for (const auto& a : alerts) cb(a);
+}
+
+EngineStats Engine::stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  EngineStats s = impl_->counters;
+  s.rules = impl_->rules.size();
+  s.series = impl_->store.size();
+  s.instances = 0;
+  s.state_bytes = 0;
+  s.window_bytes = 0;
+  for (const auto& rr : impl_->rules) {
+    RuleStats r;
+    r.name = rr->rule->name;
+    r.tier = rr->native.load() ? "jit" : "interp";
+    r.instances = rr->instances.size();
+    r.evaluations = rr->evaluations;
+    r.cost = rr->rule->cost;
+    s.instances += r.instances;
+    // Per instance: the Instance record, its index entry, its join slots and the
+    // WindowState handles; window buffers are counted separately.
+    s.state_bytes += rr->instances.size() *
+                     (sizeof(engine::Instance) + sizeof(std::pair<uint32_t, uint32_t>) + 16 +
+                      rr->n_joins() * sizeof(int32_t));
+    for (const auto& w : rr->windows) {
+      s.state_bytes += sizeof(kernels::WindowState);
+      s.window_bytes += w.bytes();
+    }
+    s.per_rule.push_back(std::move(r));
+  }
+  return s;
+}
+
+std::vector<std::string> Engine::rule_names() const {
+  std::vector<std::string> out;
+  for (const auto& rr : impl_->rules) out.push_back(rr->rule->name);
+  return out;
+}
+
+}  // namespace omen

@@ -1,0 +1,114 @@
+// Internal to runtime/engine: the series store, rule instances and the Engine's state.
+#pragma once
+
+#include <atomic>
+#include <future>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "compiler/driver/compiled.h"
+#include "compiler/jit/jit.h"  // LLVM-free interface
+#include "omen/engine.h"
+#include "runtime/kernels/window.h"
+
+
+namespace omen::engine {
+
+/// Per-series sample history: newest last, strictly increasing timestamps.
+struct SeriesData {
+  SeriesKey key;
+  std::vector<TimeMs> t;
+  std::vector<double> v;
+  size_t head = 0;  // first live sample (older ones were trimmed)
+  TimeMs last_t = INT64_MIN;
+
+  size_t size() const { return t.size() - head; }
+  /// Index of the latest sample with time <= at, or SIZE_MAX.
+  size_t at_or_before(TimeMs at) const;
+  void trim_before(TimeMs cutoff);  // keeps at least the newest sample
+};
+
+class SeriesStore {
+ public:
+  /// Id of the series, adding it if new (*added set); UINT32_MAX if over the limit.
+  uint32_t intern(const SeriesKey& key, size_t limit, bool* added);
+  SeriesData& at(uint32_t id) { return series_[id]; }
+  const SeriesData& at(uint32_t id) const { return series_[id]; }
+  size_t size() const { return series_.size(); }
+  const std::vector<uint32_t>& by_metric(const std::string& name) const;
+  uint64_t generation() const { return generation_; }
+
+ private:
+  std::vector<SeriesData> series_;
+  std::unordered_map<std::string, uint32_t> index_;  // format_series(key) -> id
+  std::unordered_map<std::string, std::vector<uint32_t>> metric_index_;
+  uint64_t generation_ = 0;
+};
+
+enum class State : uint8_t { Inactive, Pending, Firing };
+
+/// The lifecycle state of one (rule, series). Window states and joined series live in
+/// flat per-rule arrays indexed by the instance number (see RuleRuntime).
+struct Instance {
+  uint32_t on_sid = 0;
+  State state = State::Inactive;
+  TimeMs active_since = 0;
+  TimeMs fired_at = 0;
+  TimeMs clear_since = INT64_MIN;  // firing, condition false since (for `keep`)
+  TimeMs last_tick = INT64_MIN;
+  uint64_t match_generation = UINT64_MAX;  // store generation of `matched`
+};
+
+struct RuleRuntime {
+  const CompiledRule* rule = nullptr;
+  std::atomic<ir::BatchFn> native{nullptr};
+  std::shared_future<ir::BatchFn> pending;  // Tier::Auto background compilation
+  std::vector<Instance> instances;
+  std::unordered_map<uint32_t, uint32_t> by_series;  // on sid -> instance
+  std::vector<kernels::WindowState> windows;         // instances x program.windows
+  std::vector<int32_t> matched;                      // instances x (selectors - 1): sid, -1, -2
+  uint64_t evaluations = 0;
+  // scratch, reused between batches
+  std::vector<TimeMs> ts;
+  std::vector<std::vector<double>> cols, outs;
+  std::vector<double> interp_scratch;
+  std::vector<void*> state_ptrs;
+
+  size_t n_windows() const { return rule->program.windows.size(); }
+  size_t n_joins() const { return rule->selectors.size() - 1; }
+};
+
+}  // namespace omen::engine
+
+namespace omen {
+
+struct Engine::Impl {
+  using RuleRuntime = engine::RuleRuntime;
+  using Instance = engine::Instance;
+  using SeriesStore = engine::SeriesStore;
+  EngineOptions options;
+  std::shared_ptr<const CompiledModule> module;
+  std::unique_ptr<jit::Jit> jit;
+  std::vector<std::unique_ptr<RuleRuntime>> rules;
+  SeriesStore store;
+  TimeMs watermark = INT64_MIN;
+  EngineStats counters;
+  std::function<void(const Alert&)> callback;
+  std::vector<Alert> queue;
+  mutable std::mutex mu;
+  std::shared_ptr<std::atomic<bool>> stop_compiling = std::make_shared<std::atomic<bool>>(false);
+
+  ~Impl();  // defined where jit::Jit is complete
+  /// Processes the samples (indices into the batch, sorted by time) and appends alerts.
+  void ingest(const Batch& batch, std::vector<Alert>& alerts);
+  void evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new, std::vector<Alert>& alerts);
+  void expire(TimeMs now, std::vector<Alert>& alerts);
+  void add_instance(RuleRuntime& rr, uint32_t sid);
+  void resolve_matches(RuleRuntime& rr, uint32_t inst);
+  Alert make_alert(const RuleRuntime& rr, const Instance& in, AlertEvent ev, TimeMs at,
+                   double value, const std::vector<std::vector<double>>* outs, size_t row) const;
+  void deliver(std::vector<Alert>& alerts);
+};
+
+}  // namespace omen
