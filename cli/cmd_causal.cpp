@@ -1,2 +1,351 @@
+// `omen graph check|query|export`, `omen discover`, `omen rca`: the CLI face of
+// runtime/causal (include/omen/causal.h). Exit status: 0 ok, 1 failure or findings, 2 usage.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
-namespace omen::cli { int run_graph(int, char**) { return 2; } int run_discover(int, char**) { return 2; } int run_rca(int, char**) { return 2; } }
+#include "omen/causal.h"
+
+namespace omen::cli {
+
+namespace {
+
+namespace oc = omen::causal;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// --name value options (repeatable ones collect every value) and positionals.
+struct Args {
+  std::map<std::string, std::vector<std::string>> opts;
+  std::vector<std::string> pos;
+
+  Args(int argc, char** argv, int first, const std::vector<std::string>& flags) {
+    for (int i = first; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a.rfind("--", 0) == 0 && a.size() > 2) {
+        std::string name = a.substr(2), value;
+        size_t eq = name.find('=');
+        if (eq != std::string::npos) {
+          value = name.substr(eq + 1);
+          name = name.substr(0, eq);
+        } else if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+          value = "true";
+        } else {
+          if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
+          value = argv[++i];
+        }
+        opts[name].push_back(value);
+      } else {
+        pos.push_back(a);
+      }
+    }
+  }
+  bool has(const std::string& k) const { return opts.count(k) > 0; }
+  std::string get(const std::string& k, const std::string& def = "") const {
+    auto it = opts.find(k);
+    return it == opts.end() ? def : it->second.back();
+  }
+  std::string need(const std::string& k) const {
+    if (!has(k)) throw UsageError("missing --" + k);
+    return get(k);
+  }
+  double num(const std::string& k, double def) const {
+    if (!has(k)) return def;
+    try {
+      size_t used = 0;
+      double v = std::stod(get(k), &used);
+      if (used != get(k).size()) throw std::invalid_argument("trailing");
+      return v;
+    } catch (const std::exception&) {
+      throw UsageError("--" + k + " needs a number, got '" + get(k) + "'");
+    }
+  }
+  void allow(const std::vector<std::string>& known) const {
+    for (const auto& [k, v] : opts)
+      if (std::find(known.begin(), known.end(), k) == known.end()) throw UsageError("unknown option --" + k);
+  }
+};
+
+oc::Graph load_graph(const Args& a) {
+  return oc::read_graph_file(a.need("graph"), a.has("reverse"));
+}
+
+std::string format_of(const Args& a, const std::vector<std::string>& allowed) {
+  std::string f = a.get("format", allowed.front());
+  if (std::find(allowed.begin(), allowed.end(), f) == allowed.end())
+    throw UsageError(fmt::format("--format must be one of {}", fmt::join(allowed, ", ")));
+  return f;
+}
+
+std::pair<std::string, std::string> edge_arg(const std::string& s) {
+  for (const char* sep : {"->", ":"}) {
+    size_t p = s.find(sep);
+    if (p != std::string::npos) return {s.substr(0, p), s.substr(p + std::string(sep).size())};
+  }
+  throw UsageError("an edge is written A->B or A:B, got '" + s + "'");
+}
+
+int fail(const std::exception& e) {
+  std::fprintf(stderr, "%s\n", e.what());
+  return 1;
+}
+
+const char* kGraphUsage =
+    "usage: omen graph check  --graph G.dot|G.csv|G.txt --data D.csv [--alpha 0.05] [--lag 0]\n"
+    "                         [--permutations 100] [--seed 1] [--metric PREFIX] [--reverse] [--format text|json]\n"
+    "       omen graph query  --graph G [--reverse] [--format text|json] ancestors X | descendants X |\n"
+    "                         paths A B [--max-paths 1000] | dsep A B [Z...] | blanket X | topo | cycle\n"
+    "       omen graph export --graph G [--reverse] --to dot|json|omen\n"
+    "  --reverse flips the edges of an adjacency-matrix CSV (caller->callee call graph -> causal graph)\n";
+
+int graph_check(const Args& a) {
+  a.allow({"graph", "data", "alpha", "lag", "permutations", "seed", "metric", "reverse", "format", "max-tests"});
+  std::string format = format_of(a, {"text", "json"});
+  oc::CheckOptions o;
+  o.alpha = a.num("alpha", 0.05);
+  o.lag = int(a.num("lag", 0));
+  o.permutations = size_t(a.num("permutations", 100));
+  o.seed = uint64_t(a.num("seed", 1));
+  o.metric = a.get("metric");
+  o.max_tests = size_t(a.num("max-tests", 10000));
+  oc::Graph g = load_graph(a);
+  oc::Table data = oc::read_table(a.need("data"));
+  oc::CheckReport r = oc::check_graph(g, data, o);
+  std::fputs((format == "json" ? oc::to_json(r, g) : oc::to_text(r, g)).c_str(), stdout);
+  return r.ok() ? 0 : 1;
+}
+
+std::string names(const oc::Graph& g, const std::vector<size_t>& v) {
+  std::vector<std::string> out;
+  for (size_t i : v) out.push_back(g.node(i).name);
+  return fmt::format("{}", fmt::join(out, " "));
+}
+
+int graph_query(const Args& a) {
+  a.allow({"graph", "reverse", "format", "max-paths"});
+  std::string format = format_of(a, {"text", "json"});
+  if (a.pos.size() < 2) throw UsageError("graph query needs a query");
+  oc::Graph g = load_graph(a);
+  const std::string& q = a.pos[1];
+  auto node = [&](size_t k) {
+    if (a.pos.size() <= k) throw UsageError("query '" + q + "' needs more node names");
+    return g.index(a.pos[k]);
+  };
+  nlohmann::ordered_json j;
+  j["query"] = q;
+  std::string text;
+  auto list = [&](const std::vector<size_t>& v) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (size_t i : v) arr.push_back(g.node(i).name);
+    j["result"] = arr;
+    text = names(g, v) + "\n";
+  };
+  if (q == "ancestors" || q == "descendants" || q == "blanket") {
+    if (a.pos.size() != 3) throw UsageError(q + " takes one node");
+    size_t x = node(2);
+    list(q == "ancestors" ? oc::ancestors(g, x) : q == "descendants" ? oc::descendants(g, x) : oc::markov_blanket(g, x));
+  } else if (q == "topo") {
+    list(oc::topological_order(g));
+  } else if (q == "cycle") {
+    auto c = oc::find_cycle(g);
+    j["result"] = c ? nlohmann::ordered_json(oc::format_cycle(g, *c)) : nlohmann::ordered_json(nullptr);
+    text = c ? oc::format_cycle(g, *c) + "\n" : "no cycle\n";
+  } else if (q == "paths") {
+    if (a.pos.size() != 4) throw UsageError("paths takes two nodes");
+    bool truncated = false;
+    auto ps = oc::directed_paths(g, node(2), node(3), size_t(a.num("max-paths", 1000)), &truncated);
+    j["result"] = nlohmann::ordered_json::array();
+    for (const auto& p : ps) {
+      std::vector<std::string> ns;
+      for (size_t i : p) ns.push_back(g.node(i).name);
+      j["result"].push_back(ns);
+      text += fmt::format("{}\n", fmt::join(ns, " -> "));
+    }
+    j["truncated"] = truncated;
+    if (truncated) text += "... (truncated at --max-paths)\n";
+    if (ps.empty()) text = "no path\n";
+  } else if (q == "dsep") {
+    if (a.pos.size() < 4) throw UsageError("dsep takes A B [Z...]");
+    std::vector<size_t> z;
+    for (size_t k = 4; k < a.pos.size(); ++k) z.push_back(node(k));
+    bool sep = oc::d_separated(g, {node(2)}, {node(3)}, z);
+    j["result"] = sep;
+    text = fmt::format("{} {} {}{}{}\n", a.pos[2], sep ? "_||_" : "not _||_", a.pos[3], z.empty() ? "" : " | ",
+                       names(g, z));
+  } else {
+    throw UsageError("unknown query '" + q + "'");
+  }
+  std::fputs(format == "json" ? (j.dump(2) + "\n").c_str() : text.c_str(), stdout);
+  return 0;
+}
+
+int graph_export(const Args& a) {
+  a.allow({"graph", "reverse", "to"});
+  std::string to = a.get("to", "dot");
+  oc::Graph g = load_graph(a);
+  if (to == "dot") std::fputs(oc::to_dot(g).c_str(), stdout);
+  else if (to == "json") std::fputs(oc::to_json(g).c_str(), stdout);
+  else if (to == "omen") std::fputs(oc::to_omen(g).c_str(), stdout);
+  else throw UsageError("--to must be dot, json or omen");
+  return 0;
+}
+
+// Row windows: "A:B" (rows, 0-based, end exclusive) or "@T1:T2" (timestamps in seconds,
+// inclusive, against the table's time column).
+std::pair<size_t, size_t> window(const oc::Table& t, const std::string& spec, const char* what) {
+  bool by_time = !spec.empty() && spec[0] == '@';
+  std::string s = by_time ? spec.substr(1) : spec;
+  size_t colon = s.find(':');
+  if (colon == std::string::npos) throw UsageError(fmt::format("--{} is A:B (rows) or @T1:T2 (timestamps)", what));
+  double lo, hi;
+  try {
+    lo = colon == 0 ? 0 : std::stod(s.substr(0, colon));
+    hi = colon + 1 == s.size() ? (by_time ? INFINITY : double(t.rows())) : std::stod(s.substr(colon + 1));
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("--{}: cannot read '{}'", what, spec));
+  }
+  if (!by_time) {
+    if (lo < 0 || hi > double(t.rows()) || lo >= hi)
+      throw oc::CausalError("window", fmt::format("--{} {}: rows must satisfy 0 <= A < B <= {}", what, spec, t.rows()));
+    return {size_t(lo), size_t(hi)};
+  }
+  if (t.time.empty()) throw oc::CausalError("window", fmt::format("--{} {}: the data has no time column", what, spec));
+  size_t b = t.rows(), e = 0;
+  for (size_t r = 0; r < t.rows(); ++r)
+    if (t.time[r] >= lo && t.time[r] <= hi) b = std::min(b, r), e = r + 1;
+  if (b >= e) throw oc::CausalError("window", fmt::format("--{} {}: no row in that time range", what, spec));
+  return {b, e};
+}
+
+}  // namespace
+
+int run_graph(int argc, char** argv) {
+  try {
+    if (argc < 2) throw UsageError("graph needs a subcommand");
+    std::string sub = argv[1];
+    Args a(argc, argv, 1, {"reverse"});
+    if (sub == "check") return graph_check(a);
+    if (sub == "query") return graph_query(a);
+    if (sub == "export") return graph_export(a);
+    throw UsageError("unknown graph subcommand '" + sub + "'");
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "omen graph: %s\n%s", e.what(), kGraphUsage);
+    return 2;
+  } catch (const std::exception& e) {
+    return fail(e);
+  }
+}
+
+int run_discover(int argc, char** argv) {
+  const char* usage =
+      "usage: omen discover --data D [--alpha 0.05] [--depth -1] [--lagged K] [--granger K]\n"
+      "                     [--columns a,b,...] [--forbid A->B]... [--require A->B]... [--root X]... [--leaf X]...\n"
+      "                     [--unstable] [--name G] [--format omen|json|dot]\n";
+  try {
+    Args a(argc, argv, 1, {"unstable"});
+    a.allow({"data", "alpha", "depth", "lagged", "granger", "columns", "forbid", "require", "root", "leaf", "unstable",
+             "name", "format"});
+    if (!a.pos.empty()) throw UsageError("unexpected argument '" + a.pos[0] + "'");
+    std::string format = format_of(a, {"omen", "json", "dot"});
+    oc::Table data = oc::read_table(a.need("data"));
+    if (a.has("columns")) {
+      std::vector<std::string> cols;
+      std::string s = a.get("columns");
+      for (size_t start = 0; start <= s.size();) {
+        size_t c = s.find(',', start);
+        cols.push_back(s.substr(start, c == std::string::npos ? std::string::npos : c - start));
+        if (c == std::string::npos) break;
+        start = c + 1;
+      }
+      data = oc::select_columns(data, cols);
+    }
+    oc::PcOptions o;
+    o.alpha = a.num("alpha", 0.05);
+    o.depth = int(a.num("depth", -1));
+    o.stable = !a.has("unstable");
+    if (a.has("forbid"))
+      for (const auto& e : a.opts.at("forbid")) o.forbid.push_back(edge_arg(e));
+    if (a.has("require"))
+      for (const auto& e : a.opts.at("require")) o.require.push_back(edge_arg(e));
+    if (a.has("root")) o.roots = a.opts.at("root");
+    if (a.has("leaf")) o.leaves = a.opts.at("leaf");
+    oc::Graph g;
+    std::string extra;
+    if (a.has("granger")) {
+      int k = int(a.num("granger", 1));
+      g = oc::granger_graph(data, k, o.alpha);
+      extra = fmt::format("pairwise Granger F-tests, {} lags, alpha {}", k, o.alpha);
+    } else {
+      auto t0 = std::chrono::steady_clock::now();
+      oc::PcResult r = a.has("lagged") ? oc::lagged_pc(data, int(a.num("lagged", 1)), o) : oc::pc(data, o);
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      g = std::move(r.cpdag);
+      extra = fmt::format("PC{} Fisher-z, alpha {}, {} tests, depth {}, {:.2f} ms", o.stable ? "-stable" : "", o.alpha,
+                          r.tests, r.max_depth, ms);
+    }
+    g.set_name(a.get("name", "discovered"));
+    if (format == "json") std::fputs(oc::to_json(g).c_str(), stdout);
+    else if (format == "dot") std::fputs(oc::to_dot(g).c_str(), stdout);
+    else std::fputs(("# " + extra + "\n" + oc::to_omen(g)).c_str(), stdout);
+    return 0;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "omen discover: %s\n%s", e.what(), usage);
+    return 2;
+  } catch (const std::exception& e) {
+    return fail(e);
+  }
+}
+
+int run_rca(int argc, char** argv) {
+  const char* usage =
+      "usage: omen rca --data D --baseline A:B --incident C:D [--baseline-data B.csv] [--graph G [--reverse]]\n"
+      "                [--method baro|nsigma|traversal|random_walk|circa|ensemble] [--top 5] [--target X]\n"
+      "                [--pre-incident N] [--threshold 3] [--format text|json]\n"
+      "  windows: A:B rows (0-based, end exclusive) or @T1:T2 timestamps (seconds, inclusive);\n"
+      "  with --baseline-data the baseline window is taken from that file (default: all of it)\n";
+  try {
+    Args a(argc, argv, 1, {"reverse"});
+    a.allow({"data", "baseline", "incident", "baseline-data", "graph", "reverse", "method", "top", "target",
+             "pre-incident", "threshold", "format"});
+    if (!a.pos.empty()) throw UsageError("unexpected argument '" + a.pos[0] + "'");
+    std::string format = format_of(a, {"text", "json"});
+    oc::RcaOptions o;
+    auto m = oc::parse_rca_method(a.get("method", "baro"));
+    if (!m) throw UsageError("unknown --method '" + a.get("method") + "'");
+    o.method = *m;
+    o.top = size_t(a.num("top", 5));
+    o.target = a.get("target");
+    o.pre_incident_rows = size_t(a.num("pre-incident", 0));
+    o.threshold = a.num("threshold", 3.0);
+    if (!a.has("incident")) throw UsageError("missing --incident window");
+    if (!a.has("baseline") && !a.has("baseline-data")) throw UsageError("missing --baseline window");
+    oc::Table data = oc::read_table(a.need("data"));
+    oc::Table base_src = a.has("baseline-data") ? oc::read_table(a.get("baseline-data")) : data;
+    auto [b0, b1] = a.has("baseline") ? window(base_src, a.get("baseline"), "baseline")
+                                      : std::pair<size_t, size_t>{0, base_src.rows()};
+    auto [i0, i1] = window(data, a.get("incident"), "incident");
+    if (!a.has("baseline-data") && b0 < i1 && i0 < b1)
+      throw oc::CausalError("window", "the baseline and incident windows overlap");
+    std::optional<oc::Graph> g;
+    if (a.has("graph")) g = load_graph(a);
+    oc::RcaResult r = oc::rca(oc::slice_rows(base_src, b0, b1), oc::slice_rows(data, i0, i1), g ? &*g : nullptr, o);
+    std::fputs((format == "json" ? oc::to_json(r, o.top) : oc::to_text(r, o.top)).c_str(), stdout);
+    return 0;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "omen rca: %s\n%s", e.what(), usage);
+    return 2;
+  } catch (const std::exception& e) {
+    return fail(e);
+  }
+}
+
+}  // namespace omen::cli
