@@ -12,7 +12,7 @@ namespace omen {
 struct TestOptions {
   /// Each test runs once per tier; the first is the reference. All logs must be identical.
   std::vector<Tier> tiers = {Tier::Interp, Tier::Jit};
-  /// Also replay the inputs one sample at a time (reference tier) and require the same log.
+  /// Also replay the inputs one timestamp at a time (reference tier): the same log is required.
   bool per_sample_variant = true;
   EngineOptions engine;
   std::string filter;  // run only tests whose name contains this

@@ -189,7 +189,7 @@ void Engine::Impl::evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new,
     // as flush() would have if time had been announced in between.
     if (in->state != State::Inactive && in->last_tick != INT64_MIN &&
         t - in->last_tick > options.staleness_ms) {
-      TimeMs at = in->last_tick + options.staleness_ms;
+      TimeMs at = in->last_tick + options.staleness_ms + 1;  // first stale instant
       alerts.push_back(make_alert(rr, *in,
                                   in->state == State::Firing ? AlertEvent::Resolved
                                                              : AlertEvent::Cleared,
@@ -241,7 +241,7 @@ void Engine::Impl::expire(TimeMs now, std::vector<Alert>& alerts) {
   for (auto& rr : rules)
     for (auto& in : rr->instances)
       if (in.state != State::Inactive && now - in.last_tick > options.staleness_ms) {
-        TimeMs at = in.last_tick + options.staleness_ms;
+        TimeMs at = in.last_tick + options.staleness_ms + 1;  // first stale instant
         alerts.push_back(make_alert(*rr, in,
                                     in.state == State::Firing ? AlertEvent::Resolved
                                                               : AlertEvent::Cleared,
