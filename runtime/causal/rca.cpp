@@ -343,18 +343,23 @@ RcaResult rca(const RcaBaseline& rb, const Table& incident, const Graph* graph, 
     case RcaMethod::RandomWalk: score = random_walk(m, baro, o); break;
     case RcaMethod::Circa: score = circa(m, baseline, incident, baro, rep, o.pre_incident_rows); break;
     case RcaMethod::Ensemble: {
-      std::vector<std::vector<double>> all{baro, comp_scores(m, m.nsigma)};
+      // The members that rank well on their own (see docs/causal.md): n-sigma, and with a
+      // graph CIRCA and the random walk; BARO only without a graph.
+      std::vector<std::vector<double>> all{comp_scores(m, m.nsigma)};
       if (graph) {
-        all.push_back(traversal(m, baro, o.threshold));
         all.push_back(random_walk(m, baro, o));
         all.push_back(circa(m, baseline, incident, baro, rep, o.pre_incident_rows));
+      } else {
+        all.push_back(baro);
       }
-      // Borda count: mean normalized rank position, ties broken by the BARO score.
+      // Reciprocal rank fusion: sum of 1 / (k + rank), so agreement near the top counts
+      // most; ties broken by the BARO score.
+      const double k = 2;
       size_t n = m.comps.size();
       score.assign(n, 0);
       for (const auto& s : all) {
         auto ord = order_by(s, baro);
-        for (size_t pos = 0; pos < n; ++pos) score[ord[pos]] += double(n - pos) / double(n * all.size());
+        for (size_t pos = 0; pos < n; ++pos) score[ord[pos]] += 1.0 / (k + double(pos + 1));
       }
       break;
     }
