@@ -35,7 +35,9 @@ std::string format_text(const Report& r) {
   if (m.empty_windows) out += fmt::format(", {} cover no row", m.empty_windows);
   out += ")\n";
   out += fmt::format("alarms: {} ({} rows", r.alarms, m.rows);
-  if (r.threshold) out += fmt::format(", alarm = score >= {:g}", *r.threshold);
+  if (r.threshold && (r.include_point || r.include_event)) {
+    out += fmt::format(", alarm = score >= {:g}", *r.threshold);
+  }
   out += ")\n\n";
   if (r.include_point || r.include_event) {
     out += fmt::format("{:<26}{:>12}\n", "metric", "value");
@@ -70,12 +72,12 @@ std::string format_text(const Report& r) {
   }
   if (!r.nab.empty()) {
     if (r.include_point || r.include_event) out += "\n";
-    out += fmt::format("{:<20}{:>11}{:>11}{:>9}{:>9}{:>10}{:>10}\n", "NAB profile", "threshold",
+    out += fmt::format("{:<20}{:>15}{:>11}{:>9}{:>9}{:>10}{:>10}\n", "NAB profile", "threshold",
                        "raw", "null", "perfect", "detected", "score");
     for (const auto& [profile, res] : r.nab) {
       out +=
-          fmt::format("{:<20}{:>11}{:>11.4f}{:>9.2f}{:>9.2f}{:>10}{:>10}\n", profile.name,
-                      fmt::format("{:.6g}", res.threshold), res.raw, res.null_score, res.perfect,
+          fmt::format("{:<20}{:>15}{:>11.4f}{:>9.2f}{:>9.2f}{:>10}{:>10}\n", profile.name,
+                      fmt::format("{:.12g}", res.threshold), res.raw, res.null_score, res.perfect,
                       fmt::format("{}/{}", res.detected, res.windows),
                       std::isnan(res.normalized) ? "n/a" : fmt::format("{:.2f}", res.normalized));
     }
