@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds Omen with CMake + Ninja into ${OMEN_BUILD_DIR:-build}.
+# Extra CMake options can be passed as arguments, e.g. -DOMEN_SANITIZE=ON.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${OMEN_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${OMEN_BUILD_TYPE:-Release} "$@" >/dev/null
+cmake --build "$build" -j "$(nproc)"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The second README command: install what is missing, build, run the whole test suite
+# (Catch2 unit tests + data tests in both tiers + diagnostics golden tests) with ctest.
+# OMEN_SANITIZE=1 also builds and runs the suite under ASan + UBSan in build-asan/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+ctest --test-dir build --output-on-failure -j "$(nproc)"
+if [[ "${OMEN_SANITIZE:-0}" == 1 ]]; then
+  OMEN_BUILD_DIR=build-asan OMEN_BUILD_TYPE=RelWithDebInfo scripts/build.sh -DOMEN_SANITIZE=ON -DOMEN_BUILD_BENCH=OFF
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+fi
