@@ -61,6 +61,9 @@ class LineReader {
     } catch (const Json::parse_error& e) {
       size_t col = e.byte == 0 ? 1 : std::min(e.byte, line.size() + 1);
       return bad(col, fmt::format("bad JSON: {}", parse_error_text(e.what())));
+    } catch (const Json::exception& e) {  // e.g. out_of_range for 1e999
+      std::string_view what = e.what();
+      return bad(1, fmt::format("bad JSON: {}", what.substr(what.find(']') + 2)));
     }
     if (!row.is_object()) {
       return bad(line.find_first_not_of(" \t") + 1, "expected a JSON object");

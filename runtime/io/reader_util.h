@@ -12,7 +12,12 @@
 namespace omen::io::detail {
 
 /// Strips ASCII spaces and tabs at both ends.
-std::string_view trim(std::string_view s);
+inline std::string_view trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  return s.substr(b, e - b);
+}
 
 /// Strict number: the whole (trimmed) text must be a number for std::from_chars, with an
 /// optional leading '+'. Accepts NaN/Inf/Infinity in any case. Empty text is not a number.

@@ -175,15 +175,15 @@ Labels parse_labels_cell(std::string_view text) {
 
 void merge_labels(SeriesKey& key, Labels extra) {
   if (extra.empty()) return;
-  for (auto& [name, value] : extra) {
+  for (auto& label : extra) {
     auto it = std::find_if(key.labels.begin(), key.labels.end(),
-                           [&](const auto& l) { return l.first == name; });
+                           [&](const auto& l) { return l.first == label.first; });
     if (it == key.labels.end()) {
-      key.labels.emplace_back(std::move(name), std::move(value));
-    } else if (it->second != value) {
-      throw std::invalid_argument(fmt::format(
-          "label \"{}\" is \"{}\" in the series but \"{}\" in the labels", name, it->second,
-          value));
+      key.labels.push_back(std::move(label));
+    } else if (it->second != label.second) {
+      throw std::invalid_argument(
+          fmt::format("label \"{}\" is \"{}\" in the series but \"{}\" in the labels",
+                      label.first, it->second, label.second));
     }
   }
   key.labels = normalize_labels(std::move(key.labels));

@@ -114,3 +114,13 @@ TEST_CASE("JSON lines: empty file", "[io][json]") {
   auto e = error_of("\n  \n", "d.jsonl");
   CHECK(e.message() == "empty file");
 }
+
+TEST_CASE("JSON lines: numbers out of range", "[io][json]") {
+  auto e = error_of("{\"ts\": 1, \"a\": 1e999}\n", "d.jsonl");
+  CHECK(e.line() == 1);
+  CHECK(e.message() == "bad JSON: number overflow parsing '1e999'");
+  e = error_of("{\"ts\": 1e300, \"a\": 1}\n", "d.jsonl");
+  CHECK(e.message() == "bad timestamp \"1e+300\"");
+  e = error_of("{\"ts\": 18446744073709551615, \"a\": 1}\n", "d.jsonl");
+  CHECK(e.message() == "bad timestamp \"18446744073709551615\"");
+}
