@@ -349,7 +349,10 @@ struct CheckReport {
   bool better_than_chance = false;       ///< p_value < alpha
   bool data_checked = false;             ///< false when structure errors stopped the data part
   std::string verdict;                   ///< one line
-  /// True when there is no structural issue, no violation and no edge without dependence.
+  double alpha = 0.05;                   ///< the level the tests used
+  /// True when there is no structural issue, no edge without dependence, and either no
+  /// violation or (with many tests some false alarms are expected) a violation rate <= alpha
+  /// with the graph better than chance.
   bool ok() const;
 };
 

@@ -28,7 +28,8 @@ std::optional<size_t> bind_node(const Graph& g, size_t node, const Table& data,
 }
 
 bool CheckReport::ok() const {
-  return structure.empty() && violations == 0 && edges_without_dependence == 0;
+  return structure.empty() && data_checked && edges_without_dependence == 0 &&
+         (violations == 0 || (violation_rate <= alpha && better_than_chance));
 }
 
 namespace {
@@ -86,6 +87,7 @@ double rate(const std::vector<ImpliedTest>& ts) {
 
 CheckReport check_graph(const Graph& g, const Table& data, const CheckOptions& o) {
   CheckReport rep;
+  rep.alpha = o.alpha;
   rep.structure = validate(g);
   bool blocking = std::any_of(rep.structure.begin(), rep.structure.end(), [](const Issue& i) {
     return i.code == "cycle" || i.code == "undirected-edge";
