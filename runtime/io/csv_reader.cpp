@@ -85,14 +85,15 @@ void read_wide(CsvScanner& scanner, std::vector<CsvField>& fields, std::string_v
     try {
       keys[i] = parse_series_key(names[i]);
     } catch (const std::invalid_argument& e) {
-      errors.fatal(f.line, f.col, fmt::format("bad series name {} in column {}: {}",
-                                              quote_cell(names[i]), i + 1, e.what()));
+      errors.fatal(f.line, f.col,
+                   fmt::format("bad series name {} in column {}: {}", quote_cell(names[i]), i + 1,
+                               e.what()));
     }
     auto [it, added] = seen.emplace(keys[i], i);
     if (!added) {
       errors.fatal(f.line, f.col,
-                   fmt::format("duplicate series {} in columns {} and {}",
-                               format_series(keys[i]), it->second + 1, i + 1));
+                   fmt::format("duplicate series {} in columns {} and {}", format_series(keys[i]),
+                               it->second + 1, i + 1));
     }
   }
   std::vector<uint32_t> sids(ncols);
@@ -131,9 +132,9 @@ void read_wide(CsvScanner& scanner, std::vector<CsvField>& fields, std::string_v
       double v;
       if (!parse_double(cell, v)) {
         truncate(out, mark);
-        errors.bad_row(fields[i].line, fields[i].col,
-                       fmt::format("bad value {} in column {} ({})", quote_cell(cell), i + 1,
-                                   names[i]));
+        errors.bad_row(
+            fields[i].line, fields[i].col,
+            fmt::format("bad value {} in column {} ({})", quote_cell(cell), i + 1, names[i]));
         break;
       }
       out.sid.push_back(sids[i]);

@@ -6,7 +6,9 @@ namespace omen::io::detail {
 
 namespace {
 
-inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+inline bool is_blank(char c) {
+  return c == ' ' || c == '\t';
+}
 
 }  // namespace
 

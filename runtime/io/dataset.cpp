@@ -83,8 +83,8 @@
 #include "runtime/io/dataset.h"
 
 #include <cerrno>
-#include <cstdint>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -102,8 +102,7 @@ namespace omen::io {
 
 namespace {
 
-std::string render(const std::string& file, size_t line, size_t col,
-                   const std::string& message) {
+std::string render(const std::string& file, size_t line, size_t col, const std::string& message) {
   if (line == 0) return fmt::format("{}: {}", file, message);
   if (col == 0) return fmt::format("{}:{}: {}", file, line, message);
   return fmt::format("{}:{}:{}: {}", file, line, col, message);

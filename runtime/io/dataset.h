@@ -46,9 +46,9 @@ struct Dataset {
 enum class Format { Auto, CsvWide, CsvLong, JsonLines };
 
 struct ReadOptions {
-  Format format = Format::Auto;  // Auto: by extension (.csv / .jsonl .ndjson .json) and header
-  bool skip_bad_rows = false;    // false: the first bad row is an error
-  size_t max_rows = 100'000'000; // safety limit; exceeding it is an error
+  Format format = Format::Auto;   // Auto: by extension (.csv / .jsonl .ndjson .json) and header
+  bool skip_bad_rows = false;     // false: the first bad row is an error
+  size_t max_rows = 100'000'000;  // data rows per file (bad ones too); more is an error
 };
 
 /// Error in a data file, with its location (1-based line and byte column). what() is
@@ -88,7 +88,10 @@ std::optional<TimeMs> parse_timestamp(std::string_view text);
 std::string format_timestamp(TimeMs t);
 
 /// Parses a series selector with equality matchers only, as used in data headers and test
-/// inputs: `cpu`, `cpu{instance="a",job="x"}`. Throws std::invalid_argument with a message.
+/// inputs: `cpu`, `cpu{instance="a",job="x"}`. Values take the escapes \" \\ \n; spaces
+/// between tokens and a trailing comma are allowed; `{__name__="cpu"}` is `cpu`. Labels come
+/// back sorted; a label with an empty value is dropped (as in Prometheus). Throws
+/// std::invalid_argument with a message ending in "at offset N" (0-based byte offset).
 SeriesKey parse_series_key(std::string_view text);
 
 /// promtool's expanding notation: space-separated items `a`, `a+bxn`, `a-bxn`, `axn`

@@ -60,7 +60,9 @@ class LineReader {
       row = Json::parse(line.begin(), line.end());
     } catch (const Json::parse_error& e) {
       size_t col = e.byte == 0 ? 1 : std::min(e.byte, line.size() + 1);
-      return bad(col, fmt::format("bad JSON: {}", parse_error_text(e.what())));
+      std::string message = fmt::format("bad JSON: {}", parse_error_text(e.what()));
+      if (e.byte > line.size()) message += " (JSON lines need one whole object per line)";
+      return bad(col, message);
     } catch (const Json::exception& e) {  // e.g. out_of_range for 1e999
       std::string_view what = e.what();
       return bad(1, fmt::format("bad JSON: {}", what.substr(what.find(']') + 2)));
@@ -75,7 +77,8 @@ class LineReader {
         break;
       }
     }
-    if (time_key == nullptr) return bad(1, "missing time field (\"timestamp\", \"ts\" or \"time\")");
+    if (time_key == nullptr)
+      return bad(1, "missing time field (\"timestamp\", \"ts\" or \"time\")");
     std::optional<TimeMs> ts;
     const Json& tv = row[time_key];
     if (tv.is_number_integer()) {
@@ -92,9 +95,9 @@ class LineReader {
       return bad(value_col(line, time_key), fmt::format("bad timestamp {}", quote_cell(shown)));
     }
 
-    const char* series_key = row.contains("series") ? "series"
+    const char* series_key = row.contains("series")                          ? "series"
                              : row.contains("name") && row.contains("value") ? "name"
-                                                                              : nullptr;
+                                                                             : nullptr;
     if (series_key != nullptr) return read_long(row, series_key, *ts);
     return read_wide(row, time_key, *ts);
   }
@@ -207,7 +210,8 @@ void read_json_lines(std::string_view text, RowErrors& errors, Dataset& out) {
   if (first == std::string_view::npos) errors.fatal(1, 1, "empty file");
   if (text[first] == '[') {
     size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + first, '\n'));
-    errors.fatal(line, 1, "a JSON array is not supported: expected JSON lines (one object per line)");
+    errors.fatal(line, 1,
+                 "a JSON array is not supported: expected JSON lines (one object per line)");
   }
   LineReader reader(errors, out);
   size_t line_no = 0;

@@ -18,7 +18,9 @@ namespace {
 bool is_name_start(char c, bool colon) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colon && c == ':');
 }
-bool is_name_char(char c, bool colon) { return is_name_start(c, colon) || (c >= '0' && c <= '9'); }
+bool is_name_char(char c, bool colon) {
+  return is_name_start(c, colon) || (c >= '0' && c <= '9');
+}
 
 bool is_name(std::string_view s, bool colon) {
   if (s.empty() || !is_name_start(s[0], colon)) return false;
@@ -66,10 +68,17 @@ class KeyParser {
       if (done()) fail("unterminated label value", open);
       char e = s_[i_++];
       switch (e) {
-        case '"': value.push_back('"'); break;
-        case '\\': value.push_back('\\'); break;
-        case 'n': value.push_back('\n'); break;
-        default: fail(fmt::format("unknown escape '\\{}' in label value", e), i_ - 2);
+        case '"':
+          value.push_back('"');
+          break;
+        case '\\':
+          value.push_back('\\');
+          break;
+        case 'n':
+          value.push_back('\n');
+          break;
+        default:
+          fail(fmt::format("unknown escape '\\{}' in label value", e), i_ - 2);
       }
     }
   }
@@ -133,8 +142,12 @@ Labels finish_labels(const KeyParser& p, Labels labels, const std::vector<size_t
 
 }  // namespace
 
-bool is_metric_name(std::string_view s) { return is_name(s, true); }
-bool is_label_name(std::string_view s) { return is_name(s, false); }
+bool is_metric_name(std::string_view s) {
+  return is_name(s, true);
+}
+bool is_label_name(std::string_view s) {
+  return is_name(s, false);
+}
 
 Labels parse_labels_cell(std::string_view text) {
   text = trim(text);
@@ -182,8 +195,8 @@ void merge_labels(SeriesKey& key, Labels extra) {
       key.labels.push_back(std::move(label));
     } else if (it->second != label.second) {
       throw std::invalid_argument(
-          fmt::format("label \"{}\" is \"{}\" in the series but \"{}\" in the labels",
-                      label.first, it->second, label.second));
+          fmt::format("label \"{}\" is \"{}\" in the series but \"{}\" in the labels", label.first,
+                      it->second, label.second));
     }
   }
   key.labels = normalize_labels(std::move(key.labels));

@@ -21,7 +21,9 @@ namespace {
 constexpr TimeMs kMinMs = -62167219200000;  // 0000-01-01T00:00:00Z
 constexpr TimeMs kMaxMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
 
-bool in_range(TimeMs t) { return t >= kMinMs && t <= kMaxMs; }
+bool in_range(TimeMs t) {
+  return t >= kMinMs && t <= kMaxMs;
+}
 
 // Howard Hinnant's days_from_civil: days since 1970-01-01 of y-m-d.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -50,14 +52,18 @@ Civil civil_from_days(int64_t z) {
   return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
-bool is_leap(int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
+bool is_leap(int64_t y) {
+  return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
 
 unsigned days_in_month(int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Exactly n digits at s[i...]; -1 if not.
 int digits(std::string_view s, size_t i, size_t n) {

@@ -23,10 +23,17 @@ std::string format_labels(const Labels& labels) {
     out += "=\"";
     for (char c : labels[i].second) {
       switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '"': out += "\\\""; break;
-        case '\n': out += "\\n"; break;
-        default: out += c;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        default:
+          out += c;
       }
     }
     out += '"';

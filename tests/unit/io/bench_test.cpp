@@ -5,8 +5,8 @@
 #include <iterator>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "runtime/io/dataset.h"
 
@@ -45,14 +45,16 @@ TEST_CASE("bench: 1M-row wide CSV, 10 series", "[.][bench]") {
   text += '\n';
   for (size_t i = 0; i < rows; ++i) {
     fmt::format_to(std::back_inserter(text), "{}", 1704067200 + i);
-    for (int c = 0; c < 10; ++c) fmt::format_to(std::back_inserter(text), ",{}.{}", (i + c) % 97, c);
+    for (int c = 0; c < 10; ++c)
+      fmt::format_to(std::back_inserter(text), ",{}.{}", (i + c) % 97, c);
     text += '\n';
   }
   Dataset d;
   double s = seconds_to_read(text, "bench.csv", d);
   REQUIRE(d.size() == rows * 10);
-  fmt::print("wide CSV: {} rows x 10 series, {:.1f} MB in {:.3f} s = {:.1f} M rows/s ({:.1f} M cells/s)\n",
-             rows, text.size() / 1e6, s, rows / s / 1e6, rows * 10 / s / 1e6);
+  fmt::print(
+      "wide CSV: {} rows x 10 series, {:.1f} MB in {:.3f} s = {:.1f} M rows/s ({:.1f} M cells/s)\n",
+      rows, text.size() / 1e6, s, rows / s / 1e6, rows * 10 / s / 1e6);
   CHECK(s < 5.0);
 }
 
@@ -61,7 +63,8 @@ TEST_CASE("bench: 1M-row long CSV with RFC 3339 timestamps", "[.][bench]") {
   std::string text = "timestamp,series,labels,value\n";
   for (size_t i = 0; i < rows; ++i) {
     omen::TimeMs t = 1704067200000 + static_cast<omen::TimeMs>(i) * 1500;
-    fmt::format_to(std::back_inserter(text), "{},m,host={},{}\n", format_timestamp(t), i % 50, i % 1000);
+    fmt::format_to(std::back_inserter(text), "{},m,host={},{}\n", format_timestamp(t), i % 50,
+                   i % 1000);
   }
   Dataset d;
   double s = seconds_to_read(text, "bench.csv", d);
@@ -75,9 +78,10 @@ TEST_CASE("bench: 1M-line JSON lines", "[.][bench]") {
   const size_t rows = 1'000'000;
   std::string text;
   for (size_t i = 0; i < rows; ++i) {
-    fmt::format_to(std::back_inserter(text),
-                   "{{\"ts\": {}, \"series\": \"cpu\", \"labels\": {{\"host\": \"h{}\"}}, \"value\": {}}}\n",
-                   1704067200 + i, i % 100, i % 1000);
+    fmt::format_to(
+        std::back_inserter(text),
+        "{{\"ts\": {}, \"series\": \"cpu\", \"labels\": {{\"host\": \"h{}\"}}, \"value\": {}}}\n",
+        1704067200 + i, i % 100, i % 1000);
   }
   Dataset d;
   double s = seconds_to_read(text, "bench.jsonl", d);

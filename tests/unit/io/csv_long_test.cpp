@@ -18,36 +18,37 @@ TEST_CASE("long CSV: happy path, all label forms", "[io][csv][long]") {
       "1704067200,cpu,host=a;dc=eu,0.5\n"
       "1704067200,cpu,\"{host=\"\"b\"\"}\",0.7\n"
       "1704067260,\"mem{host=\"\"a\"\"}\",,1024\n"
-      "1704067260,cpu, dc = eu ; host = a ;,0.6\n"   // same series as row 2, other raw text
+      "1704067260,cpu, dc = eu ; host = a ;,0.6\n"  // same series as row 2, other raw text
       "1704067320,cpu,\"{dc=\"\"eu\"\",host=\"\"a\"\"}\",NaN\n"
-      "1704067380,cpu,,\n");                        // empty value: series, no sample
+      "1704067380,cpu,,\n");  // empty value: series, no sample
   REQUIRE(d.series.size() == 4);
   CHECK(d.series[0] == omen::SeriesKey{"cpu", {{"dc", "eu"}, {"host", "a"}}});
   CHECK(d.series[1] == omen::SeriesKey{"cpu", {{"host", "b"}}});
   CHECK(d.series[2] == omen::SeriesKey{"mem", {{"host", "a"}}});
   CHECK(d.series[3] == omen::SeriesKey{"cpu", {}});
-  CHECK(samples(d) == Strings{"cpu{dc=\"eu\",host=\"a\"}@1704067200000=0.5",
-                              "cpu{host=\"b\"}@1704067200000=0.7",
-                              "mem{host=\"a\"}@1704067260000=1024",
-                              "cpu{dc=\"eu\",host=\"a\"}@1704067260000=0.6",
-                              "cpu{dc=\"eu\",host=\"a\"}@1704067320000=nan"});
+  CHECK(samples(d) ==
+        Strings{"cpu{dc=\"eu\",host=\"a\"}@1704067200000=0.5", "cpu{host=\"b\"}@1704067200000=0.7",
+                "mem{host=\"a\"}@1704067260000=1024", "cpu{dc=\"eu\",host=\"a\"}@1704067260000=0.6",
+                "cpu{dc=\"eu\",host=\"a\"}@1704067320000=nan"});
 }
 
-TEST_CASE("long CSV: header is case-insensitive; CRLF and BOM", "[io][csv][long]") {
+TEST_CASE("long CSV: header is case-insensitive, CRLF and BOM", "[io][csv][long]") {
   Dataset d = read("\xEF\xBB\xBFTimestamp, Series ,LABELS,Value\r\n2024-01-01 00:00:00,x,,1\r\n");
   CHECK(samples(d) == Strings{"x@1704067200000=1"});
 }
 
 TEST_CASE("long CSV: series and labels cells are merged", "[io][csv][long]") {
-  Dataset d = read("timestamp,series,labels,value\n1,\"m{a=\"\"1\"\"}\",b=2,3\n"
-                   "1,\"m{a=\"\"1\"\"}\",a=1,4\n");
+  Dataset d = read(
+      "timestamp,series,labels,value\n1,\"m{a=\"\"1\"\"}\",b=2,3\n"
+      "1,\"m{a=\"\"1\"\"}\",a=1,4\n");
   REQUIRE(d.series.size() == 2);
   CHECK(d.series[0] == omen::SeriesKey{"m", {{"a", "1"}, {"b", "2"}}});
   CHECK(d.series[1] == omen::SeriesKey{"m", {{"a", "1"}}});
   auto e = error_of("timestamp,series,labels,value\n1,\"m{a=\"\"1\"\"}\",a=2,3\n");
   CHECK((e.line() == 2 && e.col() == 16));
-  CHECK(e.message() ==
-        "bad labels \"a=2\" in column 3: label \"a\" is \"1\" in the series but \"2\" in the labels");
+  CHECK(
+      e.message() ==
+      "bad labels \"a=2\" in column 3: label \"a\" is \"1\" in the series but \"2\" in the labels");
 }
 
 TEST_CASE("long CSV: errors", "[io][csv][long]") {
@@ -70,7 +71,8 @@ TEST_CASE("long CSV: errors", "[io][csv][long]") {
 
   e = error_of(h + "1,cpu,host,1\n");
   CHECK((e.line() == 2 && e.col() == 7));
-  CHECK(e.message() == "bad labels \"host\" in column 3: expected name=value, found \"host\" at offset 0");
+  CHECK(e.message() ==
+        "bad labels \"host\" in column 3: expected name=value, found \"host\" at offset 0");
 
   e = error_of(h + "1,cpu,a=1;9b=2,1\n");
   CHECK(e.message() == "bad labels \"a=1;9b=2\" in column 3: bad label name \"9b\" at offset 4");
@@ -79,7 +81,8 @@ TEST_CASE("long CSV: errors", "[io][csv][long]") {
   CHECK(e.message() == "bad labels \"a=1;a=2\" in column 3: duplicate label \"a\" at offset 4");
 
   e = error_of(h + "1,cpu,\"{a=\"\"1\"\"} x\",1\n");
-  CHECK(e.message() == "bad labels \"{a=\"1\"} x\" in column 3: unexpected 'x' after '}' at offset 8");
+  CHECK(e.message() ==
+        "bad labels \"{a=\"1\"} x\" in column 3: unexpected 'x' after '}' at offset 8");
 }
 
 TEST_CASE("long CSV: forced long format needs the long header", "[io][csv][long]") {
@@ -102,9 +105,10 @@ TEST_CASE("long CSV: skip_bad_rows", "[io][csv][long]") {
   CHECK(d.skipped_rows == 3);
   CHECK(d.series.size() == 1);  // series of bad rows are not added
   CHECK(d.skipped_examples ==
-        Strings{"t.csv:3:3: bad series \"a b\" in column 2: unexpected 'b' at offset 2",
-                "t.csv:4:5: bad labels \"x\" in column 3: expected name=value, found \"x\" at offset 0",
-                "t.csv:5:6: bad value \"z\" in column 4 (value)"});
+        Strings{
+            "t.csv:3:3: bad series \"a b\" in column 2: unexpected 'b' at offset 2",
+            "t.csv:4:5: bad labels \"x\" in column 3: expected name=value, found \"x\" at offset 0",
+            "t.csv:5:6: bad value \"z\" in column 4 (value)"});
 }
 
 TEST_CASE("long CSV: many series keep distinct identities", "[io][csv][long]") {

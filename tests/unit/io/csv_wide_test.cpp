@@ -1,5 +1,8 @@
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -23,16 +26,15 @@ TEST_CASE("wide CSV: happy path", "[io][csv][wide]") {
   CHECK(d.series[0] == omen::SeriesKey{"cpu", {}});
   CHECK(d.series[1] == omen::SeriesKey{"mem", {{"host", "a"}}});
   CHECK(samples(d) == Strings{"cpu@1704067200000=0.5", "mem{host=\"a\"}@1704067200000=1024",
-                              "mem{host=\"a\"}@1704067260000=1030",
-                              "cpu@1704067320000=nan"});
+                              "mem{host=\"a\"}@1704067260000=1030", "cpu@1704067320000=nan"});
   CHECK(std::isnan(d.v[3]));
   CHECK(d.skipped_rows == 0);
 }
 
 TEST_CASE("wide CSV: any time column name, spaces, signs, exponents", "[io][csv][wide]") {
   Dataset d = read("when , a , b\n2024-01-01T00:00:00Z, +1.5 , -2e3\n 0 ,inf,-Inf\n");
-  CHECK(samples(d) == Strings{"a@1704067200000=1.5", "b@1704067200000=-2000", "a@0=inf",
-                              "b@0=-inf"});
+  CHECK(samples(d) ==
+        Strings{"a@1704067200000=1.5", "b@1704067200000=-2000", "a@0=inf", "b@0=-inf"});
 }
 
 TEST_CASE("wide CSV: quoted fields with commas, quotes and line breaks", "[io][csv][wide]") {
@@ -138,15 +140,15 @@ TEST_CASE("wide CSV: skip_bad_rows drops bad rows whole and keeps going", "[io][
   Dataset d = read_skipping(
       "ts,a,b\n"
       "1,1,1\n"
-      "2,2,x\n"        // bad value in the last column: the good cell is dropped too
-      "3,3\n"          // field count
-      "bad,4,4\n"      // timestamp
+      "2,2,x\n"    // bad value in the last column: the good cell is dropped too
+      "3,3\n"      // field count
+      "bad,4,4\n"  // timestamp
       "6,6,6\n"
-      "7,7,\"7\"z\n"   // junk after a closing quote
-      "8,8,\"8\n"      // unterminated quote (no other quote follows): resumes on the next line
+      "7,7,\"7\"z\n"  // junk after a closing quote
+      "8,8,\"8\n"     // unterminated quote (no other quote follows): resumes on the next line
       "9,9,9\n");
-  CHECK(samples(d) == Strings{"a@1000=1", "b@1000=1", "a@6000=6", "b@6000=6", "a@9000=9",
-                              "b@9000=9"});
+  CHECK(samples(d) ==
+        Strings{"a@1000=1", "b@1000=1", "a@6000=6", "b@6000=6", "a@9000=9", "b@9000=9"});
   CHECK(d.skipped_rows == 5);
   REQUIRE(d.skipped_examples.size() == 5);
   CHECK(d.skipped_examples[0] == "t.csv:3:5: bad value \"x\" in column 3 (b)");
@@ -190,4 +192,30 @@ TEST_CASE("wide CSV: forced format", "[io][csv][wide]") {
   Dataset d = read("timestamp,series,labels,value\n1,2,3,4\n", "data.txt", o);
   CHECK(d.series.size() == 3);
   CHECK(d.size() == 3);
+}
+
+TEST_CASE("wide CSV: values are correctly rounded (same as strtod)", "[io][csv][wide]") {
+  // Exercises both the short-decimal fast path and the from_chars fallback.
+  std::string text = "ts,a\n";
+  std::vector<std::string> cells;
+  uint64_t x = 88172645463325252ULL;  // xorshift
+  for (int i = 0; i < 5000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    std::string digits = std::to_string(x % 1'000'000'000'000'000'000ULL);
+    size_t len = 1 + (x >> 40) % digits.size();
+    std::string_view body = std::string_view(digits).substr(0, len);
+    size_t dot = (x >> 20) % (body.size() + 1);  // 0: no decimal point
+    std::string cell = fmt::format("{}{}{}{}", x & 1 ? "-" : "", body.substr(0, dot),
+                                   dot > 0 ? "." : "", body.substr(dot));
+    cells.push_back(cell);
+    text += fmt::format("{},{}\n", i, cell);
+  }
+  Dataset d = read(text);
+  REQUIRE(d.size() == cells.size());
+  for (size_t i = 0; i < cells.size(); ++i) {
+    INFO(cells[i]);
+    REQUIRE(d.v[i] == std::strtod(cells[i].c_str(), nullptr));
+  }
 }

@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "runtime/io/dataset.h"
 

@@ -14,7 +14,8 @@ using Strings = std::vector<std::string>;
 
 TEST_CASE("JSON lines: long rows", "[io][json]") {
   Dataset d = read(
-      "{\"timestamp\": \"2024-01-01T00:00:00Z\", \"series\": \"cpu\", \"labels\": {\"host\": \"a\"}, \"value\": 0.5}\n"
+      "{\"timestamp\": \"2024-01-01T00:00:00Z\", \"series\": \"cpu\", \"labels\": {\"host\": "
+      "\"a\"}, \"value\": 0.5}\n"
       "{\"ts\": 1704067260, \"name\": \"cpu\", \"labels\": {\"host\": \"a\"}, \"value\": 1}\n"
       "{\"time\": 1704067320000, \"series\": \"mem{host=\\\"b\\\"}\", \"value\": null}\n"
       "{\"time\": 1704067320.5, \"series\": \"mem{host=\\\"b\\\"}\", \"value\": \"NaN\"}\n",
@@ -26,7 +27,7 @@ TEST_CASE("JSON lines: long rows", "[io][json]") {
                               "mem{host=\"b\"}@1704067320500=nan"});
 }
 
-TEST_CASE("JSON lines: wide rows keep key order; non-numbers are ignored", "[io][json]") {
+TEST_CASE("JSON lines: wide rows keep key order, non-numbers are ignored", "[io][json]") {
   Dataset d = read(
       "{\"ts\": 1, \"zeta\": 1, \"alpha\": 2, \"note\": \"x\", \"ok\": true}\r\n"
       "\r\n"
@@ -85,7 +86,8 @@ TEST_CASE("JSON lines: errors", "[io][json]") {
   e = error_of("{\"ts\": 1, \"series\": \"cpu{\", \"value\": 1}\n", "d.jsonl");
   CHECK(e.message() == "bad series \"cpu{\": missing '}' at offset 3");
 
-  e = error_of("{\"ts\": 1, \"series\": \"cpu\", \"labels\": {\"a\": 1}, \"value\": 1}\n", "d.jsonl");
+  e = error_of("{\"ts\": 1, \"series\": \"cpu\", \"labels\": {\"a\": 1}, \"value\": 1}\n",
+               "d.jsonl");
   CHECK(e.message() == "label \"a\" must be a string, found 1");
 
   e = error_of("{\"ts\": 1, \"series\": \"cpu\", \"labels\": [], \"value\": 1}\n", "d.jsonl");
@@ -123,4 +125,12 @@ TEST_CASE("JSON lines: numbers out of range", "[io][json]") {
   CHECK(e.message() == "bad timestamp \"1e+300\"");
   e = error_of("{\"ts\": 18446744073709551615, \"a\": 1}\n", "d.jsonl");
   CHECK(e.message() == "bad timestamp \"18446744073709551615\"");
+}
+
+TEST_CASE("JSON lines: a pretty-printed object gets a hint", "[io][json]") {
+  auto e = error_of("{\n  \"ts\": 1,\n  \"a\": 2\n}\n", "d.json");
+  CHECK((e.line() == 1 && e.col() == 2));
+  CHECK(e.message() ==
+        "bad JSON: syntax error while parsing object key - unexpected end of input; expected "
+        "string literal (JSON lines need one whole object per line)");
 }

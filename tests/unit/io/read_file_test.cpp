@@ -78,7 +78,8 @@ TEST_CASE("read_file: a file that cannot be read", "[io][file]") {
   } catch (const DataError& e) {
     CHECK(e.line() == 0);
     CHECK(e.message() == "cannot read file: No such file or directory");
-    CHECK(std::string(e.what()) == kFixtures + "no-such-file.csv: cannot read file: No such file or directory");
+    CHECK(std::string(e.what()) ==
+          kFixtures + "no-such-file.csv: cannot read file: No such file or directory");
   }
   ReadOptions skip;
   skip.skip_bad_rows = true;

@@ -25,7 +25,8 @@ std::string error_of(const std::string& text) {
 TEST_CASE("parse_series_key: good keys", "[io][series_key]") {
   CHECK(parse_series_key("cpu") == SeriesKey{"cpu", {}});
   CHECK(parse_series_key("cpu{}") == SeriesKey{"cpu", {}});
-  CHECK(parse_series_key("  node:cpu_seconds:rate5m  ") == SeriesKey{"node:cpu_seconds:rate5m", {}});
+  CHECK(parse_series_key("  node:cpu_seconds:rate5m  ") ==
+        SeriesKey{"node:cpu_seconds:rate5m", {}});
   CHECK(parse_series_key(R"(cpu{instance="a"})") == SeriesKey{"cpu", {{"instance", "a"}}});
   // Sorted, spaces allowed between tokens, trailing comma allowed.
   CHECK(parse_series_key(R"(cpu { job = "x" , instance="a", })") ==
@@ -33,13 +34,14 @@ TEST_CASE("parse_series_key: good keys", "[io][series_key]") {
   CHECK(parse_series_key(R"(m{a="q\"b\\s\nn,}"})") == SeriesKey{"m", {{"a", "q\"b\\s\nn,}"}}});
   CHECK(parse_series_key(R"({__name__="up",job="x"})") == SeriesKey{"up", {{"job", "x"}}});
   CHECK(parse_series_key(R"(up{__name__="up"})") == SeriesKey{"up", {}});
-  CHECK(parse_series_key(R"(cpu{a="",b="1"})") == SeriesKey{"cpu", {{"b", "1"}}});  // empty = absent
+  CHECK(parse_series_key(R"(cpu{a="",b="1"})") ==
+        SeriesKey{"cpu", {{"b", "1"}}});  // empty = absent
   CHECK(parse_series_key(R"(cpu{a="é ü"})") == SeriesKey{"cpu", {{"a", "é ü"}}});
 }
 
 TEST_CASE("parse_series_key: round trip through format_series", "[io][series_key]") {
-  for (const char* s : {"cpu", R"(cpu{instance="a",job="x"})", R"(m{a="q\"b\\s\nn"})",
-                        R"(a:b_c{_x="1"})"}) {
+  for (const char* s :
+       {"cpu", R"(cpu{instance="a",job="x"})", R"(m{a="q\"b\\s\nn"})", R"(a:b_c{_x="1"})"}) {
     INFO(s);
     CHECK(omen::format_series(parse_series_key(s)) == s);
   }

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "runtime/io/dataset.h"
 
@@ -69,14 +69,16 @@ TEST_CASE("expand_series_notation: bad items", "[io][notation]") {
   CHECK(error_of("1x2.5") == "bad series item \"1x2.5\" at offset 0: expected a count after 'x'");
   CHECK(error_of("  1+2") ==
         "bad series item \"1+2\" at offset 2: expected 'x' and a count after the increment");
-  CHECK(error_of("1+x3") == "bad series item \"1+x3\" at offset 0: expected a number after the sign");
+  CHECK(error_of("1+x3") ==
+        "bad series item \"1+x3\" at offset 0: expected a number after the sign");
   CHECK(error_of("1+-2x3") ==
         "bad series item \"1+-2x3\" at offset 0: expected a number after the sign");
   CHECK(error_of("12abc") == "bad series item \"12abc\" at offset 0: unexpected 'a'");
   CHECK(error_of("_x") == "bad series item \"_x\" at offset 0: expected a count after '_x'");
   CHECK(error_of("_5") == "bad series item \"_5\" at offset 0: expected a number, '_' or 'stale'");
   CHECK(error_of("1,2") == "bad series item \"1,2\" at offset 0: unexpected ','");
-  CHECK(error_of("--1") == "bad series item \"--1\" at offset 0: expected a number, '_' or 'stale'");
+  CHECK(error_of("--1") ==
+        "bad series item \"--1\" at offset 0: expected a number, '_' or 'stale'");
   CHECK(error_of("1x999999999") ==
         "bad series item \"1x999999999\" at offset 0: expands past 10000000 values");
 }
