@@ -26,10 +26,11 @@ class CompensatedSum {
   /// True when the sum should be rebuilt from the n terms it currently holds:
   ///  * the magnitude of the contents fell by 2^24 since the last rebuild (large terms
   ///    left), where the plain-precision compensation term may have lost the residue;
-  ///  * or after O(n) operations, to bound the slow drift of the compensation itself.
+  ///  * or after 64 n + 64Ki operations, to bound the slow drift of the compensation
+  ///    itself (each step adds an error of about eps * |c|, itself ~eps * |s|).
   /// Both are amortised O(1) per operation.
   bool stale(size_t n) const {
-    return ops_ > 8 * static_cast<uint64_t>(n) + 1024 || mass_ * 0x1p24 < peak_;
+    return ops_ > 64 * static_cast<uint64_t>(n) + 65536 || mass_ * 0x1p24 < peak_;
   }
 
  private:

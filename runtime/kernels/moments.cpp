@@ -14,37 +14,37 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // --- sum / mean ---------------------------------------------------------------------
 
-void sum_remove(SumState& s, double v) {
-  if (std::isinf(v)) [[unlikely]]
-    (v > 0 ? s.n_pos_inf : s.n_neg_inf)--;
-  else
-    s.sum.remove(v);
-}
-
 [[gnu::noinline]] void sum_rebuild(SumState& s) {
   s.sum.reset();
   for (size_t i = 0; i < s.ring.size(); ++i)
     if (!std::isinf(s.ring[i].v)) s.sum.add(s.ring[i].v);
 }
 
-// Advances the window to t and adds v; returns the sum (0 when empty).
+// Advances the window to t and adds v; returns the sum (0 when empty). Works on a local
+// copy of the accumulator: stores into the ring could alias it and force reloads.
 double sum_push(SumState& s, int64_t t, double v) {
   const int64_t cut = window_cutoff(t, s.width);
+  CompensatedSum sum = s.sum;
   while (!s.ring.empty() && s.ring.front().t <= cut) {
-    sum_remove(s, s.ring.front().v);
+    double x = s.ring.front().v;
     s.ring.pop_front();
+    if (std::isinf(x)) [[unlikely]]
+      (x > 0 ? s.n_pos_inf : s.n_neg_inf)--;
+    else
+      sum.remove(x);
   }
   if (!std::isnan(v)) {
     s.ring.push_back({t, v});
     if (std::isinf(v)) [[unlikely]]
       (v > 0 ? s.n_pos_inf : s.n_neg_inf)++;
     else
-      s.sum.add(v);
+      sum.add(v);
   }
   if (s.ring.empty()) {
     s.sum.reset();  // an empty window sums to exactly 0, whatever the history
     return 0.0;
   }
+  s.sum = sum;
   if (s.sum.stale(s.ring.size())) [[unlikely]]
     sum_rebuild(s);
   if (s.n_pos_inf | s.n_neg_inf) [[unlikely]]
@@ -114,13 +114,15 @@ extern "C" double omen_win_mean(void* state, int64_t t_ms, double v) {
 extern "C" double omen_win_stddev(void* state, int64_t t_ms, double v) {
   auto& s = *static_cast<StddevState*>(state);
   const int64_t cut = window_cutoff(t_ms, s.width);
+  CompensatedSum s1 = s.s1, s2 = s.s2;  // local copies, as in sum_push
+  const double shift = s.shift;
   while (!s.ring.empty() && s.ring.front().t <= cut) {
     double x = s.ring.front().v;
     s.ring.pop_front();
     if (std::isfinite(x)) {
-      double d = x - s.shift;
-      s.s1.remove(d);
-      s.s2.remove(d * d);
+      double d = x - shift;
+      s1.remove(d);
+      s2.remove(d * d);
     } else {
       --s.n_nonfinite;
     }
@@ -128,13 +130,15 @@ extern "C" double omen_win_stddev(void* state, int64_t t_ms, double v) {
   if (!std::isnan(v)) {
     s.ring.push_back({t_ms, v});
     if (std::isfinite(v)) {
-      double d = v - s.shift;
-      s.s1.add(d);
-      s.s2.add(d * d);
+      double d = v - shift;
+      s1.add(d);
+      s2.add(d * d);
     } else {
       ++s.n_nonfinite;
     }
   }
+  s.s1 = s1;
+  s.s2 = s2;
   const size_t n = s.ring.size() - s.n_nonfinite;
   if (n == 0) {
     s.s1.reset();

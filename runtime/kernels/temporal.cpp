@@ -35,7 +35,7 @@ void series_push(SeriesState& s, int64_t t, double v) {
         double c = reset_correction(gone, s.ring.front().v);
         if (c != 0.0) {
           s.resets.remove(c);
-          --s.n_resets;
+          if (--s.n_resets == 0) s.resets.reset();  // exactly 0: no drift to carry
         }
       }
     }
@@ -82,14 +82,9 @@ extern "C" double omen_win_delta(void* state, int64_t t_ms, double v) {
 extern "C" double omen_win_rate(void* state, int64_t t_ms, double v) {
   auto& s = *static_cast<SeriesState*>(state);
   series_push<true>(s, t_ms, v);
-  if (s.ring.size() < 2) {
-    s.resets.reset();
-    return kNaN;
-  }
+  if (s.ring.size() < 2) return kNaN;
   double increase = s.ring.back().v - s.ring.front().v;
-  if (s.n_resets == 0) {
-    s.resets.reset();  // exactly back - front: no drift to carry
-  } else {
+  if (s.n_resets != 0) [[unlikely]] {
     if (s.resets.stale(s.ring.size())) [[unlikely]]
       rate_rebuild(s);
     increase += s.resets.value();

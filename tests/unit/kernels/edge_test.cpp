@@ -134,6 +134,9 @@ TEST_CASE("quantile and median interpolate like numpy", "[kernels][edge]") {
   CHECK(last(WindowKind::Quantile, 100, four, 0.0) == 1);
   CHECK(last(WindowKind::Quantile, 100, four, 1.0) == 4);
   CHECK(last(WindowKind::Quantile, 100, four, 0.9) == Approx(3.7).epsilon(1e-15));
+  // The mean of two huge middle values does not overflow.
+  CHECK(last(WindowKind::Median, 100, {{1, 1.5e308}, {2, 1.7e308}}) == 1.6e308);
+  CHECK(last(WindowKind::Median, 100, {{1, -1.5e308}, {2, -1.7e308}}) == -1.6e308);
   // Duplicates.
   CHECK(last(WindowKind::Median, 100, {{1, 2}, {2, 2}, {3, 2}, {4, 7}}) == 2);
 }

@@ -15,12 +15,14 @@
 namespace omen::kernels::testing {
 namespace {
 
-enum class Values { Normal, SmallInts, Offset, Outliers, Counter, Wide, Constant };
+enum class Values {
+  Normal, SmallInts, Offset, Outliers, Counter, Wide, Constant, Spikes, TinyNoise, Ramp
+};
 enum class Times { Jitter, Grid, Gaps };
 
 const char* name(Values v) {
   static const char* n[] = {"normal", "small-ints", "offset", "outliers", "counter", "wide",
-                            "constant"};
+                            "constant", "spikes", "tiny-noise", "ramp"};
   return n[static_cast<int>(v)];
 }
 const char* name(Times t) {
@@ -54,11 +56,18 @@ std::vector<Tick> make_series(uint64_t seed, Values shape, Times timing, size_t 
       case Values::Offset: v = 1e9 + g(rng); break;
       case Values::Outliers: v = u(rng) < 0.02 ? 1e12 * g(rng) : g(rng); break;
       case Values::Counter:
+        // Huge spikes before some resets, to stress rate's reset sum.
+        if (u(rng) < 0.005) counter += 1e22 * u(rng);
         counter = u(rng) < 0.03 ? std::floor(u(rng) * 10) : counter + std::floor(u(rng) * 100);
         v = counter;
         break;
       case Values::Wide: v = g(rng) * std::pow(10.0, u(rng) * 12 - 6); break;
       case Values::Constant: v = 0.1; break;
+      case Values::TinyNoise: v = 1e12 + 1e-3 * g(rng); break;  // ~8 ulps of spread
+      case Values::Ramp: v = 1.7e12 + static_cast<double>(t); break;
+      case Values::Spikes:  // rare huge values: the compensation terms see big roundings
+        v = u(rng) < 0.004 ? 1e25 * (u(rng) + 0.5) : g(rng);
+        break;
     }
     // NaNs come alone and in runs (runs empty the window of the value kernels).
     if (u(rng) < 0.01) nan_run = !nan_run;
@@ -148,8 +157,10 @@ size_t run(const std::vector<Tick>& series, int64_t width, const std::string& la
 }
 
 TEST_CASE("kernels match the reference on random series", "[kernels][random]") {
-  const Values shapes[] = {Values::Normal,   Values::SmallInts, Values::Offset, Values::Outliers,
-                           Values::Counter,  Values::Wide,      Values::Constant};
+  const Values shapes[] = {Values::Normal, Values::SmallInts, Values::Offset,
+                           Values::Outliers, Values::Counter, Values::Wide,
+                           Values::Constant, Values::Spikes, Values::TinyNoise,
+                           Values::Ramp};
   const Times timings[] = {Times::Jitter, Times::Grid, Times::Gaps};
   // 1: only the current tick; 30 on the 10 ms grid: samples at exactly t - 30 must leave.
   const int64_t widths[] = {1, 7, 30, 250, 4000};
@@ -164,7 +175,7 @@ TEST_CASE("kernels match the reference on random series", "[kernels][random]") {
           failures += run(series, width, label);
           ++runs;
         }
-  CHECK(runs == 3 * 7 * 3 * 5);
+  CHECK(runs == 3 * 10 * 3 * 5);
   CHECK(failures == 0);
 }
 
@@ -173,7 +184,8 @@ TEST_CASE("kernels match the reference over long runs with drains", "[kernels][r
   // the window holds ~1000 samples, then empties on the gaps.
   size_t failures = 0;
   for (uint64_t seed : {11u, 12u}) {
-    for (Values shape : {Values::Offset, Values::Outliers, Values::Counter, Values::SmallInts}) {
+    for (Values shape : {Values::Offset, Values::Outliers, Values::Counter, Values::SmallInts,
+                         Values::Spikes, Values::TinyNoise}) {
       auto series = make_series(seed, shape, Times::Gaps, 12000, 0.05);
       failures += run(series, 2000, std::string("long/") + name(shape), 13);
     }

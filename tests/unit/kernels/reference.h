@@ -87,10 +87,16 @@ class Reference {
       if (std::isnan(e.max) || k.v > e.max) e.max = k.v;
     }
 
+    // Two passes on differences from the first value, which are exact in long double
+    // for values of similar magnitude: a plain long double mean of values near 1e12
+    // would be off by ~1e-7, a visible error against a spread of 1e-3.
     e.stddev = kNaN;
-    if (n) {
-      long double m = sum / static_cast<long double>(n), ss = 0;
-      for (const Tick& k : win) ss += (k.v - m) * (k.v - m);
+    if (n && std::isfinite(e.sum)) {
+      const long double x0 = win[0].v;
+      long double d_sum = 0, ss = 0;
+      for (const Tick& k : win) d_sum += k.v - x0;
+      const long double d_mean = d_sum / static_cast<long double>(n);
+      for (const Tick& k : win) ss += (k.v - x0 - d_mean) * (k.v - x0 - d_mean);
       e.stddev = static_cast<double>(std::sqrt(ss / static_cast<long double>(n)));
     }
 

@@ -146,10 +146,11 @@ TEST_CASE("order tree behaves like a sorted multiset", "[kernels][tree]") {
         v = fifo.front();
         fifo.pop_front();
       }
-      tree.erase(v);
+      REQUIRE(tree.erase(v));
       ref.erase(ref.find(v));  // numerically equal is enough for the multiset
     }
     REQUIRE(tree.size() == ref.size());
+    if (i % 97 == 0) REQUIRE(tree.valid());
     if (i % 97 == 0 && !ref.empty()) {
       size_t k = 0;
       for (double x : ref) {
@@ -163,6 +164,52 @@ TEST_CASE("order tree behaves like a sorted multiset", "[kernels][tree]") {
     }
   }
   CHECK(tree.bytes() > 0);
+}
+
+TEST_CASE("order tree stays shallow and small on sorted input and long duplicate runs",
+          "[kernels][tree]") {
+  // Leaves hold >= 32 keys and inner nodes >= 8 children, so height <= 2 + log8(n / 32).
+  auto max_height = [](double n) { return 2 + std::log(n / 32 + 1) / std::log(8.0); };
+  detail::OrderTree tree;
+  CHECK(!tree.erase(1.0));
+  for (int i = 0; i < 100'000; ++i) tree.insert(i);
+  CHECK(tree.valid());
+  CHECK(tree.height() <= max_height(100'000));
+  const size_t full = tree.bytes();
+  for (int i = 0; i < 99'000; ++i) REQUIRE(tree.erase(i));
+  CHECK(tree.valid());
+  CHECK(tree.size() == 1'000);
+  CHECK(tree.select(0) == 99'000);
+  CHECK(tree.bytes() <= 1'000 * 64 + 16 * 1024);
+  CHECK(tree.bytes() < full / 50);
+  for (int i = 200'000; i > 100'000; --i) tree.insert(i);
+  CHECK(tree.valid());
+  CHECK(tree.height() <= max_height(101'000));
+  CHECK(tree.select(1'000) == 100'001);
+  CHECK(!tree.erase(150'000.5));
+  // 5000 copies each of three values, spanning many leaves, removed in mixed order.
+  detail::OrderTree dup;
+  for (int i = 0; i < 15'000; ++i) dup.insert(static_cast<double>(i % 3));
+  CHECK(dup.valid());
+  CHECK(dup.count_below(1.0) == 5'000);
+  CHECK(dup.count_below(2.0) == 10'000);
+  CHECK(dup.select(4'999) == 0.0);
+  CHECK(dup.select(5'000) == 1.0);
+  // All the 0s and 1s but a few, interleaved; then from the middle.
+  for (int i = 0; i < 9'990; ++i) REQUIRE(dup.erase(static_cast<double>(i % 2)));
+  CHECK(dup.valid());
+  CHECK(dup.size() == 5'010);
+  CHECK(dup.count_below(1.0) == 5);
+  CHECK(dup.count_below(2.0) == 10);
+  CHECK(dup.select(4) == 0.0);
+  CHECK(dup.select(5) == 1.0);
+  CHECK(dup.select(10) == 2.0);
+  for (int i = 0; i < 5; ++i) REQUIRE(dup.erase(0.0));
+  CHECK(!dup.erase(0.0));
+  CHECK(dup.select(0) == 1.0);
+  while (dup.size() > 0) REQUIRE(dup.erase(dup.select(dup.size() / 2)));
+  CHECK(dup.size() == 0);
+  CHECK(dup.valid());
 }
 
 TEST_CASE("order tree keeps -0.0 and +0.0 apart", "[kernels][tree]") {
