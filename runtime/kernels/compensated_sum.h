@@ -20,17 +20,21 @@ class CompensatedSum {
     accumulate(-x);
     mass_ -= std::fabs(x);
   }
-  double value() const { return s_ + c_; }
+  /// The sum; +-inf or NaN if a partial sum overflowed (c_ is then NaN).
+  double value() const { return std::isfinite(c_) ? s_ + c_ : s_; }
   void reset() { *this = CompensatedSum(); }
 
   /// True when the sum should be rebuilt from the n terms it currently holds:
   ///  * the magnitude of the contents fell by 2^24 since the last rebuild (large terms
   ///    left), where the plain-precision compensation term may have lost the residue;
-  ///  * or after 64 n + 64Ki operations, to bound the slow drift of the compensation
-  ///    itself (each step adds an error of about eps * |c|, itself ~eps * |s|).
-  /// Both are amortised O(1) per operation.
+  ///  * after 64 n + 64Ki operations, to bound the slow drift of the compensation
+  ///    itself (each step adds an error of about eps * |c|, itself ~eps * |s|);
+  ///  * or once a partial sum overflowed, which leaves c_ NaN for good.
+  /// The first two are amortised O(1) per operation; the last costs O(n) per push only
+  /// while the terms held really overflow a double.
   bool stale(size_t n) const {
-    return ops_ > 64 * static_cast<uint64_t>(n) + 65536 || mass_ * 0x1p24 < peak_;
+    return ops_ > 64 * static_cast<uint64_t>(n) + 65536 || mass_ * 0x1p24 < peak_ ||
+           !std::isfinite(c_);
   }
 
  private:

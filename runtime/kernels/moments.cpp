@@ -54,7 +54,8 @@ double sum_push(SumState& s, int64_t t, double v) {
 
 // --- stddev -------------------------------------------------------------------------
 
-// Rebuilds the shifted sums exactly, with the shift moved to the sample nearest the mean.
+// Recomputes the shifted sums from the buffer, with the shift moved to the sample
+// nearest the mean.
 [[gnu::noinline]] void stddev_rebuild(StddevState& s) {
   CompensatedSum total;
   size_t n = 0;
@@ -148,6 +149,9 @@ extern "C" double omen_win_stddev(void* state, int64_t t_ms, double v) {
   if (s.n_nonfinite) return kNaN;  // like numpy.std with an infinity
   if (s.s1.stale(n) || s.s2.stale(n)) [[unlikely]]
     stddev_rebuild(s);
+  // Squares that overflow even after re-centring: numpy.std says inf too.
+  if (std::isinf(s.s2.value())) [[unlikely]]
+    return kInf;
   const double dn = static_cast<double>(n);
   double var = stddev_variance(s, dn);
   // s2/n - (s1/n)^2 loses about log2(s2/n / var) bits to cancellation once the mean has
@@ -158,5 +162,5 @@ extern "C" double omen_win_stddev(void* state, int64_t t_ms, double v) {
     stddev_rebuild(s);
     var = stddev_variance(s, dn);
   }
-  return var > 0.0 ? std::sqrt(var) : 0.0;
+  return var > 0.0 ? std::sqrt(var) : 0.0;  // rounding can leave var just below 0
 }

@@ -26,7 +26,7 @@ double last(WindowKind kind, int64_t width, std::initializer_list<Tick> ticks,
   return feed(kind, width, ticks, param).back();
 }
 
-TEST_CASE("empty window: count and sum are 0, the rest NaN", "[kernels][edge]") {
+TEST_CASE("an empty window gives count 0 and sum 0 and NaN elsewhere", "[kernels][edge]") {
   for (size_t k = 0; k < kNumWindowKinds; ++k) {
     auto kind = static_cast<WindowKind>(k);
     INFO(kernel_info(kind).name);
@@ -63,7 +63,7 @@ TEST_CASE("a single sample", "[kernels][edge]") {
   CHECK(std::isnan(one(WindowKind::Lag)));
 }
 
-TEST_CASE("the window is (t - width, t]: a sample at t - width is out", "[kernels][edge]") {
+TEST_CASE("a sample at exactly t - width is outside the window", "[kernels][edge]") {
   CHECK(feed(WindowKind::Count, 10, {{0, 1}, {9, 2}, {10, 3}, {19, kNaN}, {20, kNaN}}) ==
         std::vector<double>{1, 2, 2, 1, 0});
   CHECK(feed(WindowKind::Sum, 10, {{0, 1}, {9, 2}, {10, 3}, {19, kNaN}, {20, kNaN}}) ==
@@ -163,6 +163,19 @@ TEST_CASE("infinities", "[kernels][edge]") {
   CHECK(last(WindowKind::Max, 10, {{0, 1}, {1, kInf}, {2, 3}}) == kInf);
   CHECK(last(WindowKind::Median, 10, {{0, -kInf}, {1, kInf}, {2, 3}}) == 3);
   CHECK(std::isnan(last(WindowKind::Mad, 10, {{0, kInf}, {1, kInf}, {2, 3}})));
+}
+
+TEST_CASE("overflowing sums recover once the huge values leave", "[kernels][edge]") {
+  auto sum = feed(WindowKind::Sum, 10, {{0, 1e308}, {1, 1e308}, {2, 0.25}, {11, 0.5}, {12, 1}});
+  CHECK(sum[1] == kInf);
+  CHECK(sum[2] == kInf);
+  CHECK(sum[3] == 0.75);
+  CHECK(sum[4] == 1.5);
+  CHECK(last(WindowKind::Mean, 10, {{0, 1e308}, {1, 1e308}}) == kInf);
+  auto sd = feed(WindowKind::Stddev, 10, {{0, 1e200}, {1, -1e200}, {2, 3}, {11, 5}});
+  CHECK(sd[1] == kInf);  // as numpy: the squares overflow
+  CHECK(sd[2] == kInf);
+  CHECK(sd[3] == 1);
 }
 
 TEST_CASE("no cancellation error after large values leave", "[kernels][edge]") {
