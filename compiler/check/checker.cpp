@@ -61,9 +61,16 @@ class Checker {
   }
 
   void declare_module(const ast::Module& m, bool is_std) {
-    for (const auto& c : m.consts) declare(ctx_.consts, c, is_std);
-    for (const auto& f : m.fns) declare(ctx_.fns, f, is_std);
-    for (const auto& s : m.series) declare(ctx_.series, s, is_std);
+    if (is_std) {  // the std module is assembled without an item list
+      for (const auto& c : m.consts) declare(ctx_.consts, c, is_std);
+      for (const auto& f : m.fns) declare(ctx_.fns, f, is_std);
+      return;
+    }
+    for (const auto& item : m.items) {  // source order, so "already defined" points at the later one
+      if (item.kind == ast::Item::Const) declare(ctx_.consts, m.consts[item.index], is_std);
+      if (item.kind == ast::Item::Fn) declare(ctx_.fns, m.fns[item.index], is_std);
+      if (item.kind == ast::Item::Series) declare(ctx_.series, m.series[item.index], is_std);
+    }
   }
 
   void check_fn(const ast::Fn& fn) {

@@ -89,6 +89,7 @@ bool Context::resolve_selector(const std::string& name, const std::vector<ast::M
     out->metric = name;
     return compile_matchers(extra, &out->matchers);
   }
+  used.insert(name);
   std::set<std::string> local;
   if (!visiting) visiting = &local;
   if (!visiting->insert(name).second) {

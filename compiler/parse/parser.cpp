@@ -90,6 +90,10 @@ class ErrorListener : public antlr4::BaseErrorListener {
     std::string text = token->getText();
     if (token->getType() != antlr4::Token::EOF)
       loc.len = static_cast<uint32_t>(std::max<size_t>(1, text.size()));
+    if (token->getType() == OmenLexer::ERRCHAR && text == "\"") {
+      diags_.error(loc, "E003", "unterminated string literal");
+      return;
+    }
     if (token->getType() == OmenLexer::ERRCHAR) {
       diags_.error(loc, "E002", fmt::format("unexpected character '{}'", text));
       return;
