@@ -295,7 +295,7 @@ int run_discover(int argc, char** argv) {
     g.set_name(a.get("name", "discovered"));
     if (format == "json") std::fputs(oc::to_json(g).c_str(), stdout);
     else if (format == "dot") std::fputs(oc::to_dot(g).c_str(), stdout);
-    else std::fputs(("# " + extra + "\n" + oc::to_omen(g)).c_str(), stdout);
+    else std::fputs(("# " + extra + "\n" + oc::to_omen(g, /*with_provenance=*/false)).c_str(), stdout);
     return 0;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "omen discover: %s\n%s", e.what(), usage);

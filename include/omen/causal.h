@@ -213,8 +213,9 @@ std::string to_dot(const Graph& g);
 /// "provenance", "strength"?, "undirected", "lag"}], "constraints": [...]}.
 std::string to_json(const Graph& g);
 /// Omen language syntax: `graph NAME {\n  a -> b\n  c -- d\n}` plus node bindings and
-/// constraints when present.
-std::string to_omen(const Graph& g);
+/// constraints when present. `with_provenance` = false omits `source = ...` attributes (for
+/// a freshly discovered graph, where every edge is "discovered").
+std::string to_omen(const Graph& g, bool with_provenance = true);
 
 // ---------------------------------------------------------------------------------------------
 // Numeric tables (columns = metrics, rows = time)

@@ -266,7 +266,7 @@ std::string omen_id(const std::string& s) {
 }
 }  // namespace
 
-std::string to_omen(const Graph& g) {
+std::string to_omen(const Graph& g, bool with_provenance) {
   std::string out = fmt::format("graph {} {{\n", omen_id(g.name()));
   for (const Node& n : g.nodes()) {
     if (n.bindings.empty()) continue;
@@ -276,7 +276,7 @@ std::string to_omen(const Graph& g) {
   }
   for (const Edge& e : g.edges()) {
     std::vector<std::string> attrs;
-    if (e.provenance != Provenance::Declared)
+    if (with_provenance && e.provenance != Provenance::Declared)
       attrs.push_back(fmt::format("source = \"{}\"", to_string(e.provenance)));
     if (e.strength) attrs.push_back(fmt::format("strength = {:.4g}", *e.strength));
     if (e.lag) attrs.push_back(fmt::format("lag = {}", e.lag));
