@@ -126,7 +126,7 @@ TEST_CASE("state per (series, rule) beyond window buffers is at most 128 bytes")
 TEST_CASE("bad rules build no engine and explain why") {
   auto b = omen::Engine::from_source("bad.omen", "series x = metric(\"x\")\nrule R { on x when x > 5m }\n");
   CHECK_FALSE(b.ok());
-  CHECK(b.diagnostics.find("bad.omen:2:24: error[E021]") != std::string::npos);
+  CHECK(b.diagnostics.find("bad.omen:2:22: error[E021]") != std::string::npos);
 }
 
 TEST_CASE("alerts go to the callback when one is set, else to poll()") {
