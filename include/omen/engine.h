@@ -133,6 +133,14 @@ class Engine {
   /// Queued alerts, oldest first; empties the queue.
   std::vector<Alert> poll();
 
+  /// Every evaluation, not only transitions: called once per (rule, instance, batch) with
+  /// the tick times, the condition (0/1) at each tick, and whether any input of the rule was
+  /// NaN (missing or stale) at that tick. For validators and scorers; runs under the lock.
+  using VerdictObserver = std::function<void(const std::string& rule, const SeriesKey& series,
+                                             const TimeMs* t, const double* cond,
+                                             const uint8_t* nan_input, size_t n)>;
+  void on_verdicts(VerdictObserver observer);
+
   /// One sample.
   void push(const SeriesKey& key, TimeMs t, double v);
   /// Many samples; processed in timestamp order (stable), so a batch gives the same alerts

@@ -208,6 +208,11 @@ void Engine::on_alert(std::function<void(const Alert&)> callback) {
   impl_->callback = std::move(callback);
 }
 
+void Engine::on_verdicts(VerdictObserver observer) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->verdicts = std::move(observer);
+}
+
 std::vector<Alert> Engine::poll() {
   std::lock_guard<std::mutex> lock(impl_->mu);
   std::vector<Alert> out;

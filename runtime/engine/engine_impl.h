@@ -95,6 +95,8 @@ struct Engine::Impl {
   TimeMs watermark = INT64_MIN;
   EngineStats counters;
   std::function<void(const Alert&)> callback;
+  Engine::VerdictObserver verdicts;
+  std::vector<uint8_t> nan_scratch;
   std::vector<Alert> queue;
   mutable std::mutex mu;
   std::shared_ptr<std::atomic<bool>> stop_compiling = std::make_shared<std::atomic<bool>>(false);

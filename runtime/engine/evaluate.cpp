@@ -178,6 +178,12 @@ void Engine::Impl::evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new,
   }
   rr.evaluations += n;
   counters.evaluations += n;
+  if (verdicts) {
+    nan_scratch.assign(n, 0);
+    for (const auto& col : rr.cols)
+      for (size_t row = 0; row < n; ++row) nan_scratch[row] |= std::isnan(col[row]) ? 1 : 0;
+    verdicts(r.name, on.key, rr.ts.data(), rr.outs[0].data(), nan_scratch.data(), n);
+  }
 
   // Lifecycle, one tick at a time.
   in = &rr.instances[inst];
