@@ -14,5 +14,12 @@ int run_discover(int argc, char** argv);  // omen discover
 int run_rca(int argc, char** argv);       // omen rca
 // scoring (runtime/score)
 int run_score(int argc, char** argv);     // omen score: alerts/verdicts vs labels
+// validation and learning (runtime/validate)
+int run_validate(int argc, char** argv);  // omen validate: score + gate rules on labelled data
+int run_learn(int argc, char** argv);     // omen learn: search detector templates on labels
+// interactive (cli/cmd_repl.cpp)
+int run_repl(int argc, char** argv);      // omen repl
+// LLM connector (llm/)
+int run_propose(int argc, char** argv);   // omen propose rules|graph
 
 }  // namespace omen::cli

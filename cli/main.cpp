@@ -26,6 +26,16 @@ const Command kCommands[] = {
 #ifdef OMEN_CLI_HAVE_SCORE
     {"score", omen::cli::run_score, "score alarms against labelled anomalies"},
 #endif
+#ifdef OMEN_CLI_HAVE_VALIDATE
+    {"validate", omen::cli::run_validate, "score rules on labelled data and apply the gates"},
+    {"learn", omen::cli::run_learn, "learn a rule from labelled data (template search)"},
+#endif
+#ifdef OMEN_CLI_HAVE_REPL
+    {"repl", omen::cli::run_repl, "interactive shell: load rules and data, evaluate expressions"},
+#endif
+#ifdef OMEN_CLI_HAVE_PROPOSE
+    {"propose", omen::cli::run_propose, "ask an LLM to propose rules or a causal graph, validated"},
+#endif
 };
 
 void usage(FILE* out) {
