@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "omen/causal.h"
+#include "omen/graphs.h"
 
 namespace omen::cli {
 
@@ -75,8 +76,26 @@ struct Args {
   }
 };
 
+// --graph FILE.dot|.gv|.csv|.txt, or FILE.omen[:NAME] for a `graph` block of a rule file
+// (compiled with the rules: a cycle or a bad constraint is a compile error).
 oc::Graph load_graph(const Args& a) {
-  return oc::read_graph_file(a.need("graph"), a.has("reverse"));
+  std::string spec = a.need("graph");
+  size_t ext = spec.find(".omen");
+  if (ext == std::string::npos) return oc::read_graph_file(spec, a.has("reverse"));
+  std::string path = spec.substr(0, ext + 5);
+  std::string name = ext + 5 < spec.size() && spec[ext + 5] == ':' ? spec.substr(ext + 6) : "";
+  omen::GraphsResult r = omen::load_graphs({path});
+  if (!r.ok) throw oc::CausalError("syntax", "the rule file has errors:\n" + r.diagnostics);
+  std::fputs(r.diagnostics.c_str(), stderr);
+  if (r.graphs.empty()) throw oc::CausalError("data", path + " declares no graph");
+  if (name.empty()) {
+    if (r.graphs.size() > 1)
+      throw UsageError(path + " declares several graphs: name one as " + path + ":NAME");
+    return r.graphs[0];
+  }
+  for (auto& g : r.graphs)
+    if (g.name() == name) return g;
+  throw oc::CausalError("unknown-node", path + " declares no graph named '" + name + "'");
 }
 
 std::string format_of(const Args& a, const std::vector<std::string>& allowed) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "compiler/check/elaborate.h"
+#include "compiler/check/graphs.h"
 #include "compiler/parse/parser.h"
 #include "runtime/io/dataset.h"
 
@@ -440,6 +441,13 @@ class Checker {
         if (!test_names.insert(t.name).second)
           ctx_.error(t.loc, "E011", fmt::format("test '{}' is already defined", t.name));
         lower_test(t, rule_names);
+      }
+    std::set<std::string> graph_names;
+    for (const auto* m : modules)
+      for (const auto& g : m->graphs) {
+        if (!graph_names.insert(g.name).second)
+          ctx_.error(g.loc, "E011", fmt::format("graph '{}' is already defined", g.name));
+        lower_graph(ctx_, g, out_);
       }
     for (const auto& [name, loc] : user_decls_)
       if (!ctx_.used.count(name))

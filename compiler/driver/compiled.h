@@ -93,10 +93,39 @@ struct CompiledTest {
   std::vector<CompiledExpect> expects;
 };
 
+/// A checked causal graph: plain data; runtime/engine/graphs.cpp turns it into a
+/// causal::Graph.
+struct CompiledGraph {
+  std::string name;
+  Loc loc;
+  struct Node {
+    std::string name;
+    Loc loc;
+    std::vector<std::pair<std::string, std::string>> bindings;  // name -> selector text
+    bool root = false, leaf = false;
+  };
+  struct Edge {
+    uint32_t from = 0, to = 0;
+    std::string provenance = "declared";
+    std::optional<double> strength;
+    int lag = 0;
+    Loc loc;
+  };
+  struct Constraint {
+    uint32_t from = 0, to = 0;
+    bool required = false;
+    Loc loc;
+  };
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  std::vector<Constraint> constraints;
+};
+
 /// A checked rule set. Immutable once built; shared by engines (std::shared_ptr).
 struct CompiledModule {
   std::vector<CompiledRule> rules;
   std::vector<CompiledTest> tests;
+  std::vector<CompiledGraph> graphs;
   std::vector<ast::Module> modules;  // one per file, kept for `explain --dump=ast` and graphs
   std::shared_ptr<SourceManager> sources;
 };
