@@ -1,0 +1,290 @@
+// IR -> LLVM IR. One function per rule:
+//
+//   void f(const BatchArgs* args) {
+//     for (row = 0; row < args->n; ++row) { <one straight-line block per row> }
+//   }
+//
+// Every instruction maps to the LLVM operation with exactly the IEEE semantics of its
+// case in compiler/interp/interp.cpp; nothing carries fast-math flags, so the optimizer
+// may only apply value-preserving rewrites. The column, state and output base pointers
+// are loaded once before the loop.
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include "compiler/jit/codegen.h"
+
+namespace omen::jit {
+
+namespace {
+
+using ir::Op;
+
+// The layout of ir::BatchArgs the generated code assumes.
+static_assert(offsetof(ir::BatchArgs, ts) == 0);
+static_assert(offsetof(ir::BatchArgs, cols) == 8);
+static_assert(offsetof(ir::BatchArgs, states) == 16);
+static_assert(offsetof(ir::BatchArgs, outs) == 24);
+static_assert(offsetof(ir::BatchArgs, n) == 32);
+static_assert(sizeof(ir::BatchArgs) == 40);
+
+// Operand count, as ir::arity (kept local: omen_jit does not link omen_compiler).
+int operand_count(Op op) {
+  switch (op) {
+    case Op::Const:
+    case Op::Input:
+    case Op::Time: return 0;
+    case Op::Neg:
+    case Op::Not:
+    case Op::Abs:
+    case Op::Sqrt:
+    case Op::Exp:
+    case Op::Log:
+    case Op::Floor:
+    case Op::Ceil:
+    case Op::IsNaN:
+    case Op::Window: return 1;
+    case Op::Select: return 3;
+    default: return 2;
+  }
+}
+
+enum ArgField : unsigned { kTs = 0, kCols = 1, kStates = 2, kOuts = 3, kN = 4 };
+
+class Lowering {
+ public:
+  Lowering(const ir::Program& p, llvm::Module& m)
+      : p_(p), m_(m), ctx_(m.getContext()), b_(ctx_),
+        f64_(llvm::Type::getDoubleTy(ctx_)), i64_(llvm::Type::getInt64Ty(ctx_)),
+        ptr_(llvm::PointerType::getUnqual(ctx_)) {}
+
+  void run(const std::string& fn_name);
+
+ private:
+  llvm::Value* field(llvm::Value* args, ArgField f, llvm::Type* ty, const char* name);
+  llvm::Value* load_ptr_at(llvm::Value* base, uint64_t i, const char* name);
+  llvm::Value* b2d(llvm::Value* cond) { return b_.CreateUIToFP(cond, f64_); }
+  llvm::Value* nonzero(llvm::Value* v) {  // C++ `v != 0.0`: true for NaN
+    return b_.CreateFCmpUNE(v, llvm::ConstantFP::get(f64_, 0.0));
+  }
+  llvm::FunctionCallee rt_fn(const char* name, unsigned arity);
+  llvm::FunctionCallee kernel_fn(kernels::WindowKind kind);
+  llvm::Value* emit(const ir::Instr& in, const std::vector<llvm::Value*>& v,
+                    llvm::Value* row, llvm::Value* t);
+
+  const ir::Program& p_;
+  llvm::Module& m_;
+  llvm::LLVMContext& ctx_;
+  llvm::IRBuilder<> b_;
+  llvm::Type* f64_;
+  llvm::IntegerType* i64_;
+  llvm::PointerType* ptr_;
+  llvm::StructType* args_ty_ = nullptr;
+  std::vector<llvm::Value*> col_base_, state_, out_base_;
+};
+
+llvm::Value* Lowering::field(llvm::Value* args, ArgField f, llvm::Type* ty, const char* name) {
+  llvm::Value* addr = b_.CreateStructGEP(args_ty_, args, f);
+  return b_.CreateAlignedLoad(ty, addr, llvm::Align(8), name);
+}
+
+llvm::Value* Lowering::load_ptr_at(llvm::Value* base, uint64_t i, const char* name) {
+  llvm::Value* addr = b_.CreateConstInBoundsGEP1_64(ptr_, base, i);
+  return b_.CreateAlignedLoad(ptr_, addr, llvm::Align(8), name);
+}
+
+// omen_rt_* are pure functions of their arguments. Their names are not library names,
+// so LLVM never folds or rewrites them; the attributes only allow CSE and dead-call
+// removal, which cannot change a result.
+llvm::FunctionCallee Lowering::rt_fn(const char* name, unsigned arity) {
+  std::vector<llvm::Type*> params(arity, f64_);
+  auto callee = m_.getOrInsertFunction(name, llvm::FunctionType::get(f64_, params, false));
+  if (auto* fn = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+    fn->setDoesNotAccessMemory();
+    fn->setDoesNotThrow();
+    fn->setWillReturn();
+  }
+  return callee;
+}
+
+// Kernels own heap state and may throw (allocation): no attributes, the calls stay in
+// program order exactly as in the interpreter.
+llvm::FunctionCallee Lowering::kernel_fn(kernels::WindowKind kind) {
+  const char* symbol = kernels::kernel_info(kind).symbol;
+  auto* fty = llvm::FunctionType::get(f64_, {ptr_, i64_, f64_}, false);
+  return m_.getOrInsertFunction(symbol, fty);
+}
+
+llvm::Value* Lowering::emit(const ir::Instr& in, const std::vector<llvm::Value*>& v,
+                            llvm::Value* row, llvm::Value* t) {
+  auto A = [&] { return v[in.a]; };
+  auto B = [&] { return v[in.b]; };
+  auto C = [&] { return v[in.c]; };
+  auto nan = [&] {
+    return llvm::ConstantFP::get(f64_, std::numeric_limits<double>::quiet_NaN());
+  };
+  switch (in.op) {
+    case Op::Const: return llvm::ConstantFP::get(f64_, in.imm);
+    case Op::Input: {
+      llvm::Value* addr = b_.CreateInBoundsGEP(f64_, col_base_[in.a], row);
+      return b_.CreateAlignedLoad(f64_, addr, llvm::Align(8));
+    }
+    case Op::Time:  // static_cast<double>(t) / 1000.0: a real division, never a multiply
+      return b_.CreateFDiv(b_.CreateSIToFP(t, f64_), llvm::ConstantFP::get(f64_, 1000.0));
+    case Op::Window: {
+      auto kind = p_.windows[in.slot].kind;
+      return b_.CreateCall(kernel_fn(kind), {state_[in.slot], t, A()});
+    }
+    case Op::Neg: return b_.CreateFNeg(A());
+    case Op::Not: return b2d(b_.CreateFCmpOEQ(A(), llvm::ConstantFP::get(f64_, 0.0)));
+    case Op::Abs: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, A());
+    case Op::Sqrt: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, A());
+    case Op::Floor: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, A());
+    case Op::Ceil: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, A());
+    case Op::Exp: return b_.CreateCall(rt_fn("omen_rt_exp", 1), {A()});
+    case Op::Log: return b_.CreateCall(rt_fn("omen_rt_log", 1), {A()});
+    case Op::IsNaN: return b2d(b_.CreateFCmpUNO(A(), A()));
+    case Op::Add: return b_.CreateFAdd(A(), B());
+    case Op::Sub: return b_.CreateFSub(A(), B());
+    case Op::Mul: return b_.CreateFMul(A(), B());
+    case Op::Div: return b_.CreateFDiv(A(), B());
+    case Op::Mod: return b_.CreateCall(rt_fn("omen_rt_fmod", 2), {A(), B()});
+    case Op::Pow: return b_.CreateCall(rt_fn("omen_rt_pow", 2), {A(), B()});
+    case Op::Min:
+    case Op::Max: {
+      // interp: isnan(a) || isnan(b) ? NaN : (b < a ? b : a)   (b > a for max)
+      llvm::Value* take_b = in.op == Op::Min ? b_.CreateFCmpOLT(B(), A())
+                                             : b_.CreateFCmpOGT(B(), A());
+      llvm::Value* pick = b_.CreateSelect(take_b, B(), A());
+      return b_.CreateSelect(b_.CreateFCmpORD(A(), B()), pick, nan());
+    }
+    case Op::Lt: return b2d(b_.CreateFCmpOLT(A(), B()));
+    case Op::Le: return b2d(b_.CreateFCmpOLE(A(), B()));
+    case Op::Gt: return b2d(b_.CreateFCmpOGT(A(), B()));
+    case Op::Ge: return b2d(b_.CreateFCmpOGE(A(), B()));
+    case Op::Eq: return b2d(b_.CreateFCmpOEQ(A(), B()));
+    case Op::Ne: return b2d(b_.CreateFCmpONE(A(), B()));  // ordered: false on NaN
+    case Op::And: return b2d(b_.CreateAnd(nonzero(A()), nonzero(B())));
+    case Op::Or: return b2d(b_.CreateOr(nonzero(A()), nonzero(B())));
+    case Op::Select: return b_.CreateSelect(nonzero(A()), B(), C());
+  }
+  return nan();  // unreachable for validated programs
+}
+
+void Lowering::run(const std::string& fn_name) {
+  args_ty_ = llvm::StructType::get(ctx_, {ptr_, ptr_, ptr_, ptr_, i64_});
+  auto* fty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_}, false);
+  auto* fn = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, fn_name, m_);
+  // Unwind tables, so that an exception thrown by a kernel (allocation failure) can
+  // unwind through JIT frames to the engine.
+  fn->setUWTableKind(llvm::UWTableKind::Async);
+  llvm::Argument* args = fn->getArg(0);
+  args->setName("args");
+  args->addAttr(llvm::Attribute::NoCapture);
+  args->addAttr(llvm::Attribute::ReadOnly);
+  args->addAttr(llvm::Attribute::NoUndef);
+  args->addAttr(llvm::Attribute::getWithDereferenceableBytes(ctx_, sizeof(ir::BatchArgs)));
+  args->addAttr(llvm::Attribute::getWithAlignment(ctx_, llvm::Align(8)));
+
+  auto* entry = llvm::BasicBlock::Create(ctx_, "entry", fn);
+  auto* pre = llvm::BasicBlock::Create(ctx_, "preheader", fn);
+  auto* loop = llvm::BasicBlock::Create(ctx_, "row", fn);
+  auto* exit = llvm::BasicBlock::Create(ctx_, "exit", fn);
+
+  bool needs_t = false;
+  std::vector<bool> col_used(p_.n_inputs, false), slot_used(p_.windows.size(), false);
+  for (const ir::Instr& in : p_.code) {
+    if (in.op == Op::Time || in.op == Op::Window) needs_t = true;
+    if (in.op == Op::Input) col_used[in.a] = true;
+    if (in.op == Op::Window) slot_used[in.slot] = true;
+  }
+
+  b_.SetInsertPoint(entry);
+  llvm::Value* n = field(args, kN, i64_, "n");
+  b_.CreateCondBr(b_.CreateICmpEQ(n, b_.getInt64(0)), exit, pre);
+
+  b_.SetInsertPoint(pre);
+  llvm::Value* ts = needs_t ? field(args, kTs, ptr_, "ts") : nullptr;
+  if (!p_.code.empty()) {
+    llvm::Value* cols = p_.n_inputs ? field(args, kCols, ptr_, "cols") : nullptr;
+    col_base_.assign(p_.n_inputs, nullptr);
+    for (uint32_t i = 0; i < p_.n_inputs; ++i)
+      if (col_used[i]) col_base_[i] = load_ptr_at(cols, i, "col");
+    llvm::Value* states = p_.windows.empty() ? nullptr : field(args, kStates, ptr_, "states");
+    state_.assign(p_.windows.size(), nullptr);
+    for (size_t s = 0; s < p_.windows.size(); ++s)
+      if (slot_used[s]) state_[s] = load_ptr_at(states, s, "state");
+  }
+  llvm::Value* outs = p_.outputs.empty() ? nullptr : field(args, kOuts, ptr_, "outs");
+  for (size_t o = 0; o < p_.outputs.size(); ++o)
+    out_base_.push_back(load_ptr_at(outs, o, "out"));
+  b_.CreateBr(loop);
+
+  b_.SetInsertPoint(loop);
+  llvm::PHINode* row = b_.CreatePHI(i64_, 2, "i");
+  row->addIncoming(b_.getInt64(0), pre);
+  llvm::Value* t = nullptr;
+  if (needs_t)
+    t = b_.CreateAlignedLoad(i64_, b_.CreateInBoundsGEP(i64_, ts, row), llvm::Align(8), "t");
+  std::vector<llvm::Value*> v;
+  v.reserve(p_.code.size());
+  for (const ir::Instr& in : p_.code) v.push_back(emit(in, v, row, t));
+  for (size_t o = 0; o < p_.outputs.size(); ++o) {
+    llvm::Value* addr = b_.CreateInBoundsGEP(f64_, out_base_[o], row);
+    b_.CreateAlignedStore(v[p_.outputs[o]], addr, llvm::Align(8));
+  }
+  llvm::Value* next = b_.CreateNUWAdd(row, b_.getInt64(1), "next");
+  row->addIncoming(next, loop);
+  b_.CreateCondBr(b_.CreateICmpULT(next, n), loop, exit);
+
+  b_.SetInsertPoint(exit);
+  b_.CreateRetVoid();
+}
+
+}  // namespace
+
+bool validate(const ir::Program& p, std::string* error) {
+  auto fail = [&](size_t i, const char* what) {
+    if (error) *error = "invalid IR in '" + p.name + "' at %" + std::to_string(i) + ": " + what;
+    return false;
+  };
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    const ir::Instr& in = p.code[i];
+    if (static_cast<unsigned>(in.op) > static_cast<unsigned>(Op::Window))
+      return fail(i, "unknown opcode");
+    int k = operand_count(in.op);
+    if ((k > 0 && in.a >= i) || (k > 1 && in.b >= i) || (k > 2 && in.c >= i))
+      return fail(i, "operand does not name an earlier value");
+    if (in.op == Op::Input && in.a >= p.n_inputs) return fail(i, "input column out of range");
+    if (in.op == Op::Window) {
+      if (in.slot >= p.windows.size()) return fail(i, "window slot out of range");
+      if (static_cast<size_t>(p.windows[in.slot].kind) >= kernels::kNumWindowKinds)
+        return fail(i, "unknown window kind");
+    }
+  }
+  for (uint32_t o : p.outputs)
+    if (o >= p.code.size()) return fail(p.code.size(), "output names no value");
+  return true;
+}
+
+std::unique_ptr<llvm::Module> build_module(const ir::Program& program,
+                                           const std::string& fn_name,
+                                           llvm::LLVMContext& ctx,
+                                           const llvm::TargetMachine& tm) {
+  auto m = std::make_unique<llvm::Module>(fn_name, ctx);
+  m->setTargetTriple(tm.getTargetTriple().str());
+  m->setDataLayout(tm.createDataLayout());
+  Lowering(program, *m).run(fn_name);
+  return m;
+}
+
+}  // namespace omen::jit

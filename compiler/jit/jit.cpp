@@ -1,0 +1,277 @@
+// Tier 1: one ORC LLJIT per Jit. Rules are added to a bare JITDylib ("omen.rules") whose
+// only link dependency is "omen.allow", a JITDylib of absolute symbols: the window
+// kernels and the omen_rt_* functions. There is no process-symbol generator and no
+// platform runtime, so a reference to anything else (printf, system, memset) fails to
+// link and compile() returns an error.
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/AsmParser/Parser.h>
+#include <llvm/ExecutionEngine/Orc/Core.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/TargetParser/Triple.h>
+
+#include "compiler/jit/codegen.h"
+#include "compiler/jit/jit.h"
+#include "compiler/jit/jit_testing.h"
+
+namespace omen::jit {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// LLVM's native target registration is process-global; do it once.
+bool init_native_target(std::string* error) {
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [] {
+    ok = !llvm::InitializeNativeTarget() && !llvm::InitializeNativeTargetAsmPrinter();
+  });
+  if (!ok && error) *error = "LLVM has no native target for this host";
+  return ok;
+}
+
+// Function names are unique per Jit (the JITDylib is flat); the rule name is only a hint
+// for readers of dumps and profiles, so anything outside [A-Za-z0-9_] becomes '_'.
+std::string function_name(const std::string& rule, uint64_t id) {
+  std::string out = "omen_rule_";
+  for (char c : rule.substr(0, 40)) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    out += ok ? c : '_';
+  }
+  return out + "_" + std::to_string(id);
+}
+
+llvm::CodeGenOpt::Level codegen_level(int opt_level) {
+  switch (opt_level) {
+    case 0: return llvm::CodeGenOpt::None;
+    case 1: return llvm::CodeGenOpt::Less;
+    case 3: return llvm::CodeGenOpt::Aggressive;
+    default: return llvm::CodeGenOpt::Default;
+  }
+}
+
+class JitImpl final : public Jit {
+ public:
+  bool init(const JitOptions& options, std::string* error);
+  ir::BatchFn compile(const ir::Program& program, std::string* error,
+                      CompileStats* stats) override;
+  std::string dump_llvm(const ir::Program& program, bool optimized) override;
+
+  std::vector<std::string> allow_list() const { return allow_; }
+  void* add_module(std::unique_ptr<llvm::Module> m, std::unique_ptr<llvm::LLVMContext> ctx,
+                   const std::string& symbol, std::string* error);
+  llvm::TargetMachine& target_machine() { return *tm_; }
+  std::mutex& mutex() { return mu_; }
+
+ private:
+  std::string take_session_errors();
+
+  std::mutex mu_;  // serializes compile() and dump_llvm()
+  JitOptions options_;
+  std::unique_ptr<llvm::orc::LLJIT> lljit_;
+  llvm::orc::JITDylib* rules_ = nullptr;
+  std::unique_ptr<llvm::TargetMachine> tm_;  // for the optimizer and dumps
+  std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii_;
+  std::vector<std::string> allow_;
+  uint64_t next_id_ = 0;
+
+  std::mutex errors_mu_;  // the session's error reporter may run on any thread
+  std::string session_errors_;
+};
+
+bool JitImpl::init(const JitOptions& options, std::string* error) {
+  options_ = options;
+  if (options_.opt_level < 0) options_.opt_level = 0;
+  if (options_.opt_level > 3) options_.opt_level = 3;
+  if (!init_native_target(error)) return false;
+
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) {
+    if (error) *error = llvm::toString(jtmb.takeError());
+    return false;
+  }
+  jtmb->setCodeGenOptLevel(codegen_level(options_.opt_level));
+  // Bit-identical results with the interpreter: never fuse a multiply and an add, never
+  // assume away NaNs, infinities or signed zeros.
+  llvm::TargetOptions& to = jtmb->getOptions();
+  to.AllowFPOpFusion = llvm::FPOpFusion::Strict;
+  to.UnsafeFPMath = false;
+  to.NoInfsFPMath = false;
+  to.NoNaNsFPMath = false;
+  to.NoSignedZerosFPMath = false;
+
+  auto tm = jtmb->createTargetMachine();
+  if (!tm) {
+    if (error) *error = llvm::toString(tm.takeError());
+    return false;
+  }
+  tm_ = std::move(*tm);
+  tlii_ = std::make_unique<llvm::TargetLibraryInfoImpl>(tm_->getTargetTriple());
+  tlii_->disableAllFunctions();
+
+  // No compile threads: LLJIT then compiles on the calling thread with one TargetMachine
+  // it keeps (no per-module TargetMachine construction).
+  auto lljit = llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(std::move(*jtmb))
+                   .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+                   .setNumCompileThreads(0)
+                   .create();
+  if (!lljit) {
+    if (error) *error = llvm::toString(lljit.takeError());
+    return false;
+  }
+  lljit_ = std::move(*lljit);
+  llvm::orc::ExecutionSession& es = lljit_->getExecutionSession();
+  es.setErrorReporter([this](llvm::Error e) {
+    std::string msg = llvm::toString(std::move(e));
+    std::lock_guard<std::mutex> lock(errors_mu_);
+    if (session_errors_.size() < 4096) session_errors_ += (session_errors_.empty() ? "" : "; ") + msg;
+  });
+
+  // The allow-list, from the kernel table: one absolute symbol per kernel push function
+  // and per omen_rt_* function.
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](const char* name, auto* fn) {
+    symbols[lljit_->mangleAndIntern(name)] = llvm::JITEvaluatedSymbol::fromPointer(
+        fn, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+    allow_.emplace_back(name);
+  };
+  for (size_t k = 0; k < kernels::kNumWindowKinds; ++k) {
+    const kernels::KernelInfo& info = kernels::kernel_info(static_cast<kernels::WindowKind>(k));
+    add(info.symbol, info.push);
+  }
+  add("omen_rt_exp", &omen_rt_exp);
+  add("omen_rt_log", &omen_rt_log);
+  add("omen_rt_pow", &omen_rt_pow);
+  add("omen_rt_fmod", &omen_rt_fmod);
+
+  llvm::orc::JITDylib& allow = es.createBareJITDylib("omen.allow");
+  if (auto err = allow.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
+    if (error) *error = llvm::toString(std::move(err));
+    return false;
+  }
+  rules_ = &es.createBareJITDylib("omen.rules");
+  rules_->addToLinkOrder(allow);
+  return true;
+}
+
+std::string JitImpl::take_session_errors() {
+  std::lock_guard<std::mutex> lock(errors_mu_);
+  std::string out;
+  out.swap(session_errors_);
+  return out;
+}
+
+// Adds one module (its own context) to omen.rules and links it by looking up `symbol`.
+// On failure the module's resources are removed again, so a failed rule leaves nothing
+// behind. Caller holds mu_.
+void* JitImpl::add_module(std::unique_ptr<llvm::Module> m,
+                          std::unique_ptr<llvm::LLVMContext> ctx, const std::string& symbol,
+                          std::string* error) {
+  take_session_errors();
+  llvm::orc::ResourceTrackerSP rt = rules_->createResourceTracker();
+  llvm::orc::ThreadSafeModule tsm(std::move(m), std::move(ctx));
+  auto fail = [&](llvm::Error err) -> void* {
+    std::string msg = llvm::toString(std::move(err));
+    std::string reported = take_session_errors();
+    if (!reported.empty()) msg = reported + " (" + msg + ")";
+    if (auto rm = rt->remove()) msg += "; " + llvm::toString(std::move(rm));
+    if (error) *error = "JIT: " + msg;
+    return nullptr;
+  };
+  if (auto err = lljit_->addIRModule(rt, std::move(tsm))) return fail(std::move(err));
+  auto addr = lljit_->lookup(*rules_, symbol);
+  if (!addr) return fail(addr.takeError());
+  return addr->toPtr<void*>();
+}
+
+ir::BatchFn JitImpl::compile(const ir::Program& program, std::string* error,
+                             CompileStats* stats) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!validate(program, error)) return nullptr;
+  auto t0 = Clock::now();
+  std::string name = function_name(program.name, next_id_++);
+  auto ctx = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> m = build_module(program, name, *ctx, *tm_);
+  std::string verify;
+  llvm::raw_string_ostream vos(verify);
+  if (llvm::verifyModule(*m, &vos)) {
+    if (error) *error = "JIT: generated invalid LLVM IR for '" + program.name + "': " + verify;
+    return nullptr;
+  }
+  double build_ms = ms_since(t0);
+  auto t1 = Clock::now();
+  optimize_module(*m, *tm_, *tlii_, options_.opt_level);
+  double optimize_ms = ms_since(t1);
+  auto t2 = Clock::now();
+  void* fn = add_module(std::move(m), std::move(ctx), name, error);
+  if (stats) *stats = CompileStats{build_ms, optimize_ms, ms_since(t2)};
+  return reinterpret_cast<ir::BatchFn>(fn);
+}
+
+std::string JitImpl::dump_llvm(const ir::Program& program, bool optimized) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string error;
+  if (!validate(program, &error)) return "; error: " + error + "\n";
+  llvm::LLVMContext ctx;
+  // Same naming scheme as compile(), without consuming an id.
+  std::unique_ptr<llvm::Module> m = build_module(program, function_name(program.name, 0), ctx, *tm_);
+  if (optimized) optimize_module(*m, *tm_, *tlii_, options_.opt_level);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  m->print(os, nullptr);
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Jit> Jit::create(const JitOptions& options, std::string* error) {
+  auto jit = std::make_unique<JitImpl>();
+  if (!jit->init(options, error)) return nullptr;
+  return jit;
+}
+
+namespace testing {
+
+std::vector<std::string> allow_list(Jit& jit) {
+  return static_cast<JitImpl&>(jit).allow_list();
+}
+
+void* add_llvm_ir(Jit& jit, const std::string& llvm_ir, const std::string& symbol,
+                  std::string* error) {
+  auto& impl = static_cast<JitImpl&>(jit);
+  std::lock_guard<std::mutex> lock(impl.mutex());
+  auto ctx = std::make_unique<llvm::LLVMContext>();
+  llvm::SMDiagnostic diag;
+  std::unique_ptr<llvm::Module> m = llvm::parseAssemblyString(llvm_ir, diag, *ctx);
+  if (!m) {
+    if (error) *error = "parse error: " + diag.getMessage().str();
+    return nullptr;
+  }
+  m->setTargetTriple(impl.target_machine().getTargetTriple().str());
+  m->setDataLayout(impl.target_machine().createDataLayout());
+  return impl.add_module(std::move(m), std::move(ctx), symbol, error);
+}
+
+}  // namespace testing
+
+}  // namespace omen::jit
