@@ -150,6 +150,20 @@ class Engine {
   /// staleness limit are resolved. push() does this with the newest timestamp it has seen.
   void flush(TimeMs now);
 
+  /// The outcome of a reload.
+  struct Reloaded {
+    bool ok = false;           // false: the new files had errors; the old rules keep running
+    std::string diagnostics;   // as from from_files
+    std::vector<std::string> kept, changed, added, removed;  // rule names
+  };
+  /// Atomic hot reload, like Prometheus: the new rule set is compiled and checked completely
+  /// first; if anything fails, nothing changes and the error is returned. On success the new
+  /// set replaces the old one between two pushes; a rule whose compiled form is unchanged
+  /// keeps its state (windows, pending/firing alerts); changed and new rules start fresh
+  /// over the series already known.
+  Reloaded reload(const std::vector<std::string>& paths);
+  Reloaded reload_source(const std::string& name, const std::string& text);
+
   EngineStats stats() const;
   /// Names of the loaded rules, in source order.
   std::vector<std::string> rule_names() const;
@@ -162,6 +176,7 @@ class Engine {
  private:
   explicit Engine(std::unique_ptr<Impl> impl);
   static Built build(Compilation c, const EngineOptions& options);
+  Reloaded reload_compiled(Compilation c);
   std::unique_ptr<Impl> impl_;
 };
 

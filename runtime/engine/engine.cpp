@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 #include <numeric>
 #include <thread>
 
@@ -36,8 +37,9 @@ using engine::SeriesData;
 Engine::Impl::~Impl() {
   // Background compilation uses the JIT and the programs: stop it and wait for it.
   stop_compiling->store(true);
-  for (auto& rr : rules)
-    if (rr->pending.valid()) rr->pending.wait();
+  for (auto* list : {&rules, &retired})
+    for (auto& rr : *list)
+      if (rr && rr->pending.valid()) rr->pending.wait();
 }
 
 void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
@@ -124,63 +126,149 @@ CompileOptions compile_options(const EngineOptions& options) {
 
 }  // namespace
 
+namespace {
+
+// Two rules with equal fingerprints compute the same thing: state carries over on reload.
+std::string fingerprint(const CompiledRule& r) {
+  std::string f = ir::to_string(r.program);
+  for (const auto& s : r.selectors) f += "|" + s.to_string();
+  for (const auto& in : r.inputs) f += fmt::format("|{}:{}", static_cast<int>(in.kind), in.selector);
+  f += fmt::format("|by{}:", r.has_by);
+  for (const auto& b : r.by) f += b + ",";
+  f += fmt::format("|for{}|keep{}|{}|{}", r.for_ms, r.keep_ms, r.severity, format_labels(r.labels));
+  for (const auto& m : r.message)
+    f += fmt::format("|m{}:{}:{}:{}", static_cast<int>(m.kind), m.text, m.output, m.spec);
+  return f;
+}
+
+}  // namespace
+
+std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
+  std::map<std::string, engine::RuleRuntime*> old;
+  for (auto& rr : rules) old[rr->rule->name] = rr.get();
+  // Build the new set without touching the running one; commit only if everything worked.
+  std::vector<engine::RuleRuntime*> reused;
+  std::vector<std::unique_ptr<engine::RuleRuntime>> fresh;
+  std::vector<std::pair<const CompiledRule*, engine::RuleRuntime*>> plan;
+  for (const auto& r : m->rules) {
+    auto it = old.find(r.name);
+    if (it != old.end() && fingerprint(*it->second->rule) == fingerprint(r)) {
+      plan.emplace_back(&r, it->second);
+    } else {
+      fresh.push_back(std::make_unique<engine::RuleRuntime>());
+      fresh.back()->rule = &r;
+      plan.emplace_back(&r, fresh.back().get());
+    }
+  }
+  if (options.tier != Tier::Interp && !jit) {
+#ifdef OMEN_HAVE_JIT
+    std::string err;
+    jit = jit::Jit::create({}, &err);
+    if (!jit && options.tier == Tier::Jit) return "error[E900]: the JIT is not available: " + err;
+#else
+    if (options.tier == Tier::Jit)
+      return "error[E900]: this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
+#endif
+  }
+  if (jit && options.tier == Tier::Jit) {
+    for (auto& rr : fresh) {
+      std::string err;
+      ir::BatchFn fn = jit->compile(rr->rule->program, &err);
+      if (!fn)
+        return fmt::format("error[E900]: JIT compilation of rule '{}' failed: {}", rr->rule->name,
+                           err);
+      rr->native.store(fn);
+    }
+  } else if (jit && !fresh.empty()) {
+    // Tier::Auto: one background thread compiles the new rules in source order; each rule
+    // switches to native code at its next batch after its compilation finishes.
+    auto* j = jit.get();
+    auto promises = std::make_shared<std::vector<std::promise<ir::BatchFn>>>(fresh.size());
+    std::vector<const ir::Program*> programs;
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      fresh[i]->pending = (*promises)[i].get_future().share();
+      programs.push_back(&fresh[i]->rule->program);
+    }
+    auto stop = stop_compiling;
+    std::thread([j, promises, programs, stop] {
+      for (size_t i = 0; i < programs.size(); ++i) {
+        std::string e;
+        // A failed compilation leaves the rule interpreted (results are identical).
+        (*promises)[i].set_value(stop->load() ? nullptr : j->compile(*programs[i], &e));
+      }
+    }).detach();
+  }
+  // Commit.
+  std::vector<std::unique_ptr<engine::RuleRuntime>> next;
+  size_t f = 0;
+  for (auto& [rule, rr] : plan) {
+    if (f < fresh.size() && rr == fresh[f].get()) {
+      next.push_back(std::move(fresh[f++]));
+      for (uint32_t sid = 0; sid < store.size(); ++sid)
+        if (rule->selectors[0].matches(store.at(sid).key)) add_instance(*next.back(), sid);
+    } else {
+      for (auto& o : rules)
+        if (o.get() == rr) next.push_back(std::move(o));
+      next.back()->rule = rule;
+      for (auto& in : next.back()->instances) in.match_generation = UINT64_MAX;
+    }
+  }
+  // Rules that disappeared: wait for any background compile that still refers to them.
+  for (auto& o : rules)
+    if (o && o->pending.valid()) retired.push_back(std::move(o));
+  rules = std::move(next);
+  retired_modules.push_back(module);
+  module = std::move(m);
+  return "";
+}
+
 Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
   Built out;
   out.diagnostics = c.diags->render();
   if (!c.ok()) return out;
-
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->module = c.module;
-  for (const auto& r : impl->module->rules) {
-    auto rr = std::make_unique<engine::RuleRuntime>();
-    rr->rule = &r;
-    impl->rules.push_back(std::move(rr));
-  }
-  if (options.tier != Tier::Interp) {
-#ifdef OMEN_HAVE_JIT
-    std::string err;
-    impl->jit = jit::Jit::create({}, &err);
-    if (!impl->jit && options.tier == Tier::Jit) {
-      out.diagnostics += fmt::format("error[E900]: the JIT is not available: {}\n", err);
-      return out;
-    }
-    if (impl->jit && options.tier == Tier::Jit) {
-      for (auto& rr : impl->rules) {
-        ir::BatchFn fn = impl->jit->compile(rr->rule->program, &err);
-        if (!fn) {
-          out.diagnostics += fmt::format("error[E900]: JIT compilation of rule '{}' failed: {}\n",
-                                         rr->rule->name, err);
-          return out;
-        }
-        rr->native.store(fn);
-      }
-    } else if (impl->jit) {
-      // Tier::Auto: one background thread compiles the rules in source order; each rule
-      // switches to native code at its next batch after its compilation finishes.
-      auto* jit = impl->jit.get();
-      auto promises = std::make_shared<std::vector<std::promise<ir::BatchFn>>>(impl->rules.size());
-      for (size_t i = 0; i < impl->rules.size(); ++i)
-        impl->rules[i]->pending = (*promises)[i].get_future().share();
-      std::vector<const ir::Program*> programs;
-      for (auto& rr : impl->rules) programs.push_back(&rr->rule->program);
-      auto stop = impl->stop_compiling;
-      std::thread([jit, promises, programs, stop] {
-        for (size_t i = 0; i < programs.size(); ++i) {
-          std::string e;
-          // A failed compilation leaves the rule interpreted (results are identical).
-          (*promises)[i].set_value(stop->load() ? nullptr : jit->compile(*programs[i], &e));
-        }
-      }).detach();
-    }
-#else
-    if (options.tier == Tier::Jit) {
-      out.diagnostics += "error[E900]: this build of Omen has no JIT (OMEN_WITH_JIT=OFF)\n";
-      return out;
-    }
-#endif
+  std::string err = impl->install(c.module);
+  if (!err.empty()) {
+    out.diagnostics += err + "\n";
+    return out;
   }
   out.engine.reset(new Engine(std::move(impl)));
+  return out;
+}
+
+Engine::Reloaded Engine::reload(const std::vector<std::string>& paths) {
+  return reload_compiled(compile_files(paths, compile_options(impl_->options)));
+}
+
+Engine::Reloaded Engine::reload_source(const std::string& name, const std::string& text) {
+  return reload_compiled(compile({{name, text}}, compile_options(impl_->options)));
+}
+
+Engine::Reloaded Engine::reload_compiled(Compilation c) {
+  Reloaded out;
+  out.diagnostics = c.diags->render();
+  if (!c.ok()) return out;  // the old rules keep running
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::set<std::string> before;
+  for (const auto& rr : impl_->rules) before.insert(rr->rule->name);
+  std::vector<const void*> kept_ptrs;
+  for (const auto& rr : impl_->rules) kept_ptrs.push_back(rr.get());
+  std::string err = impl_->install(c.module);
+  if (!err.empty()) {
+    out.diagnostics += err + "\n";
+    return out;
+  }
+  for (const auto& rr : impl_->rules) {
+    bool same = std::find(kept_ptrs.begin(), kept_ptrs.end(), rr.get()) != kept_ptrs.end();
+    (same ? out.kept : before.count(rr->rule->name) ? out.changed : out.added)
+        .push_back(rr->rule->name);
+  }
+  std::set<std::string> now;
+  for (const auto& rr : impl_->rules) now.insert(rr->rule->name);
+  for (const auto& n : before)
+    if (!now.count(n)) out.removed.push_back(n);
+  out.ok = true;
   return out;
 }
 

@@ -101,7 +101,12 @@ struct Engine::Impl {
   mutable std::mutex mu;
   std::shared_ptr<std::atomic<bool>> stop_compiling = std::make_shared<std::atomic<bool>>(false);
 
-  ~Impl();  // defined where jit::Jit is complete
+  ~Impl();
+  /// Installs a compiled rule set, keeping the state of unchanged rules; "" or an error
+  /// (then nothing changed).
+  std::string install(std::shared_ptr<const CompiledModule> m);
+  std::vector<std::unique_ptr<RuleRuntime>> retired;
+  std::vector<std::shared_ptr<const CompiledModule>> retired_modules;  // defined where jit::Jit is complete
   /// Processes the samples (indices into the batch, sorted by time) and appends alerts.
   void ingest(const Batch& batch, std::vector<Alert>& alerts);
   void evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new, std::vector<Alert>& alerts);
