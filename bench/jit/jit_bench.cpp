@@ -91,11 +91,20 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i)
     if (!std::strcmp(argv[i], "--iters")) iters = std::atoi(argv[i + 1]);
   std::string error;
-  auto jit = jit::Jit::create({}, &error);
-  if (!jit) {
-    std::fprintf(stderr, "no JIT: %s\n", error.c_str());
-    return 1;
+  // Jit::create cost: the first includes LLVM's one-time target initialization.
+  std::vector<double> create_ms;
+  std::unique_ptr<jit::Jit> jit;
+  for (int i = 0; i < 21; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    jit = jit::Jit::create({}, &error);
+    create_ms.push_back(ms(std::chrono::steady_clock::now() - t0));
+    if (!jit) {
+      std::fprintf(stderr, "no JIT: %s\n", error.c_str());
+      return 1;
+    }
   }
+  std::printf("Jit::create: first %.2fms, then median %.2fms\n", create_ms[0],
+              pct(std::vector<double>(create_ms.begin() + 1, create_ms.end()), 0.5));
   std::vector<Shape> shapes = {{"threshold (3 instr)", threshold()},
                                {"zscore windows (13 instr)", zscore()},
                                {"arithmetic (40 instr)", arithmetic(40)},

@@ -77,8 +77,18 @@ class JitImpl final : public Jit {
   std::string dump_llvm(const ir::Program& program, bool optimized) override;
 
   std::vector<std::string> allow_list() const { return allow_; }
-  void* add_module(std::unique_ptr<llvm::Module> m, std::unique_ptr<llvm::LLVMContext> ctx,
-                   const std::string& symbol, std::string* error);
+  void* add_module(llvm::orc::JITDylib& jd, std::unique_ptr<llvm::Module> m,
+                   std::unique_ptr<llvm::LLVMContext> ctx, const std::string& symbol,
+                   std::string* error);
+  /// Builds and optimizes the module of `program` (caller holds mu_); nullptr and *error
+  /// on failure.
+  std::unique_ptr<llvm::Module> lower(const ir::Program& program, const std::string& name,
+                                      llvm::LLVMContext& ctx, CompileStats* stats,
+                                      std::string* error);
+  llvm::orc::JITDylib* make_test_dylib(const std::vector<std::pair<std::string, void*>>& symbols,
+                                       std::string* error);
+  llvm::orc::JITDylib& rules() { return *rules_; }
+  std::string next_name(const std::string& rule) { return function_name(rule, next_id_++); }
   llvm::TargetMachine& target_machine() { return *tm_; }
   std::mutex& mutex() { return mu_; }
 
@@ -89,6 +99,7 @@ class JitImpl final : public Jit {
   JitOptions options_;
   std::unique_ptr<llvm::orc::LLJIT> lljit_;
   llvm::orc::JITDylib* rules_ = nullptr;
+  llvm::orc::JITDylib* allow_jd_ = nullptr;
   std::unique_ptr<llvm::TargetMachine> tm_;  // for the optimizer and dumps
   std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii_;
   std::vector<std::string> allow_;
@@ -169,6 +180,7 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
     if (error) *error = llvm::toString(std::move(err));
     return false;
   }
+  allow_jd_ = &allow;
   rules_ = &es.createBareJITDylib("omen.rules");
   rules_->addToLinkOrder(allow);
   return true;
@@ -181,14 +193,14 @@ std::string JitImpl::take_session_errors() {
   return out;
 }
 
-// Adds one module (its own context) to omen.rules and links it by looking up `symbol`.
-// On failure the module's resources are removed again, so a failed rule leaves nothing
+// Adds one module (its own context) to `jd` and links it by looking up `symbol`. On
+// failure the module's resources are removed again, so a failed rule leaves nothing
 // behind. Caller holds mu_.
-void* JitImpl::add_module(std::unique_ptr<llvm::Module> m,
+void* JitImpl::add_module(llvm::orc::JITDylib& jd, std::unique_ptr<llvm::Module> m,
                           std::unique_ptr<llvm::LLVMContext> ctx, const std::string& symbol,
                           std::string* error) {
   take_session_errors();
-  llvm::orc::ResourceTrackerSP rt = rules_->createResourceTracker();
+  llvm::orc::ResourceTrackerSP rt = jd.createResourceTracker();
   llvm::orc::ThreadSafeModule tsm(std::move(m), std::move(ctx));
   auto fail = [&](llvm::Error err) -> void* {
     std::string msg = llvm::toString(std::move(err));
@@ -199,33 +211,61 @@ void* JitImpl::add_module(std::unique_ptr<llvm::Module> m,
     return nullptr;
   };
   if (auto err = lljit_->addIRModule(rt, std::move(tsm))) return fail(std::move(err));
-  auto addr = lljit_->lookup(*rules_, symbol);
+  auto addr = lljit_->lookup(jd, symbol);
   if (!addr) return fail(addr.takeError());
   return addr->toPtr<void*>();
 }
 
-ir::BatchFn JitImpl::compile(const ir::Program& program, std::string* error,
-                             CompileStats* stats) {
-  std::lock_guard<std::mutex> lock(mu_);
+std::unique_ptr<llvm::Module> JitImpl::lower(const ir::Program& program, const std::string& name,
+                                             llvm::LLVMContext& ctx, CompileStats* stats,
+                                             std::string* error) {
   if (!validate(program, error)) return nullptr;
   auto t0 = Clock::now();
-  std::string name = function_name(program.name, next_id_++);
-  auto ctx = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> m = build_module(program, name, *ctx, *tm_);
+  std::unique_ptr<llvm::Module> m = build_module(program, name, ctx, *tm_);
   std::string verify;
   llvm::raw_string_ostream vos(verify);
   if (llvm::verifyModule(*m, &vos)) {
     if (error) *error = "JIT: generated invalid LLVM IR for '" + program.name + "': " + verify;
     return nullptr;
   }
-  double build_ms = ms_since(t0);
+  stats->build_ms = ms_since(t0);
   auto t1 = Clock::now();
   optimize_module(*m, *tm_, *tlii_, options_.opt_level);
-  double optimize_ms = ms_since(t1);
-  auto t2 = Clock::now();
-  void* fn = add_module(std::move(m), std::move(ctx), name, error);
-  if (stats) *stats = CompileStats{build_ms, optimize_ms, ms_since(t2)};
+  stats->optimize_ms = ms_since(t1);
+  return m;
+}
+
+ir::BatchFn JitImpl::compile(const ir::Program& program, std::string* error,
+                             CompileStats* stats) {
+  std::lock_guard<std::mutex> lock(mu_);
+  CompileStats st;
+  std::string name = function_name(program.name, next_id_++);
+  auto ctx = std::make_unique<llvm::LLVMContext>();
+  std::unique_ptr<llvm::Module> m = lower(program, name, *ctx, &st, error);
+  if (!m) return nullptr;
+  auto t0 = Clock::now();
+  void* fn = add_module(*rules_, std::move(m), std::move(ctx), name, error);
+  st.codegen_ms = ms_since(t0);
+  if (stats) *stats = st;
   return reinterpret_cast<ir::BatchFn>(fn);
+}
+
+// A JITDylib for one test: `symbols` first, then the allow-list. omen.rules never sees
+// these symbols.
+llvm::orc::JITDylib* JitImpl::make_test_dylib(
+    const std::vector<std::pair<std::string, void*>>& symbols, std::string* error) {
+  llvm::orc::ExecutionSession& es = lljit_->getExecutionSession();
+  llvm::orc::JITDylib& jd = es.createBareJITDylib("omen.test." + std::to_string(next_id_++));
+  llvm::orc::SymbolMap map;
+  for (const auto& [name, addr] : symbols)
+    map[lljit_->mangleAndIntern(name)] = llvm::JITEvaluatedSymbol::fromPointer(
+        addr, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  if (auto err = jd.define(llvm::orc::absoluteSymbols(std::move(map)))) {
+    if (error) *error = llvm::toString(std::move(err));
+    return nullptr;
+  }
+  jd.addToLinkOrder(*allow_jd_);
+  return &jd;
 }
 
 std::string JitImpl::dump_llvm(const ir::Program& program, bool optimized) {
@@ -269,7 +309,23 @@ void* add_llvm_ir(Jit& jit, const std::string& llvm_ir, const std::string& symbo
   }
   m->setTargetTriple(impl.target_machine().getTargetTriple().str());
   m->setDataLayout(impl.target_machine().createDataLayout());
-  return impl.add_module(std::move(m), std::move(ctx), symbol, error);
+  return impl.add_module(impl.rules(), std::move(m), std::move(ctx), symbol, error);
+}
+
+ir::BatchFn compile_with_symbols(Jit& jit, const ir::Program& program,
+                                 const std::vector<std::pair<std::string, void*>>& symbols,
+                                 std::string* error) {
+  auto& impl = static_cast<JitImpl&>(jit);
+  std::lock_guard<std::mutex> lock(impl.mutex());
+  llvm::orc::JITDylib* jd = impl.make_test_dylib(symbols, error);
+  if (!jd) return nullptr;
+  std::string name = impl.next_name(program.name);
+  auto ctx = std::make_unique<llvm::LLVMContext>();
+  CompileStats stats;
+  std::unique_ptr<llvm::Module> m = impl.lower(program, name, *ctx, &stats, error);
+  if (!m) return nullptr;
+  return reinterpret_cast<ir::BatchFn>(
+      impl.add_module(*jd, std::move(m), std::move(ctx), name, error));
 }
 
 }  // namespace testing

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 
 #include "compiler/jit/jit_testing.h"
@@ -41,7 +42,47 @@ double run_one(ir::BatchFn fn, double x) {
   return out;
 }
 
+// A replacement kernel that fails like an allocation failure would.
+extern "C" double omen_test_throwing_push(void*, int64_t, double v) {
+  if (v > 2) throw std::runtime_error("kernel failed");
+  return v * 10;
+}
+
 }  // namespace
+
+TEST_CASE("an exception thrown by a kernel unwinds through JIT code", "[jit][eh]") {
+  auto jit = make_jit();
+  ir::Program p;
+  p.name = "throws";
+  p.n_inputs = 1;
+  p.windows = {{kernels::WindowKind::Count, 1000, 0}};
+  p.code = {{Op::Input, 0}, {Op::Window, 0, 0, 0, 0}};
+  p.outputs = {1};
+  const char* symbol = kernels::kernel_info(kernels::WindowKind::Count).symbol;
+  std::string error;
+  ir::BatchFn fn = jit::testing::compile_with_symbols(
+      *jit, p, {{symbol, reinterpret_cast<void*>(&omen_test_throwing_push)}}, &error);
+  INFO(error);
+  REQUIRE(fn);
+  int64_t ts[4] = {1, 2, 3, 4};
+  double x[4] = {1, 2, 3, 4}, out[4] = {0, 0, 0, 0};
+  const double* cols[] = {x};
+  double* outs[] = {out};
+  void* states[] = {nullptr};
+  ir::BatchArgs args{ts, cols, states, outs, 4};
+  CHECK_THROWS_WITH(fn(&args), "kernel failed");
+  CHECK(out[0] == 10);
+  CHECK(out[1] == 20);
+  CHECK(out[2] == 0);
+
+  // The replacement stays in its own JITDylib: ordinary rules get the real kernel.
+  fn = jit->compile(p, &error);
+  REQUIRE(fn);
+  kernels::WindowState st(p.windows[0]);
+  states[0] = st.get();
+  fn(&args);
+  CHECK(out[3] == 4);  // the real count kernel: 4 samples in (4 - 1000, 4]
+}
 
 TEST_CASE("the allow-list is the kernel table plus omen_rt_*", "[jit][allow]") {
   auto jit = make_jit();
