@@ -1,4 +1,5 @@
 // omen validate | learn: gate rules on labelled data; learn a rule from labels (no LLM).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>

@@ -67,8 +67,9 @@ bool is_nab(Metric metric);
 
 /// Samples to run rules over, the timeline that is scored, and the labels on it.
 /// The scored timeline is the rows of one series (the target), in file order: NAB scores rows
-/// in file order, so a timestamp that repeats or goes backwards stays a row (the engine drops
-/// such a sample; its row is alarmed iff an alert is firing at its time).
+/// in file order, so a timestamp that repeats or goes backwards stays a row (the engine evaluates
+/// samples in time order and drops a repeated time; every row is alarmed iff an alert is firing
+/// at its time).
 struct LabelledData {
   std::string name;             ///< where the samples came from (a path), for reports
   Batch batch;                  ///< every sample, in file order; pushed to each fresh engine
@@ -138,6 +139,9 @@ struct Options {
   std::optional<int64_t> staleness_ms;
   Limits limits;                          ///< compile limits for untrusted sources
   size_t max_listed = 25;                 ///< false positives / windows listed in reports
+  /// Hook for tests and embedders: called with every fresh engine (candidate runs, the
+  /// determinism re-run, the current version) after it is built and before data is pushed.
+  std::function<void(Engine& engine)> on_engine;
 };
 
 /// A rule source to validate: one or more rules (and any consts, fns, series, tests).

@@ -132,8 +132,8 @@ Result<LabelledData> make_data(Batch batch, score::LabelSet labels, const DataOp
   if (backwards || repeats)
     d.warnings.push_back(fmt::format(
         "{}: the scored series has {} timestamp(s) going backwards and {} repeated; the engine "
-        "drops those samples, their rows are still scored (alarmed iff an alert is firing at "
-        "their time)",
+        "evaluates samples in time order and drops a repeated time, but every row is scored "
+        "(alarmed iff an alert is firing at its time)",
         d.name, backwards, repeats));
 
   // Labels against the timeline.

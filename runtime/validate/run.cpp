@@ -135,6 +135,7 @@ Evaluation evaluate(const Candidate& candidate, const LabelledData& data, const 
   });
 
   try {
+    if (options.on_engine) options.on_engine(engine);
     engine.push(data.batch);
   } catch (const std::exception& e) {
     ev.error = e.what();
