@@ -159,6 +159,7 @@ struct RuleRun {
   uint64_t nan_input_ticks = 0; ///< ticks with a NaN (missing, stale or NaN-valued) input
   uint64_t nan_verdicts = 0;    ///< ticks whose condition was neither 0 nor 1
   size_t firing_events = 0;     ///< alerts that started firing
+  Labels alert_labels;          ///< labels of the rule's first alert (identity + static labels)
   std::vector<uint8_t> flags;   ///< per timeline row: 1 if this rule alarmed there
 };
 

@@ -160,6 +160,7 @@ Evaluation evaluate(const Candidate& candidate, const LabelledData& data, const 
                     vbits ^ detail::hash_string(a.message));
     ev.trace.push_back(h);
     if (a.event == AlertEvent::Firing) {
+      if (ev.rules[r].firing_events == 0) ev.rules[r].alert_labels = a.labels;
       open[r][id] = a.at;
       onsets[r].push_back(a.at);
       ++ev.rules[r].firing_events;
