@@ -201,6 +201,9 @@ struct RuleTask {
   Batch data;
   std::string data_name = "data";              ///< for prompts and reports
   std::optional<score::LabelSet> labels;       ///< labelled anomalies of the data, if any
+  /// The labelled (scored) series, e.g. `cpu{host="a"}` or a metric name naming one series;
+  /// "" when the data holds one series.
+  std::string target;
   std::string current_source;                  ///< the current rule file ("" = none)
   std::string current_name = "current.omen";
 };
@@ -211,6 +214,7 @@ struct RuleTaskFiles {
   std::vector<std::string> data;
   std::string labels;      ///< nab:FILE, points:FILE or windows:FILE (see omen score); "" = none
   std::string labels_key;  ///< NAB key; "" = derived from the data path (dir/file.csv)
+  std::string target;      ///< see RuleTask::target
   std::string current;     ///< "" = none
 };
 
@@ -224,13 +228,16 @@ struct Budget {
   double max_seconds = 1800;    ///< wall time of the whole loop
 };
 
-/// The gates a rule candidate must pass (besides compiling under the engine's Limits).
+/// The gates a rule candidate must pass, in order: size, compiles (under the engine's Limits),
+/// rules, known_metrics, then the validator's evaluates, nan_verdicts, deterministic, cost and
+/// metric (omen::validate, with labels), then alarm_share and no_regression. Defaults match
+/// `omen validate`.
 struct RuleGates {
   double min_event_f1 = 0.5;         ///< with labels: event F1 (point-adjusted) on the data
   bool no_regression = true;         ///< with a current file: event F1 must not drop below it
   double max_alarm_fraction = 0.2;   ///< share of ticks with a firing alert (always-on rules)
-  double max_nan_fraction = 0.2;     ///< share of evaluations with a NaN (missing) input
-  double max_cost = 0;               ///< per rule and evaluation; 0 = the Limits' max_cost
+  double max_nan_fraction = 0.01;    ///< share of evaluations with a NaN (missing) input
+  double max_cost = 2000;            ///< per rule and evaluation; 0 = the Limits' max_cost
   size_t max_rules = 20;             ///< rules per candidate file
   bool check_determinism = true;     ///< run twice in fresh engines: identical alerts required
 };
@@ -255,8 +262,9 @@ struct RuleLoopOptions {
 
 /// One gate's verdict.
 struct GateResult {
-  std::string name;    ///< "size", "compile", "metrics", "rules", "series", "nan", "cost",
-                       ///< "determinism", "alarms", "f1", "regression"
+  std::string name;    ///< "size", "compiles", "rules", "known_metrics", "evaluates",
+                       ///< "nan_verdicts", "deterministic", "cost", "metric", "alarm_share",
+                       ///< "no_regression" (see RuleGates), or "data"
   bool passed = false;
   std::string detail;  ///< one line
 };

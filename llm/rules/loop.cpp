@@ -141,14 +141,24 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
     return std::move(p);
   };
 
+  internal::Training training;
+  {
+    std::string error;
+    if (!internal::prepare(task, &training, &error)) {
+      p.error = "the training data cannot be used: " + error + ". Nothing was written.";
+      return finish("error");
+    }
+  }
   // The current rules: their metrics are the bar a candidate must not fall below.
   if (!task.current_source.empty()) {
     RuleGates lenient = options.gates;
     lenient.min_event_f1 = 0;
     lenient.max_alarm_fraction = 1;
     lenient.max_nan_fraction = 1;
-    CandidateReport cur = internal::evaluate(task.current_source, task.current_name, task, lenient,
-                                             options.engine, nullptr);
+    lenient.max_cost = 1e300;
+    lenient.check_determinism = false;
+    CandidateReport cur = internal::evaluate(task.current_source, task.current_name, training,
+                                             lenient, options.engine, nullptr);
     if (!cur.metrics) {
       std::string why;
       for (const auto& g : cur.gates)
@@ -218,7 +228,7 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
         c = hit->second;
       } else {
         c = internal::evaluate(reply.sources[i], fmt::format("candidate-{}-{}.omen", iteration, i + 1),
-                               task, options.gates, options.engine,
+                               training, options.gates, options.engine,
                                p.current_metrics ? &*p.current_metrics : nullptr);
         seen.emplace(reply.sources[i], c);
       }

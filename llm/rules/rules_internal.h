@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "omen/llm.h"
+#ifdef OMEN_LLM_HAVE_VALIDATE
+#include "omen/validate.h"
+#endif
 
 namespace omen::llm::internal {
 
@@ -18,10 +21,24 @@ RuleMetrics score_alerts(const std::vector<Alert>& alerts, const std::vector<Tim
 /// What the model is told about one evaluated candidate.
 std::string candidate_feedback(const CandidateReport& r);
 
+/// The training data prepared once per loop for every candidate.
+struct Training {
+  const RuleTask* task = nullptr;
+  std::vector<TimeMs> times;         // timeline (built-in scoring)
+  std::vector<std::string> metrics;  // metric names of the data, sorted
+#ifdef OMEN_LLM_HAVE_VALIDATE
+  std::optional<validate::LabelledData> labelled;  // with labels: the validator's view
+#endif
+};
+
+/// Prepares `task` (the validator's labelled data when there are labels); false with *error
+/// when the data and labels do not fit together (no target series, labels outside the data).
+bool prepare(const RuleTask& task, Training* training, std::string* error);
+
 /// evaluate_candidate with the file name used in diagnostics.
-CandidateReport evaluate(const std::string& source, const std::string& name, const RuleTask& task,
-                         const RuleGates& gates, const EngineOptions& engine,
-                         const RuleMetrics* baseline);
+CandidateReport evaluate(const std::string& source, const std::string& name,
+                         const Training& training, const RuleGates& gates,
+                         const EngineOptions& engine, const RuleMetrics* baseline);
 
 /// The prompts of the rule loop (llm/rules/prompt.cpp).
 std::string rules_system_prompt(size_t top_k);

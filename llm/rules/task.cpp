@@ -57,6 +57,7 @@ bool load_rule_task(const RuleTaskFiles& files, RuleTask* task, std::string* err
     }
     task->labels = labels.value();
   }
+  task->target = files.target;
   if (!files.current.empty()) {
     if (!internal::read_text(files.current, &task->current_source, error)) return false;
     task->current_name = base_name(files.current);
