@@ -205,6 +205,7 @@ struct Options {
   std::string omen_cli;            // path of the omen binary (for `omen check`)
   std::string self;                // path of this binary (memory runs re-execute it)
   std::string shapes = "abcd";     // throughput: which rule shapes
+  std::string variants = "interp,jit,hand,kernel";  // throughput: which implementations
   std::vector<std::string> rest;   // subcommand-specific arguments
 };
 

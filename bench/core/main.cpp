@@ -3,6 +3,8 @@
 //
 //   omen_core_bench throughput [--quick] [--reps N] [--series S] [--samples N]
 //                              [--out DIR] [--python "CMD" --python-script FILE]
+//                              [--shapes abcd] [--variants interp,jit,hand,kernel]
+//     (--shapes / --variants select a part, e.g. to profile one engine tier alone)
 //   omen_core_bench compile    [--quick] [--reps N] [--out DIR]
 //   omen_core_bench rules1000  [--quick] [--reps N] [--out DIR] [--omen PATH]
 //   omen_core_bench memory     [--quick] [--series S]
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
     else if (a == "--python-script") o.python_script = val();
     else if (a == "--omen") o.omen_cli = val();
     else if (a == "--shapes") o.shapes = val();
+    else if (a == "--variants") o.variants = val();
     else o.rest.push_back(a);
   }
   (void)reps_given;

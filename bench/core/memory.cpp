@@ -94,13 +94,13 @@ int run_memory_child(const Options& o) {
 int run_memory(const Options& o) {
   const size_t S = o.series ? o.series : (o.quick ? 20000 : 100000);
   const size_t K = o.samples ? o.samples : 70;
-  fmt::print("## 5. Memory per (series, rule): {} series x {} samples each, 1 rule, "
-             "Tier::Interp, one process per row\n\n",
+  fmt::print("## 5. Memory per (series, rule): {} series x {} samples each (1-minute spacing), "
+             "1 rule, Tier::Interp, one process per row\n\n",
              S, K);
   std::string self = self_path();
-  std::map<std::string, ChildResult> res;
-  for (const auto& m : modes()) {
-    std::string cmd = fmt::format("'{}' memory-child {} --series {} --samples {}", self, m.name, S, K);
+  auto run = [&](const std::string& mode, size_t series, size_t samples) {
+    std::string cmd = fmt::format("'{}' memory-child {} --series {} --samples {}", self, mode,
+                                  series, samples);
     FILE* f = popen(cmd.c_str(), "r");
     ChildResult r;
     char line[512];
@@ -113,12 +113,15 @@ int run_memory(const Options& o) {
       }
     }
     if (f) pclose(f);
-    res[m.name] = r;
-    fmt::print(stderr, "memory: {} done\n", m.name);
-  }
+    fmt::print(stderr, "memory: {} ({} x {}) done\n", mode, series, samples);
+    return r;
+  };
+  std::map<std::string, ChildResult> res;
+  for (const auto& m : modes()) res[m.name] = run(m.name, S, K);
   const ChildResult& base = res["none"];
-  Table t({"rule", "instances", "RSS growth MB", "RSS bytes per (series, rule) beyond the "
-           "series store", "EngineStats state B/instance", "EngineStats window B/instance",
+  auto growth = [](const ChildResult& r) { return double(r.rss_after - r.rss_before) * 1024.0; };
+  Table t({"rule", "instances", "RSS growth MB", "RSS B per (series, rule) beyond the series "
+           "store", "EngineStats state B/instance", "EngineStats window B/instance",
            "VmHWM MB"});
   for (const auto& m : modes()) {
     const ChildResult& r = res[m.name];
@@ -126,28 +129,40 @@ int run_memory(const Options& o) {
       t.row({m.title, "failed"});
       continue;
     }
-    double growth = double(r.rss_after - r.rss_before) * 1024.0;
-    double per = m.name == "none" ? NAN
-                                  : (growth - double(base.rss_after - base.rss_before) * 1024.0) /
-                                        double(S);
+    double per = (growth(r) - growth(base)) / double(S);
     double inst = r.instances ? double(r.instances) : NAN;
-    t.row({m.title, std::to_string(r.instances), f1(growth / 1048576.0),
-           m.name == "none" ? fmt::format("({:.0f} per series for the store)", growth / double(S))
+    t.row({m.title, std::to_string(r.instances), f1(growth(r) / 1048576.0),
+           m.name == "none" ? fmt::format("- ({:.0f} B per series: the store)", growth(r) / double(S))
                             : fmt::format("{:.0f}", per),
            r.instances ? fmt::format("{:.0f}", double(r.state_bytes) / inst) : "-",
            r.instances ? fmt::format("{:.0f}", double(r.window_bytes) / inst) : "-",
            f1(double(r.hwm) / 1024.0)});
   }
   fmt::print("{}\n", t.markdown());
+  fmt::print("RSS growth = VmRSS after the pushes minus before (batch buffers allocated before; "
+             "malloc_trim before each reading). Per (series, rule) = (growth with the rule - "
+             "growth of the store-only run) / series.\n\n");
   const ChildResult& th = res["threshold"];
   if (th.ok && th.instances) {
     double st = double(th.state_bytes) / double(th.instances);
-    double per = (double(th.rss_after - th.rss_before) - double(base.rss_after - base.rss_before)) *
-                 1024.0 / double(S);
+    double per = (growth(th) - growth(base)) / double(S);
     fmt::print("Goal: state per (series, rule) beyond the window buffer <= 128 bytes, threshold "
-               "rule: EngineStats {:.0f} B ({}), measured RSS {:.0f} B ({}).\n\n",
+               "rule: EngineStats {:.0f} B ({}), RSS {:.0f} B ({}).\n\n",
                st, st <= 128 ? "met" : "missed", per, per <= 128 ? "met" : "missed");
   }
+  // The series store over a longer run: samples it keeps per series.
+  const size_t S2 = o.quick ? 2000 : 10000;
+  Table ts({"series store, no rule", "series", "samples each", "RSS growth MB",
+            "RSS B per series", "B per series per 16-byte sample kept for 60m"});
+  for (size_t k : {size_t(70), size_t(1440)}) {
+    ChildResult r = run("none", S2, k);
+    if (!r.ok) continue;
+    double per = growth(r) / double(S2);
+    ts.row({k == 70 ? "70 minutes" : "one day", std::to_string(S2), std::to_string(k),
+            f1(growth(r) / 1048576.0), fmt::format("{:.0f}", per),
+            fmt::format("{:.1f}", per / (61.0 * 16))});
+  }
+  fmt::print("{}\n", ts.markdown());
   return 0;
 }
 

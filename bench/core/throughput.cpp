@@ -376,20 +376,21 @@ int run_throughput(const Options& o) {
 #endif
   }
 
+  auto want = [&](const char* v) { return o.variants.find(v) != std::string::npos; };
   for (int rep = 0; rep < o.reps; ++rep) {
     for (size_t k = 0; k < sh.size(); ++k) {
       Row& r = rows[k];
       const Input& in = sh[k].kind == ShapeKind::Ratio ? in_c : in_x;
       r.samples = in.samples;
       r.evals = in.n_ids * in.x->n_samples;
-      if (r.interp_error.empty()) {
+      if (want("interp") && r.interp_error.empty()) {
         EngineResult e = run_engine(sh[k], Tier::Interp, in);
         if (!e.error.empty()) r.interp_error = e.error;
         r.interp.push_back(e.time);
         r.ev_interp = e.ev;
         r.engine_evals = e.stats.evaluations;
       }
-      if (r.jit_error.empty()) {
+      if (want("jit") && r.jit_error.empty()) {
         EngineResult e = run_engine(sh[k], Tier::Jit, in);
         if (!e.error.empty()) {
           r.jit_error = e.error;
@@ -398,11 +399,13 @@ int run_throughput(const Options& o) {
           r.ev_jit = e.ev;
         }
       }
-      r.hand.push_back(run_hand_stream(sh[k], in, &r.ev_hand));
-      const omen::CompiledRule& rule = r.module->rules[0];
-      r.k_interp.push_back(run_kernel(rule, nullptr, in, &r.tr_interp));
-      if (r.kfn) r.k_jit.push_back(run_kernel(rule, r.kfn, in, &r.tr_jit));
-      r.k_hand.push_back(run_hand_columns(sh[k], in, &r.tr_hand));
+      if (want("hand")) r.hand.push_back(run_hand_stream(sh[k], in, &r.ev_hand));
+      if (want("kernel")) {
+        const omen::CompiledRule& rule = r.module->rules[0];
+        r.k_interp.push_back(run_kernel(rule, nullptr, in, &r.tr_interp));
+        if (r.kfn) r.k_jit.push_back(run_kernel(rule, r.kfn, in, &r.tr_jit));
+        r.k_hand.push_back(run_hand_columns(sh[k], in, &r.tr_hand));
+      }
     }
     fmt::print(stderr, "throughput: run {}/{} done\n", rep + 1, o.reps);
   }
