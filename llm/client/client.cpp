@@ -252,7 +252,8 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
   std::string base = o.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   http.url = base + "/chat/completions";
-  http.headers = {"Content-Type: application/json", "Accept: application/json"};
+  // "Expect:" turns off curl's 100-continue handshake, which some servers never answer.
+  http.headers = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
   if (!o.api_key_env.empty()) {
     const char* key = std::getenv(o.api_key_env.c_str());
     if (key && *key) http.headers.push_back(std::string("Authorization: Bearer ") + key);

@@ -32,20 +32,32 @@ std::string num(double x) {
   return fmt::format("{:.4g}", x);
 }
 
-// Autocorrelation at a lag of `k` samples (regular sampling assumed), NaN pairs skipped.
-double acf(const std::vector<double>& v, size_t k) {
-  double mean = 0;
-  size_t n = 0;
-  for (double x : v)
-    if (!std::isnan(x)) mean += x, ++n;
-  if (n < 2 * k || k == 0) return NAN;
-  mean /= static_cast<double>(n);
-  double num_ = 0, den = 0;
-  for (double x : v)
-    if (!std::isnan(x)) den += (x - mean) * (x - mean);
-  for (size_t i = 0; i + k < v.size(); ++i)
-    if (!std::isnan(v[i]) && !std::isnan(v[i + k])) num_ += (v[i] - mean) * (v[i + k] - mean);
-  return den > 0 ? num_ / den : NAN;
+// Ranks of the values (NaN stays NaN), so that a few anomalies cannot hide a seasonality.
+std::vector<double> ranks(const std::vector<double>& v) {
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!std::isnan(v[i])) idx.push_back(i);
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
+  std::vector<double> r(v.size(), NAN);
+  for (size_t i = 0; i < idx.size(); ++i) r[idx[i]] = static_cast<double>(i);
+  return r;
+}
+
+// Rank correlation of the series with itself `k` samples later (regular sampling assumed;
+// pairs with a NaN skipped), over the overlapping pairs.
+double acf(const std::vector<double>& values, size_t k) {
+  std::vector<double> v = ranks(values);
+  if (k == 0 || v.size() < 2 * k) return NAN;
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
+  for (size_t i = 0; i + k < v.size(); ++i) {
+    double x = v[i], y = v[i + k];
+    if (std::isnan(x) || std::isnan(y)) continue;
+    sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y, n += 1;
+  }
+  if (n < 3) return NAN;
+  double cov = sxy / n - (sx / n) * (sy / n);
+  double vx = sxx / n - (sx / n) * (sx / n), vy = syy / n - (sy / n) * (sy / n);
+  return vx > 0 && vy > 0 ? cov / std::sqrt(vx * vy) : NAN;
 }
 
 // Windows of `labels` as [start, end] times of this series (index axis: its rows).
@@ -111,7 +123,7 @@ std::string describe_series(const SeriesKey& key, const Points& p, const score::
   }
   // Shape: bucket means as digits 0 (lowest) .. 9 (highest); ^ marks labelled buckets.
   size_t buckets = std::min<size_t>(48, n);
-  TimeMs t0 = p.t.front(), t1 = p.t.back() + 1;
+  TimeMs t0 = p.t.front(), t1 = p.t.back() + std::max<int64_t>(step, 1);
   std::vector<double> sum(buckets, 0), cnt(buckets, 0);
   for (size_t i = 0; i < n; ++i) {
     if (std::isnan(p.v[i])) continue;
