@@ -8,8 +8,10 @@
 // case in compiler/interp/interp.cpp; nothing carries fast-math flags, so the optimizer
 // may only apply value-preserving rewrites. The column, state and output base pointers
 // are loaded once before the loop.
+#include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include <llvm/IR/Constants.h>
@@ -56,6 +58,49 @@ int operand_count(Op op) {
     case Op::Select: return 3;
     default: return 2;
   }
+}
+
+// Folds an instruction whose operands are all constants, with the very expressions of
+// interp::eval_scalar, evaluated here on the host at compile time, so the result has the
+// bits the interpreter computes at run time. Left to LLVM, APFloat would fold e.g.
+// 0 * inf to +NaN (0x7ff8...) where x86 gives -NaN (0xfff8...), and a message printing
+// the value would show "nan" in one tier and "-nan" in the other.
+double fold(Op op, double a, double b, double c) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  auto b2d = [](bool v) { return v ? 1.0 : 0.0; };
+  switch (op) {
+    case Op::Neg: return -a;
+    case Op::Not: return b2d(a == 0.0);
+    case Op::Abs: return std::fabs(a);
+    case Op::Sqrt: return std::sqrt(a);
+    case Op::Exp: return omen_rt_exp(a);
+    case Op::Log: return omen_rt_log(a);
+    case Op::Floor: return std::floor(a);
+    case Op::Ceil: return std::ceil(a);
+    case Op::IsNaN: return b2d(std::isnan(a));
+    case Op::Add: return a + b;
+    case Op::Sub: return a - b;
+    case Op::Mul: return a * b;
+    case Op::Div: return a / b;
+    case Op::Mod: return omen_rt_fmod(a, b);
+    case Op::Pow: return omen_rt_pow(a, b);
+    case Op::Min: return (std::isnan(a) || std::isnan(b)) ? kNaN : (b < a ? b : a);
+    case Op::Max: return (std::isnan(a) || std::isnan(b)) ? kNaN : (b > a ? b : a);
+    case Op::Lt: return b2d(a < b);
+    case Op::Le: return b2d(a <= b);
+    case Op::Gt: return b2d(a > b);
+    case Op::Ge: return b2d(a >= b);
+    case Op::Eq: return b2d(a == b);
+    case Op::Ne: return b2d(!std::isnan(a) && !std::isnan(b) && a != b);
+    case Op::And: return b2d(a != 0.0 && b != 0.0);
+    case Op::Or: return b2d(a != 0.0 || b != 0.0);
+    case Op::Select: return a != 0.0 ? b : c;
+    case Op::Const:
+    case Op::Input:
+    case Op::Time:
+    case Op::Window: break;
+  }
+  return kNaN;
 }
 
 enum ArgField : unsigned { kTs = 0, kCols = 1, kStates = 2, kOuts = 3, kN = 4 };
@@ -237,7 +282,22 @@ void Lowering::run(const std::string& fn_name) {
     t = b_.CreateAlignedLoad(i64_, b_.CreateInBoundsGEP(i64_, ts, row), llvm::Align(8), "t");
   std::vector<llvm::Value*> v;
   v.reserve(p_.code.size());
-  for (const ir::Instr& in : p_.code) v.push_back(emit(in, v, row, t));
+  std::vector<std::optional<double>> known;  // compile-time value, if any
+  known.reserve(p_.code.size());
+  for (const ir::Instr& in : p_.code) {
+    std::optional<double> k;
+    if (in.op == Op::Const) {
+      k = in.imm;
+    } else if (in.op != Op::Input && in.op != Op::Time && in.op != Op::Window) {
+      int n_ops = operand_count(in.op);
+      bool all = known[in.a] && (n_ops < 2 || known[in.b]) && (n_ops < 3 || known[in.c]);
+      if (all)
+        k = fold(in.op, *known[in.a], n_ops > 1 ? *known[in.b] : 0.0,
+                 n_ops > 2 ? *known[in.c] : 0.0);
+    }
+    known.push_back(k);
+    v.push_back(k ? llvm::ConstantFP::get(f64_, *k) : emit(in, v, row, t));
+  }
   for (size_t o = 0; o < p_.outputs.size(); ++o) {
     llvm::Value* addr = b_.CreateInBoundsGEP(f64_, out_base_[o], row);
     b_.CreateAlignedStore(v[p_.outputs[o]], addr, llvm::Align(8));

@@ -61,14 +61,17 @@ Outputs run(const ir::Program& p, ir::BatchFn fn, const Batch& batch,
 }
 
 std::string diff(const ir::Program& p, const Batch& batch, const Outputs& ref,
-                 const Outputs& jit) {
+                 const Outputs& jit, bool exact_nan) {
   for (size_t o = 0; o < ref.size(); ++o) {
     for (size_t r = 0; r < batch.size(); ++r) {
-      if (same_value(ref[o][r], jit[o][r])) continue;
+      if (same_value(ref[o][r], jit[o][r], exact_nan)) continue;
       std::string msg = "output " + std::to_string(o) + " (%" + std::to_string(p.outputs[o]) +
                         ") row " + std::to_string(r) + ": interp " + hex(ref[o][r]) +
                         ", jit " + hex(jit[o][r]) + "\ninputs:";
-      for (const auto& c : batch.cols) msg += " " + hex(c[r]);
+      for (const auto& c : batch.cols) {
+        msg += ' ';
+        msg += hex(c[r]);
+      }
       msg += "\nt = " + std::to_string(batch.ts[r]) + "\n" + ir::to_string(p);
       return msg;
     }
@@ -77,14 +80,14 @@ std::string diff(const ir::Program& p, const Batch& batch, const Outputs& ref,
 }
 
 std::string check_program(jit::Jit& jit, const ir::Program& p, const Batch& batch,
-                          std::mt19937_64& rng) {
+                          std::mt19937_64& rng, bool exact_nan) {
   std::string error;
   ir::BatchFn fn = jit.compile(p, &error);
   if (!fn) return "compile failed: " + error + "\n" + ir::to_string(p);
   std::vector<size_t> chunks = random_chunks(rng, batch.size());
   Outputs ref = run(p, nullptr, batch, chunks);
   Outputs got = run(p, fn, batch, chunks);
-  return diff(p, batch, ref, got);
+  return diff(p, batch, ref, got, exact_nan);
 }
 
 double special_value(std::mt19937_64& rng) {
