@@ -1,5 +1,6 @@
 # Writes OUT: a C++ file defining omen::stdlib::files() from the .omen FILES in DIR.
 set(body "#include \"stdlib/stdlib.h\"\nnamespace omen::stdlib {\nconst std::vector<File>& files() {\n  static const std::vector<File> all = {\n")
+string(REPLACE "," ";" FILES "${FILES}")
 foreach(f ${FILES})
   file(READ ${DIR}/${f} text)
   string(APPEND body "    {\"<std>/${f}\", R\"OMEN_STD(${text})OMEN_STD\"},\n")

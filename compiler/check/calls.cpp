@@ -26,15 +26,68 @@ Type param_type(const std::string& name, bool* ok) {
   return Type::Error;
 }
 
-// Per-evaluation cost of a window kernel, by its complexity class (docs/language.md).
-double window_cost(WindowKind k) {
-  switch (k) {
+// Per-evaluation cost of a window kernel, by its complexity class (docs/language.md; the
+// detector kernels' in docs/stdlib.md), with its parameters where they set the work.
+double window_cost(const kernels::WindowSpec& w) {
+  switch (w.kind) {
     case WindowKind::Median:
     case WindowKind::Quantile: return 20;
     case WindowKind::Mad: return 40;
+    case WindowKind::Esd: return 20 + 10 * w.arg(1);                  // r steps of O(log w)
+    case WindowKind::Seasonal: return 5 + 2 * w.arg(0);               // k peers
+    case WindowKind::ArResidual: return 10 + w.arg(0) * w.arg(0) * (w.arg(0) + 3) / 3;
+    case WindowKind::Cusum: return 10;
+    case WindowKind::Bocpd: return 10 + w.arg(1) / 2;                 // R run lengths
+    case WindowKind::Gaussian: return 10 + w.arg(0) / std::max(1.0, w.arg(1));
     default: return 5;
   }
 }
+
+// The surface syntax of each window built-in: its arguments in order, 'x' the value (a
+// number or bool), 'b' the value when it must be a bool, 'w' the constant window
+// (duration), 'p' the next constant numeric parameter (names and ranges: the kernel
+// table, kernels::KernelInfo::params). Kernels not listed take (x, w).
+struct Signature {
+  WindowKind kind;
+  const char* args;
+  bool bool_result;  // the kernel returns exactly 0 or 1: the call is a bool
+};
+
+constexpr Signature kSignatures[] = {
+    {WindowKind::Quantile, "xpw", false},     // quantile(x, q, w)
+    {WindowKind::FitQuantile, "xpw", false},  // fit_quantile(x, q, span)
+    {WindowKind::Esd, "xwpp", true},          // esd(x, w, alpha, max_outliers)
+    {WindowKind::Seasonal, "xwp", false},     // seasonal_base(x, period, periods)
+    {WindowKind::ArResidual, "xwp", false},   // ar_residual(x, w, order)
+    {WindowKind::Cusum, "xwpp", false},       // cusum(x, w, drift, threshold)
+    {WindowKind::Bocpd, "xwpp", false},       // bocpd(x, w, expected_run, max_run)
+    {WindowKind::Gaussian, "xpp", false},     // gauss_score(x, size, step)
+    {WindowKind::Cooldown, "bw", true},       // cooldown(cond, w)
+};
+
+Signature signature(WindowKind kind) {
+  for (const Signature& s : kSignatures)
+    if (s.kind == kind) return s;
+  return {kind, "xw", false};
+}
+
+// "[0, 1]", "(0, 0.5]", ">= 0", "> 0", with "an integer in" for integer parameters.
+std::string range_text(const kernels::ParamInfo& p) {
+  std::string r = std::isinf(p.hi)
+                      ? fmt::format("{} {}", p.lo_open ? ">" : ">=", p.lo)
+                      : fmt::format("in {}{}, {}]", p.lo_open ? "(" : "[", p.lo, p.hi);
+  return p.integer ? "an integer " + r : r;
+}
+
+// The constant parameters after the first (WindowSpec::more) of the window call being
+// lowered: Elaborator::window() takes only the first, so call_builtin hands the rest over
+// through this (per thread: checking may run on several threads).
+thread_local const kernels::WindowSpec* t_window_params = nullptr;
+
+struct WindowParamsScope {
+  explicit WindowParamsScope(const kernels::WindowSpec* spec) { t_window_params = spec; }
+  ~WindowParamsScope() { t_window_params = nullptr; }
+};
 
 }  // namespace
 
@@ -62,15 +115,13 @@ Val Elaborator::window(const ast::Expr& e, WindowKind kind, const Val& x, const 
   }
   if (!low_) return out;
   kernels::WindowSpec spec{kind, static_cast<int64_t>(width.num), param};
+  if (t_window_params) spec.more = t_window_params->more;
   uint32_t arg = materialize(x);
-  // Identical (kernel, width, param, argument) call sites share one state.
+  // Identical (kernel, width, parameters, argument) call sites share one state.
   uint32_t slot = UINT32_MAX;
   for (const auto& in : low_->program.code)
-    if (in.op == Op::Window && in.a == arg) {
-      const auto& s = low_->program.windows[in.slot];
-      if (s.kind == spec.kind && s.width_ms == spec.width_ms && s.param == spec.param)
-        slot = in.slot;
-    }
+    if (in.op == Op::Window && in.a == arg && low_->program.windows[in.slot] == spec)
+      slot = in.slot;
   if (slot == UINT32_MAX) {
     slot = static_cast<uint32_t>(low_->program.windows.size());
     low_->program.windows.push_back(spec);
@@ -178,23 +229,57 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
     }
     return out;
   }
-  if (name == "quantile") {
-    if (!arity(3) || !num_arg(1)) return Val::error();
-    if (!args[1].is_const && !args[1].symbolic) {
-      ctx_.error(args[1].loc, "E023", "the quantile of quantile() must be known at compile time");
-      return Val::error();
-    }
-    if (args[1].is_const && !(args[1].num >= 0 && args[1].num <= 1)) {
-      ctx_.error(args[1].loc, "E024",
-                 fmt::format("the quantile of quantile() must be in [0, 1], found {}", args[1].num));
-      return Val::error();
-    }
-    return window(e, WindowKind::Quantile, args[0], args[2], args[1].num);
-  }
   if (const kernels::KernelInfo* k = kernels::find_kernel(name)) {
-    if (k->kind == WindowKind::Quantile) return Val::error();  // handled above
-    if (!arity(2)) return Val::error();
-    return window(e, k->kind, args[0], args[1], 0.0);
+    const Signature sig = signature(k->kind);
+    const std::string_view layout = sig.args;
+    if (!arity(layout.size())) return Val::error();
+    // Constant parameters first (in order), then the value and the window (window()).
+    kernels::WindowSpec params{k->kind};
+    size_t n_param = 0;
+    const Val* x = nullptr;
+    const Val* width = nullptr;
+    for (size_t i = 0; i < layout.size(); ++i) {
+      if (layout[i] == 'x' || layout[i] == 'b') {
+        x = &args[i];
+        continue;
+      }
+      if (layout[i] == 'w') {
+        width = &args[i];
+        continue;
+      }
+      const kernels::ParamInfo& info = k->params[n_param];
+      if (!num_arg(i)) return Val::error();
+      if (!args[i].is_const && !args[i].symbolic) {
+        ctx_.error(args[i].loc, "E023", fmt::format("the {} of {}() must be known at compile time",
+                                                    info.name, name));
+        return Val::error();
+      }
+      if (args[i].is_const && !info.contains(args[i].num)) {
+        ctx_.error(args[i].loc, "E024", fmt::format("the {} of {}() must be {}, found {}",
+                                                    info.name, name, range_text(info),
+                                                    args[i].num));
+        return Val::error();
+      }
+      params.set_arg(n_param++, args[i].num);
+    }
+    if (layout.find('b') != std::string_view::npos &&
+        !expect_type(*x, {Type::Bool}, fmt::format("the first argument of {}()", name).c_str()))
+      return Val::error();
+    // seasonal_base keeps (periods + 1) periods of samples: bound the span like a window.
+    if (k->kind == WindowKind::Seasonal && width->is_const && params.param >= 1 &&
+        width->num * params.param > static_cast<double>(ctx_.limits.max_window_ms)) {
+      ctx_.error(e.loc, "E024",
+                 fmt::format("the span of seasonal_base(), period x periods, must be at most {}d, "
+                             "found {}ms",
+                             ctx_.limits.max_window_ms / 86'400'000, width->num * params.param));
+      return Val::error();
+    }
+    Val no_window{Type::Duration, true, false, 1.0};  // kernels without a window: 1ms, unused
+    no_window.loc = e.loc;
+    WindowParamsScope scope(&params);
+    Val out = window(e, k->kind, *x, width ? *width : no_window, params.param);
+    if (out.ok() && sig.bool_result) out.type = Type::Bool;
+    return out;
   }
   std::vector<std::string> candidates = ctx_.names();
   for (const char* b : {"abs", "sqrt", "exp", "log", "floor", "ceil", "isnan", "pow", "clamp",
@@ -293,7 +378,7 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
 double estimate_cost(const ir::Program& p) {
   double cost = 0;
   for (const auto& in : p.code)
-    cost += in.op == Op::Window ? window_cost(p.windows[in.slot].kind) : 1;
+    cost += in.op == Op::Window ? window_cost(p.windows[in.slot]) : 1;
   return cost;
 }
 

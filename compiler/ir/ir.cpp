@@ -65,10 +65,11 @@ std::string to_string(const Program& p) {
                                 p.windows.size());
   for (size_t i = 0; i < p.windows.size(); ++i) {
     const auto& w = p.windows[i];
-    out += fmt::format("  window w{} = {}({}ms{})\n", i, kernels::kernel_info(w.kind).name,
-                       w.width_ms, w.kind == kernels::WindowKind::Quantile
-                                       ? fmt::format(", q={}", w.param)
-                                       : std::string());
+    const kernels::KernelInfo& info = kernels::kernel_info(w.kind);
+    std::string params;  // every constant parameter (the listing is also the reload fingerprint)
+    for (size_t k = 0; k < info.n_params; ++k)
+      params += fmt::format(", {}={}", info.params[k].name, w.arg(k));
+    out += fmt::format("  window w{} = {}({}ms{})\n", i, info.name, w.width_ms, params);
   }
   for (size_t i = 0; i < p.code.size(); ++i) {
     const Instr& in = p.code[i];

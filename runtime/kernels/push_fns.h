@@ -18,4 +18,12 @@ double omen_win_ewma(void* state, int64_t t_ms, double v);
 double omen_win_delta(void* state, int64_t t_ms, double v);
 double omen_win_rate(void* state, int64_t t_ms, double v);
 double omen_win_lag(void* state, int64_t t_ms, double v);
+double omen_win_fit_quantile(void* state, int64_t t_ms, double v);
+double omen_win_esd(void* state, int64_t t_ms, double v);
+double omen_win_seasonal_base(void* state, int64_t t_ms, double v);
+double omen_win_ar_residual(void* state, int64_t t_ms, double v);
+double omen_win_cusum(void* state, int64_t t_ms, double v);
+double omen_win_bocpd(void* state, int64_t t_ms, double v);
+double omen_win_gauss_score(void* state, int64_t t_ms, double v);
+double omen_win_cooldown(void* state, int64_t t_ms, double v);
 }

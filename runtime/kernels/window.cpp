@@ -1,10 +1,14 @@
 // The kernel table and the owning state handle.
 #include "runtime/kernels/window.h"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
+#include "runtime/kernels/detectors.h"
 #include "runtime/kernels/extrema.h"
 #include "runtime/kernels/moments.h"
 #include "runtime/kernels/order.h"
@@ -16,6 +20,24 @@ namespace {
 
 using K = WindowKind;
 
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The constant parameters of each kernel that has some (docs/stdlib.md).
+constexpr ParamInfo kQuantileParams[] = {{"quantile", 0, 1}};
+constexpr ParamInfo kEsdParams[] = {{"alpha", 0, 0.5, true}, {"max_outliers", 1, 1000, false, true}};
+constexpr ParamInfo kSeasonalParams[] = {{"periods", 1, 64, false, true}};
+constexpr ParamInfo kArParams[] = {{"order", 1, 16, false, true}};
+constexpr ParamInfo kCusumParams[] = {{"drift", 0, kInf}, {"threshold", 0, kInf, true}};
+constexpr ParamInfo kBocpdParams[] = {{"expected_run", 1, kInf},
+                                      {"max_run", 1, 10000, false, true}};
+constexpr ParamInfo kGaussianParams[] = {{"size", 1, 10'000'000, false, true},
+                                         {"step", 1, 10'000'000, false, true}};
+
+template <size_t N>
+constexpr uint8_t count(const ParamInfo (&)[N]) {
+  return static_cast<uint8_t>(N);
+}
+
 // In WindowKind order (checked below). w is the number of samples in the window.
 constexpr std::array<KernelInfo, kNumWindowKinds> kKernels = {{
     {K::Count, "count", "omen_win_count", &omen_win_count, "O(1) amortized"},
@@ -25,12 +47,29 @@ constexpr std::array<KernelInfo, kNumWindowKinds> kKernels = {{
     {K::Max, "max", "omen_win_max", &omen_win_max, "O(1) amortized"},
     {K::Stddev, "stddev", "omen_win_stddev", &omen_win_stddev, "O(1) amortized"},
     {K::Median, "median", "omen_win_median", &omen_win_median, "O(log w)"},
-    {K::Quantile, "quantile", "omen_win_quantile", &omen_win_quantile, "O(log w)"},
+    {K::Quantile, "quantile", "omen_win_quantile", &omen_win_quantile, "O(log w)",
+     count(kQuantileParams), kQuantileParams},
     {K::Mad, "mad", "omen_win_mad", &omen_win_mad, "O(log^2 w)"},
     {K::Ewma, "ewma", "omen_win_ewma", &omen_win_ewma, "O(1)"},
     {K::Delta, "delta", "omen_win_delta", &omen_win_delta, "O(1) amortized"},
     {K::Rate, "rate", "omen_win_rate", &omen_win_rate, "O(1) amortized"},
     {K::Lag, "lag", "omen_win_lag", &omen_win_lag, "O(1) amortized"},
+    {K::FitQuantile, "fit_quantile", "omen_win_fit_quantile", &omen_win_fit_quantile,
+     "O(1) amortized (one O(n log n) sort at the end of the span)", count(kQuantileParams),
+     kQuantileParams},
+    {K::Esd, "esd", "omen_win_esd", &omen_win_esd, "O(r log w) amortized", count(kEsdParams),
+     kEsdParams},
+    {K::Seasonal, "seasonal_base", "omen_win_seasonal_base", &omen_win_seasonal_base,
+     "O(k log k) amortized", count(kSeasonalParams), kSeasonalParams},
+    {K::ArResidual, "ar_residual", "omen_win_ar_residual", &omen_win_ar_residual,
+     "O(p^3) amortized", count(kArParams), kArParams},
+    {K::Cusum, "cusum", "omen_win_cusum", &omen_win_cusum, "O(1) amortized", count(kCusumParams),
+     kCusumParams},
+    {K::Bocpd, "bocpd", "omen_win_bocpd", &omen_win_bocpd, "O(R)", count(kBocpdParams),
+     kBocpdParams},
+    {K::Gaussian, "gauss_score", "omen_win_gauss_score", &omen_win_gauss_score,
+     "O(size / step) amortized", count(kGaussianParams), kGaussianParams},
+    {K::Cooldown, "cooldown", "omen_win_cooldown", &omen_win_cooldown, "O(1)"},
 }};
 
 constexpr bool table_in_kind_order() {
@@ -58,6 +97,14 @@ decltype(auto) with_state_type(WindowKind kind, F&& f) {
     case K::Delta:
     case K::Rate: return f(static_cast<SeriesState*>(nullptr));
     case K::Lag: return f(static_cast<LagState*>(nullptr));
+    case K::FitQuantile: return f(static_cast<FitQuantileState*>(nullptr));
+    case K::Esd: return f(static_cast<EsdState*>(nullptr));
+    case K::Seasonal: return f(static_cast<SeasonalState*>(nullptr));
+    case K::ArResidual: return f(static_cast<ArState*>(nullptr));
+    case K::Cusum: return f(static_cast<CusumState*>(nullptr));
+    case K::Bocpd: return f(static_cast<BocpdState*>(nullptr));
+    case K::Gaussian: return f(static_cast<GaussianState*>(nullptr));
+    case K::Cooldown: return f(static_cast<CooldownState*>(nullptr));
     case K::kCount_: break;
   }
   return f(static_cast<CountState*>(nullptr));
@@ -69,6 +116,29 @@ void destroy_state(WindowKind kind, void* state) {
 }
 
 }  // namespace
+
+double ParamInfo::clamp(double v) const {
+  if (std::isnan(v)) v = lo;
+  if (integer) v = std::round(v);
+  if (v < lo || (lo_open && v <= lo)) {
+    v = lo;
+    if (lo_open) v = integer ? lo + 1 : std::nextafter(lo, kInf);
+  }
+  if (v > hi) v = hi;
+  return v;
+}
+
+bool ParamInfo::contains(double v) const {
+  if (std::isnan(v) || v > hi || v < lo || (lo_open && v == lo)) return false;
+  return !integer || v == std::floor(v);
+}
+
+namespace detail {
+double spec_param(const WindowSpec& spec, size_t i) {
+  const KernelInfo& info = kernel_info(spec.kind);
+  return i < info.n_params ? info.params[i].clamp(spec.arg(i)) : spec.arg(i);
+}
+}  // namespace detail
 
 const KernelInfo& kernel_info(WindowKind kind) {
   size_t i = static_cast<size_t>(kind);

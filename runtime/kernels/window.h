@@ -11,8 +11,11 @@
 //     the window (old samples expire). Lag is the exception: it remembers NaN too.
 //   * The return value is the aggregate over the window after the push.
 //     Empty window: count -> 0, sum -> 0, everything else -> NaN.
+//   * The detector kernels (FitQuantile and after) document their own results; the
+//     boolean ones (esd, cooldown) always return exactly 0 or 1. See docs/stdlib.md.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -34,16 +37,53 @@ enum class WindowKind : uint8_t {
   Delta,     // last - first sample in the window; NaN with fewer than 2 samples
   Rate,      // per-second increase of a counter over the window, resets handled
   Lag,       // value of the latest tick at or before t - width (NaN if none)
+  // Detector kernels (runtime/kernels/detectors.h, docs/stdlib.md).
+  FitQuantile,  // quantile q of the samples of the first `width` of the series, then frozen
+  Esd,          // 1 if the newest sample is an outlier by the generalized ESD test over the window
+  Seasonal,     // median of the samples one, two, ..., k periods (width) ago
+  ArResidual,   // newest sample minus its AR(p) prediction fitted on the preceding window
+  Cusum,        // two-sided CUSUM of the sample standardized by the preceding window
+  Bocpd,        // most probable run length of Bayesian online change-point detection
+  Gaussian,     // NAB's windowed-Gaussian anomaly score (count window, refit every step)
+  Cooldown,     // 1 when the condition is true and no 1 was returned within the window
   kCount_
 };
 
 constexpr size_t kNumWindowKinds = static_cast<size_t>(WindowKind::kCount_);
 
+/// Most constant numeric parameters a kernel takes.
+inline constexpr size_t kMaxParams = 4;
+
 /// The static parameters of one window call site.
 struct WindowSpec {
   WindowKind kind = WindowKind::Count;
   int64_t width_ms = 0;  // > 0
-  double param = 0.0;    // quantile q; unused otherwise
+  double param = 0.0;    // the first constant parameter (quantile's q, esd's alpha, ...)
+  std::array<double, kMaxParams - 1> more{};  // the further ones, in order
+
+  /// Constant parameter i (0-based): param, more[0], more[1], ...
+  double arg(size_t i) const { return i == 0 ? param : i < kMaxParams ? more[i - 1] : 0.0; }
+  void set_arg(size_t i, double v) {
+    if (i == 0)
+      param = v;
+    else if (i < kMaxParams)
+      more[i - 1] = v;
+  }
+  friend bool operator==(const WindowSpec&, const WindowSpec&) = default;
+};
+
+/// One constant numeric parameter of a kernel: its name (in diagnostics and IR listings)
+/// and its valid range. The checker rejects values outside it (E024); the kernels clamp
+/// into it, so a hand-built spec cannot break their invariants.
+struct ParamInfo {
+  const char* name;
+  double lo, hi;          // bounds; hi may be +inf
+  bool lo_open = false;   // (lo, ... rather than [lo, ...
+  bool integer = false;   // must be a whole number
+
+  /// v clamped into the range (NaN -> lo; an open lower bound clamps just above lo).
+  double clamp(double v) const;
+  bool contains(double v) const;
 };
 
 /// Kernel entry point with C linkage, callable from JIT code.
@@ -57,6 +97,8 @@ struct KernelInfo {
   const char* symbol;      // the C symbol of the push function, e.g. "omen_win_median"
   PushFn push;             // the push function itself
   const char* complexity;  // per-sample cost, e.g. "O(log w)"
+  uint8_t n_params = 0;           // constant numeric parameters, WindowSpec::arg(0..n-1)
+  const ParamInfo* params = nullptr;
 };
 
 const KernelInfo& kernel_info(WindowKind kind);

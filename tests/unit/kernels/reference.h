@@ -15,6 +15,9 @@
 namespace omen::kernels::testing {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+/// The aggregate kernels count .. lag, which this reference covers; the detector kernels
+/// after them have their own references (detector_reference.h).
+inline constexpr size_t kNumClassicKinds = static_cast<size_t>(WindowKind::Lag) + 1;
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct Tick {
