@@ -260,8 +260,9 @@ typedef void (*omen_alert_callback)(const omen_alert* alert, void* user_data);
 /**
  * Sets (or with callback = NULL, removes) the alert callback. While a callback is set,
  * alerts are delivered to it and not queued for omen_engine_poll. `user_data` is passed
- * through untouched; the caller keeps it alive until the callback is replaced or the engine
- * destroyed.
+ * through untouched; the caller keeps it alive until the engine is destroyed, or until the
+ * callback is replaced and no push that started before the replacement is still running
+ * (such a push may still deliver to the previous callback).
  */
 omen_status omen_engine_set_alert_callback(omen_engine* engine, omen_alert_callback callback,
                                            void* user_data);
