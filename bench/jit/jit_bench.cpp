@@ -79,6 +79,15 @@ double thread_cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) * 1e-6;
 }
 
+double rss_mb() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * 4096.0 / (1024.0 * 1024.0);
+}
+
 double pct(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
   return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
@@ -109,6 +118,8 @@ int main(int argc, char** argv) {
                                {"zscore windows (13 instr)", zscore()},
                                {"arithmetic (40 instr)", arithmetic(40)},
                                {"arithmetic (200 instr)", arithmetic(200)}};
+  const double rss0 = rss_mb();
+  int compiled = 0;
   std::printf("%-28s %9s %9s %9s %9s | %7s %7s %7s | %9s %9s\n", "shape", "median", "p95",
               "cpu med", "first", "build", "opt", "codegen", "interp/row", "jit/row");
   for (auto& s : shapes) {
@@ -127,6 +138,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s: %s\n", s.name, error.c_str());
         return 1;
       }
+      ++compiled;
       if (i == 0) {
         first = t;
         continue;
@@ -169,5 +181,7 @@ int main(int argc, char** argv) {
                 s.name, pct(total, 0.5), pct(total, 0.95), pct(cpu, 0.5), first, pct(build, 0.5), pct(opt, 0.5),
                 pct(cg, 0.5), per_row[0], per_row[1]);
   }
+  std::printf("%d functions compiled: RSS grew by %.1f MB (%.1f KB per function)\n", compiled,
+              rss_mb() - rss0, (rss_mb() - rss0) * 1024.0 / compiled);
   return 0;
 }

@@ -97,6 +97,10 @@ class JitImpl final : public Jit {
 
   std::mutex mu_;  // serializes compile() and dump_llvm()
   JitOptions options_;
+  // Declared before lljit_: the session's error reporter uses them, possibly while the
+  // LLJIT shuts down.
+  std::mutex errors_mu_;
+  std::string session_errors_;
   std::unique_ptr<llvm::orc::LLJIT> lljit_;
   llvm::orc::JITDylib* rules_ = nullptr;
   llvm::orc::JITDylib* allow_jd_ = nullptr;
@@ -104,9 +108,6 @@ class JitImpl final : public Jit {
   std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii_;
   std::vector<std::string> allow_;
   uint64_t next_id_ = 0;
-
-  std::mutex errors_mu_;  // the session's error reporter may run on any thread
-  std::string session_errors_;
 };
 
 bool JitImpl::init(const JitOptions& options, std::string* error) {
