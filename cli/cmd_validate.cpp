@@ -63,7 +63,9 @@ constexpr const char* kLearnUsage =
     "  --out FILE             write the rule file here (default: print it on stdout)\n"
     "  --jobs N               worker threads (default: all cores)\n"
     "  --families A,B         template families (value_above, value_below, zscore, robust_z,\n"
-    "                         quantile_band, jump, ewma_dev; default all)\n"
+    "                         quantile_band, jump, ewma_dev, and the stdlib detectors spike,\n"
+    "                         iqr_outlier, level_shift, volatility_shift, seasonal, ar, cusum,\n"
+    "                         changepoint when the build has them; default all)\n"
     "  --combine-top K        best singles combined pairwise (default 6)\n"
     "  --rule-name NAME       name of the learned rule (default Learned)\n"
     "  --alarm firing|onset   as for `omen validate`\n"
@@ -249,12 +251,13 @@ int run_learn(int argc, char** argv) {
       if (comma > pos) o.families.push_back(fams.substr(pos, comma - pos));
       pos = comma + 1;
     }
-    static const char* known[] = {"value_above", "value_below",  "zscore",  "robust_z",
-                                  "quantile_band", "jump", "ewma_dev"};
+    const std::vector<std::string> known = validate::learn_families();
     for (const auto& fam : o.families)
-      if (std::none_of(std::begin(known), std::end(known),
-                       [&](const char* k) { return fam == k; }))
-        return usage_error("learn", "unknown template family '" + fam + "'", kLearnUsage);
+      if (std::find(known.begin(), known.end(), fam) == known.end())
+        return usage_error("learn",
+                           fmt::format("unknown template family '{}' (this build has: {})", fam,
+                                       fmt::join(known, ", ")),
+                           kLearnUsage);
   }
   auto data = validate::load_data(args.get("data"), args.get("labels"), args.get("key"), dopt);
   if (!data.ok()) {

@@ -352,6 +352,12 @@ struct LearnResult {
   double millis = 0;               ///< wall time
 };
 
+/// Template families learn() can search in this build: value_above, value_below, zscore,
+/// robust_z, quantile_band, jump, ewma_dev, and the standard library's detector families
+/// (spike, iqr_outlier, level_shift, volatility_shift, seasonal, ar, cusum, changepoint) when
+/// this build's `std` has them.
+std::vector<std::string> learn_families();
+
 /// Searches detector templates x parameter grids (value thresholds, z-score, robust z-score,
 /// quantile bands, jumps, EWMA deviation, `for` durations; stdlib detectors when present), then
 /// pairwise and/or combinations of the best, selects by the metric on the training span and

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <map>
 #include <cmath>
 #include <mutex>
 #include <set>
@@ -37,10 +39,38 @@ namespace {
 // One template instance: a condition and a `for`, or an `or` of such parts.
 struct Cand {
   std::string family, key, description, when;
+  std::string cond;  // the condition in words, without the `for`
   int64_t for_ms = 0;
   std::vector<std::pair<std::string, int64_t>> parts;  // `or` combinations only
-  std::vector<size_t> or_of;                           // indexes of the combined singles
+  std::vector<size_t> of;                              // combinations: the two singles
 };
+
+// Grid neighbours of each single: the same template, window and `for` at the adjacent
+// strength (k, q or c), in generation order (strengths are generated in ascending order).
+std::vector<std::vector<size_t>> neighbours(const std::vector<Cand>& singles) {
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < singles.size(); ++i) {
+    std::string group;
+    size_t pos = 0;
+    const std::string& key = singles[i].key;
+    while (pos <= key.size()) {
+      size_t bar = key.find('|', pos);
+      if (bar == std::string::npos) bar = key.size();
+      const std::string part = key.substr(pos, bar - pos);
+      if (part.rfind("k=", 0) != 0 && part.rfind("q=", 0) != 0 && part.rfind("c=", 0) != 0)
+        group += part + "|";
+      pos = bar + 1;
+    }
+    groups[group].push_back(i);
+  }
+  std::vector<std::vector<size_t>> out(singles.size());
+  for (const auto& [g, members] : groups)
+    for (size_t j = 0; j < members.size(); ++j) {
+      if (j > 0) out[members[j]].push_back(members[j - 1]);
+      if (j + 1 < members.size()) out[members[j]].push_back(members[j + 1]);
+    }
+  return out;
+}
 
 double quantile_of(std::vector<double> v, double q) {
   if (v.empty()) return std::nan("");
@@ -59,6 +89,63 @@ std::string rule_text(const std::string& name, const std::string& when, int64_t 
 
 std::string header(const LabelledData& data) {
   return "import std\n\n" + series_declaration(data.target) + "\n\n";
+}
+
+// A detector family of the standard library: made from a window literal and a strength.
+struct StdFamily {
+  std::string name;
+  std::vector<int> windows;       // in median intervals
+  std::vector<double> strengths;  // ascending: more conservative last
+  std::function<std::string(const std::string& w, double c)> make;
+};
+
+const std::vector<StdFamily>& std_families() {
+  static const std::vector<StdFamily> fams = [] {
+    auto n = [](double c) { return number_literal(c); };
+    std::vector<StdFamily> f;
+    f.push_back({"spike", {12, 48, 288}, {3, 5, 8, 12, 20}, [n](const std::string& w, double c) {
+                   return fmt::format("spike(x, {}, {})", w, n(c));
+                 }});
+    f.push_back({"iqr_outlier", {12, 48, 288}, {1.5, 3, 6, 12}, [n](const std::string& w, double c) {
+                   return fmt::format("iqr_outlier(x, {}, {})", w, n(c));
+                 }});
+    f.push_back({"level_shift", {12, 48}, {1, 2, 4, 8}, [n](const std::string& w, double c) {
+                   return fmt::format("level_shift(x, {}, {})", w, n(c));
+                 }});
+    f.push_back({"volatility_shift", {12, 48}, {2, 3, 5, 8}, [n](const std::string& w, double c) {
+                   return fmt::format("volatility_shift(x, {}, {})", w, n(c));
+                 }});
+    f.push_back({"seasonal", {0}, {4, 6, 10, 15}, [n](const std::string&, double c) {
+                   return fmt::format("seasonal_anomaly(x, 1d, 3, {})", n(c));
+                 }});
+    f.push_back({"ar", {48, 288}, {4, 6, 10}, [n](const std::string& w, double c) {
+                   return fmt::format("ar_anomaly(x, {}, 3, {})", w, n(c));
+                 }});
+    f.push_back({"cusum", {288}, {5, 10, 20}, [n](const std::string& w, double c) {
+                   return fmt::format("cusum_alarm(x, {}, 0.5, {})", w, n(c));
+                 }});
+    f.push_back({"changepoint", {288}, {0.5, 0.8, 0.95}, [n](const std::string& w, double c) {
+                   return fmt::format("changepoint(x, {}, 250, 500, {})", w, n(c));
+                 }});
+    return f;
+  }();
+  return fams;
+}
+
+// Whether this build's standard library has the family (its first grid point compiles).
+bool std_available(const StdFamily& f) {
+  static std::mutex mu;
+  static std::map<std::string, bool> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(f.name);
+  if (it != cache.end()) return it->second;
+  const std::string src = "import std\nseries x = metric(\"x\")\nrule P { on x when " +
+                          f.make("1h", f.strengths.front()) + " }\n";
+  EngineOptions eo;
+  eo.tier = Tier::Interp;
+  const bool ok = Engine::from_source("probe.omen", src, eo).ok();
+  cache.emplace(f.name, ok);
+  return ok;
 }
 
 bool wanted(const LearnOptions& o, std::string_view family) {
@@ -90,24 +177,29 @@ std::vector<Cand> singles(const LabelledData& data, Span train, const LearnOptio
       c.family = family;
       c.key = fmt::format("{}|for={}u", key, fm);
       c.description = fms ? fmt::format("{}, for {}", desc, duration_literal(fms)) : desc;
+      c.cond = desc;
       c.when = when;
       c.for_ms = fms;
       out.push_back(std::move(c));
     }
   };
   if (!vals.empty()) {
+    // Training quantiles, then beyond the training range by 10% of it.
+    const double lo = quantile_of(vals, 0.0), hi = quantile_of(vals, 1.0);
     if (wanted(o, "value_above"))
-      for (double q : {0.95, 0.99, 0.995, 0.999, 1.0}) {
-        const double t = quantile_of(vals, q);
+      for (double q : {0.99, 0.995, 0.999, 1.0, 1.1}) {
+        const double t = q > 1 ? hi + (q - 1) * (hi - lo) : quantile_of(vals, q);
         add("value_above", fmt::format("value_above|q={:g}", q),
-            fmt::format("x > {} (training quantile {:g})", number_literal(t), q),
+            q > 1 ? fmt::format("x > {} (training max + {:g} x range)", number_literal(t), q - 1)
+                  : fmt::format("x > {} (training quantile {:g})", number_literal(t), q),
             fmt::format("x > {}", number_literal(t)));
       }
     if (wanted(o, "value_below"))
-      for (double q : {0.05, 0.01, 0.005, 0.001, 0.0}) {
-        const double t = quantile_of(vals, q);
+      for (double q : {0.01, 0.005, 0.001, 0.0, -0.1}) {
+        const double t = q < 0 ? lo + q * (hi - lo) : quantile_of(vals, q);
         add("value_below", fmt::format("value_below|q={:g}", q),
-            fmt::format("x < {} (training quantile {:g})", number_literal(t), q),
+            q < 0 ? fmt::format("x < {} (training min - {:g} x range)", number_literal(t), -q)
+                  : fmt::format("x < {} (training quantile {:g})", number_literal(t), q),
             fmt::format("x < {}", number_literal(t)));
       }
   }
@@ -115,7 +207,7 @@ std::vector<Cand> singles(const LabelledData& data, Span train, const LearnOptio
     if (!wanted(o, fn)) continue;
     const bool robust = std::string_view(fn) == "robust_z";
     const std::vector<double> ks = robust ? std::vector<double>{3, 5, 8, 12, 20}
-                                          : std::vector<double>{2.5, 3, 4, 5, 7};
+                                          : std::vector<double>{3, 4, 5, 7, 10};
     for (const auto& w : windows)
       for (double k : ks)
         for (const char* side : {"abs", "up", "down"}) {
@@ -169,6 +261,19 @@ std::vector<Cand> singles(const LabelledData& data, Span train, const LearnOptio
                         duration_literal(w.ms)),
             when);
       }
+  // Detectors of the standard library (stdlib/detectors.omen), when this build has them.
+  const int64_t span_ms = data.times.empty() ? 0 : data.times[train.end - 1] - data.times[0];
+  for (const StdFamily& f : std_families()) {
+    if (!wanted(o, f.name) || !std_available(f)) continue;
+    if (f.name == "seasonal" && (u >= 3'600'000 || span_ms < 4 * 86'400'000LL)) continue;
+    for (int wm : f.windows) {
+      const W w{wm, std::min<int64_t>(max_w, wm * u)};
+      for (double c : f.strengths) {
+        const std::string when = f.make(duration_literal(w.ms), c);
+        add(f.name, fmt::format("{}|w={}u|c={:g}", f.name, w.mult, c), when, when);
+      }
+    }
+  }
   return out;
 }
 
@@ -177,13 +282,17 @@ struct Outcome {
   std::vector<uint8_t> flags;
   Scores train, test;
   double train_value = -INFINITY;
+  double smoothed = -INFINITY;      // selection key: mean over the candidate and its neighbours
   double train_second = -INFINITY;  // tie-break: NAB standard (F1 metrics) or event F1 (NAB)
+  size_t train_alarms = 0;          // first tie-break: fewer alarmed training rows
   double test_value = std::nan("");
 };
 
 // Ranking: the training metric, then the secondary figure; equal pairs keep search order.
 bool better(const Outcome& a, const Outcome& b) {
+  if (a.smoothed != b.smoothed) return a.smoothed > b.smoothed;
   if (a.train_value != b.train_value) return a.train_value > b.train_value;
+  if (a.train_alarms != b.train_alarms) return a.train_alarms < b.train_alarms;
   return a.train_second > b.train_second;
 }
 
@@ -205,6 +314,7 @@ class Runner {
     out.train = score_flags(data_, out.flags, train_, o_.nab);
     out.test = score_flags(data_, out.flags, test_, test_nab_);
     out.train_value = rank_value(out.train.value(o_.metric));
+    out.train_alarms = out.train.metrics.point.tp + out.train.metrics.point.fp;
     out.train_second = rank_value(is_nab(o_.metric) ? out.train.value(Metric::kEventF1)
                                                     : out.train.value(Metric::kNabStandard));
     out.test_value = out.test.value(o_.metric);
@@ -285,6 +395,14 @@ size_t windows_in(const LabelledData& data, Span span) {
 
 }  // namespace
 
+std::vector<std::string> learn_families() {
+  std::vector<std::string> out = {"value_above", "value_below", "zscore", "robust_z",
+                                  "quantile_band", "jump", "ewma_dev"};
+  for (const auto& f : std_families())
+    if (std_available(f)) out.push_back(f.name);
+  return out;
+}
+
 LearnResult learn(const LabelledData& data, const LearnOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   LearnResult res;
@@ -318,6 +436,19 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
   std::vector<size_t> all_idx(n_single);
   for (size_t i = 0; i < n_single; ++i) all_idx[i] = i;
   runner.run(cands, all_idx, outcomes, done, total, "templates", res.warnings);
+  // Flat optima generalize better than lucky ones: a single's selection key is the mean training
+  // metric of itself and its grid neighbours (the same template at the adjacent strengths).
+  {
+    const auto nb = neighbours(cands);
+    for (size_t i = 0; i < n_single; ++i) {
+      if (!outcomes[i].ran) continue;
+      double sum = outcomes[i].train_value;
+      size_t cnt = 1;
+      for (size_t j : nb[i])
+        if (outcomes[j].ran) sum += outcomes[j].train_value, ++cnt;
+      outcomes[i].smoothed = sum / static_cast<double>(cnt);
+    }
+  }
 
   // The best distinct conditions (each at its best `for`), for pairwise combinations.
   std::vector<size_t> order(n_single);
@@ -340,10 +471,11 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
       for (int64_t f : fors) {
         Cand c;
         c.family = "and";
-        c.key = fmt::format("and|{}|{}|for={}", A.key, B.key, f);
+        c.key = fmt::format("and|{}|{}|for={}", A.key, B.key, duration_literal(f));
         c.when = fmt::format("({}) and ({})", A.when, B.when);
         c.for_ms = f;
-        c.description = fmt::format("({}) and ({}){}", A.description, B.description,
+        c.of = {best[a], best[b]};
+        c.description = fmt::format("({}) and ({}){}", A.cond, B.cond,
                                     f ? ", for " + duration_literal(f) : "");
         and_idx.push_back(cands.size());
         cands.push_back(std::move(c));
@@ -353,7 +485,7 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
       c.key = fmt::format("or|{}|{}", A.key, B.key);
       c.description = fmt::format("({}) or ({})", A.description, B.description);
       c.parts = {{A.when, A.for_ms}, {B.when, B.for_ms}};
-      c.or_of = {best[a], best[b]};
+      c.of = {best[a], best[b]};
       cands.push_back(std::move(c));
     }
   outcomes.resize(cands.size());
@@ -362,14 +494,22 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
   // `or` = two rules in one file: the union of their alarms (rules share no state).
   for (size_t i = n_single; i < cands.size(); ++i) {
     if (cands[i].family != "or") continue;
-    const auto& fa = outcomes[cands[i].or_of[0]].flags;
-    const auto& fb = outcomes[cands[i].or_of[1]].flags;
+    const auto& fa = outcomes[cands[i].of[0]].flags;
+    const auto& fb = outcomes[cands[i].of[1]].flags;
     outcomes[i].flags.resize(fa.size());
     for (size_t r = 0; r < fa.size(); ++r) outcomes[i].flags[r] = fa[r] | fb[r];
     runner.score(outcomes[i]);
   }
+  // A combination's key: its own training metric averaged with its parts' keys.
+  for (size_t i = n_single; i < cands.size(); ++i) {
+    Outcome& o = outcomes[i];
+    if (!o.ran) continue;
+    o.smoothed = 0.5 * (o.train_value + 0.5 * (outcomes[cands[i].of[0]].smoothed +
+                                               outcomes[cands[i].of[1]].smoothed));
+  }
 
-  // Selection: highest training metric, then the secondary figure; then the earlier (simpler).
+  // Selection: highest smoothed training metric, then the raw one, then fewer training alarms,
+  // then the secondary figure; then the earlier (simpler) candidate.
   size_t chosen = SIZE_MAX;
   for (size_t i = 0; i < cands.size(); ++i) {
     if (!outcomes[i].ran) continue;
