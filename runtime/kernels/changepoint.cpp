@@ -20,9 +20,15 @@ constexpr double kAlpha0 = 1.0;
 }  // namespace
 
 void Baseline::before(int64_t t, double* count, double* mean, double* stddev) {
-  *mean = omen_win_mean(&sum, t, kNaN);
+  *mean = this->mean = omen_win_mean(&sum, t, kNaN);
   *stddev = omen_win_stddev(&sd, t, kNaN);
   *count = static_cast<double>(sum.ring.size());
+}
+
+double Baseline::deviation(double v) const {
+  const size_t n = sd.ring.size() - sd.n_nonfinite;
+  if (n == 0 || sd.n_nonfinite) return v - mean;
+  return (v - sd.shift) - sd.s1.value() / static_cast<double>(n);
 }
 
 void Baseline::add(int64_t t, double v) {
@@ -60,11 +66,14 @@ extern "C" double omen_win_cusum(void* state, int64_t t_ms, double v) {
   double n, mean, sd;
   s.base.before(t_ms, &n, &mean, &sd);
   if (std::isnan(v)) return kNaN;
+  const double d = s.base.deviation(v);
   s.base.add(t_ms, v);
   if (n < 2) return kNaN;  // no baseline yet
-  const double d = v - mean;
-  const double z = d == 0.0 ? 0.0 : d / sd;  // a change from a constant window is infinite
-  if (std::isnan(z)) return kNaN;             // an infinity in the window or in v - mean
+  // The stddev is floored at 1e-12 |mean|, which absorbs the last-bit error of the mean
+  // of a constant window; a real change from a constant window is still ~1e12 sigmas.
+  const double scale = std::max(sd, 1e-12 * std::fabs(mean));
+  const double z = d == 0.0 ? 0.0 : d / scale;  // d / 0 = +-inf: any change from all zeros
+  if (std::isnan(z)) return kNaN;               // an infinity in the window or in v
   s.pos = std::max(0.0, s.pos + z - s.drift);
   s.neg = std::max(0.0, s.neg - z - s.drift);
   const double out = s.pos >= s.neg ? s.pos : -s.neg;
@@ -107,10 +116,13 @@ extern "C" double omen_win_bocpd(void* state, int64_t t_ms, double v) {
     s.scratch[r] = lp;
     if (lp > lp_max) lp_max = lp;
   }
-  // Growth to r + 1 (the longest run falls off the end at max_run) and the change point.
+  // Growth to r + 1 and the change point. Runs longer than max_run are merged into it: the
+  // run of length max_run stands for "at least max_run", with the statistics of the last
+  // max_run samples (dropping its mass instead, as NAB does, throws away the best
+  // hypothesis of a long stable stretch and reports a change every max_run samples).
   const size_t new_len = std::min(len + 1, static_cast<size_t>(s.max_run) + 1);
   const double h = std::exp(s.log_h), g = std::exp(s.log_1mh);
-  double cp = 0.0;
+  double cp = 0.0, merged = 0.0;
   s.prob.resize(new_len);
   s.mu.resize(new_len);
   s.beta.resize(new_len);
@@ -120,9 +132,12 @@ extern "C" double omen_win_bocpd(void* state, int64_t t_ms, double v) {
     if (r + 1 < new_len) {
       const double kappa = kKappa0 + static_cast<double>(r);
       const double d = v - s.mu[r];
-      s.prob[r + 1] = w * g;
+      s.prob[r + 1] = w * g + merged;
+      merged = 0.0;
       s.beta[r + 1] = s.beta[r] + kappa * d * d / (2.0 * (kappa + 1.0));
       s.mu[r + 1] = (kappa * s.mu[r] + v) / (kappa + 1.0);
+    } else {
+      merged = w * g;  // r = max_run: joins the growth of max_run - 1
     }
   }
   s.prob[0] = cp;

@@ -45,9 +45,14 @@ struct Baseline {
   /// (t - width, t) (NaN mean/stddev if none).
   void before(int64_t t, double* count, double* mean, double* stddev);
   void add(int64_t t, double v);
+  /// v - mean of the window set by before(), from the shifted sums: exact to the last bit
+  /// of the deviation even when the mean is large (1e9 + noise), where v - mean would
+  /// keep only the bits the rounded mean has.
+  double deviation(double v) const;
 
   SumState sum;
   StddevState sd;
+  double mean = 0.0;  // as of the last before()
 };
 
 /// esd: generalized ESD (Rosner 1983) over the window's finite samples. The window is kept

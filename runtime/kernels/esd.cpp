@@ -38,14 +38,17 @@ namespace {
   }
 }
 
-// Exact shifted sums of the sorted values of ranks [lo, hi], shifted by their median.
+// Exact sums of the sorted values of ranks [lo, hi], as (x - sh) / sc with sh their median
+// and sc their largest magnitude (so that no square overflows).
 [[gnu::noinline]] void esd_range_sums(const OrderTree& tree, size_t lo, size_t hi, double* sh,
-                                      CompensatedSum* s1, CompensatedSum* s2) {
+                                      double* sc, CompensatedSum* s1, CompensatedSum* s2) {
+  *sc = std::max(std::fabs(tree.select(lo)), std::fabs(tree.select(hi)));
+  if (!(*sc > 0.0)) *sc = 1.0;
   *sh = tree.select(lo + (hi - lo) / 2);
   s1->reset();
   s2->reset();
   for (size_t k = lo; k <= hi; ++k) {
-    const double d = tree.select(k) - *sh;
+    const double d = tree.select(k) / *sc - *sh / *sc;
     s1->add(d);
     s2->add(d * d);
   }
@@ -100,8 +103,9 @@ extern "C" double omen_win_esd(void* state, int64_t t_ms, double v) {
   if (n < 3) return 0.0;
   const size_t r = std::min(static_cast<size_t>(s.max_outliers), n - 2);
 
+  // The sums hold (x - sh) / sc: sc = 1 with the state's shift, or the range's scale.
   size_t lo = 0, hi = n - 1, m = n;
-  double sh = s.shift;
+  double sh = s.shift, sc = 1.0;
   CompensatedSum s1 = s.s1, s2 = s.s2;
   double base2 = s2.value();  // the sum of squares these sums started from
   size_t significant = 0, newest = 0;  // last significant step; step that removed v
@@ -110,26 +114,32 @@ extern "C" double omen_win_esd(void* state, int64_t t_ms, double v) {
     double sum1 = s1.value();
     double ss = s2.value() - sum1 * (sum1 / dm);  // sum of squares about the mean
     // ss is a difference of doubles: it keeps ~32 bits while the terms it came from are
-    // at most 2^20 times larger. Beyond that, recompute: the whole window with a new
-    // shift (the mean drifted from it), or the range left (removed samples dominated).
-    if (!(std::max(base2, sum1 * sum1 / dm) <= 0x1p20 * ss)) [[unlikely]] {
+    // at most 2^20 times larger. Beyond that (or on overflow), recompute: the whole window
+    // with a new shift (the mean drifted from it), or the range left (the removed samples
+    // dominated).
+    auto bad = [&] { return !(std::max(base2, sum1 * sum1 / dm) <= 0x1p20 * ss); };
+    if (bad()) [[unlikely]] {
       if (i == 1) {
         esd_rebuild(s);
         s1 = s.s1;
         s2 = s.s2;
         sh = s.shift;
-      } else {
-        esd_range_sums(s.tree, lo, hi, &sh, &s1, &s2);
+        base2 = s2.value();
+        sum1 = s1.value();
+        ss = s2.value() - sum1 * (sum1 / dm);
       }
-      base2 = s2.value();
-      sum1 = s1.value();
-      ss = s2.value() - sum1 * (sum1 / dm);
+      if (i > 1 || bad()) {
+        esd_range_sums(s.tree, lo, hi, &sh, &sc, &s1, &s2);
+        base2 = s2.value();
+        sum1 = s1.value();
+        ss = s2.value() - sum1 * (sum1 / dm);
+      }
     }
     if (!(ss > 0.0)) break;  // the samples left are all equal: no step can be significant
-    const double mean_d = sum1 / dm;  // mean - sh
-    const double sd = std::sqrt(std::max(ss, 0.0) / (dm - 1.0));
+    const double mean = sum1 / dm;  // (mean - sh) / sc
+    const double sd = std::sqrt(ss / (dm - 1.0));
     const double a = s.tree.select(lo), b = s.tree.select(hi);
-    const double da = (sh - a) + mean_d, db = (b - sh) - mean_d;
+    const double da = mean - (a / sc - sh / sc), db = (b / sc - sh / sc) - mean;
     double x, dev;
     if (db >= da) {
       x = b;
@@ -142,7 +152,7 @@ extern "C" double omen_win_esd(void* state, int64_t t_ms, double v) {
     }
     if (dev / sd > s.lambda(m)) significant = i;
     if (newest == 0 && x == v) newest = i;
-    const double d = x - sh;
+    const double d = x / sc - sh / sc;
     s1.remove(d);
     s2.remove(d * d);
   }
