@@ -155,7 +155,8 @@ int run_rules(int argc, char** argv) {
   }
   if (!quiet)
     std::fprintf(stderr, "omen propose rules: model %s at %s%s\n", o.client.model.c_str(),
-                 o.client.base_url.c_str(), o.client.offline ? " (offline: cache only)" : "");
+                 llm::redact_url(o.client.base_url).c_str(),
+                 o.client.offline ? " (offline: cache only)" : "");
   llm::RuleProposal p = llm::propose_rules(task, o);
   if (args.has("transcript") && !write_file(args.get("transcript"), p.transcript_json + "\n", "rules"))
     return 1;

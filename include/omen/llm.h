@@ -139,6 +139,10 @@ class Client {
   std::unique_ptr<Impl> impl_;
 };
 
+/// The URL without credentials (`http://user:pass@host/v1` -> `http://***@host/v1`): what
+/// messages, reports and transcripts show.
+std::string redact_url(const std::string& url);
+
 /// Lower-case hex SHA-256 of `data` (the cache key function).
 std::string sha256_hex(const std::string& data);
 

@@ -252,6 +252,7 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
   std::string base = o.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   http.url = base + "/chat/completions";
+  const std::string shown_url = redact_url(http.url);
   // "Expect:" turns off curl's 100-continue handshake, which some servers never answer.
   http.headers = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
   if (!o.api_key_env.empty()) {
@@ -285,14 +286,14 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
     int64_t wait = -1;
     if (r.outcome == internal::HttpResult::Outcome::TooLarge) {
       out.error_kind = "too-large";
-      out.error = fmt::format("{} from {}", r.error, http.url);
+      out.error = fmt::format("{} from {}", r.error, shown_url);
       return finish(out);
     } else if (r.outcome == internal::HttpResult::Outcome::Timeout) {
       kind = "timeout";
-      failure = fmt::format("no reply from {} within {} ms", http.url, http.timeout_ms);
+      failure = fmt::format("no reply from {} within {} ms", shown_url, http.timeout_ms);
     } else if (r.outcome == internal::HttpResult::Outcome::Network) {
       kind = "network";
-      failure = fmt::format("cannot reach {}: {}", http.url, r.error);
+      failure = fmt::format("cannot reach {}: {}", shown_url, r.error);
     } else if (r.status == 200) {
       if (!Impl::read_completion(r.body, out)) return finish(out);
       out.ok = true;
@@ -307,14 +308,14 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
       continue;
     } else if (retryable_status(r.status)) {
       kind = "http";
-      failure = fmt::format("HTTP {} from {}: {}", r.status, http.url, error_excerpt(r.body));
+      failure = fmt::format("HTTP {} from {}: {}", r.status, shown_url, error_excerpt(r.body));
       wait = internal::parse_retry_after(r.retry_after);
       if (wait > o.max_retry_after_ms) {
         out.error_kind = "retry-after";
         out.error = fmt::format(
             "HTTP {} from {}: the server asks to retry after {} s, more than the {} s allowed "
             "(max_retry_after_ms)",
-            r.status, http.url, wait / 1000, o.max_retry_after_ms / 1000);
+            r.status, shown_url, wait / 1000, o.max_retry_after_ms / 1000);
         return finish(out);
       }
     } else {
@@ -324,7 +325,7 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
         hint = fmt::format(" (check the API key in ${})", o.api_key_env);
       else if (r.status == 404)
         hint = " (check --base-url, which should end in /v1, and --model)";
-      out.error = fmt::format("HTTP {} from {}: {}{}", r.status, http.url, error_excerpt(r.body),
+      out.error = fmt::format("HTTP {} from {}: {}{}", r.status, shown_url, error_excerpt(r.body),
                               hint);
       return finish(out);
     }

@@ -1,4 +1,5 @@
 #include "llm/client/http.h"
+#include "omen/llm.h"
 
 #include <algorithm>
 #include <cctype>
@@ -114,3 +115,17 @@ int64_t parse_retry_after(const std::string& value) {
 }
 
 }  // namespace omen::llm::internal
+
+namespace omen::llm {
+
+std::string redact_url(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t host = scheme + 3;
+  size_t end = url.find_first_of("/?#", host);
+  size_t at = url.rfind('@', end == std::string::npos ? url.size() : end);
+  if (at == std::string::npos || at < host) return url;
+  return url.substr(0, host) + "***" + url.substr(at);
+}
+
+}  // namespace omen::llm

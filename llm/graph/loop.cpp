@@ -58,7 +58,7 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
   const std::string model = client.options().model;
   json transcript = {{"kind", "graph"},
                      {"model", model},
-                     {"base_url", client.options().base_url},
+                     {"base_url", redact_url(client.options().base_url)},
                      {"data", task.data_name},
                      {"budget",
                       {{"max_iterations", options.budget.max_iterations},

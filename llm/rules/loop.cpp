@@ -98,7 +98,7 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
   const size_t top_k = std::max<size_t>(1, options.top_k);
   json transcript = {{"kind", "rules"},
                      {"model", p.model},
-                     {"base_url", client.options().base_url},
+                     {"base_url", redact_url(client.options().base_url)},
                      {"budget",
                       {{"max_iterations", options.budget.max_iterations},
                        {"max_tokens", options.budget.max_tokens},

@@ -67,7 +67,7 @@ std::vector<std::string> rules_args(const std::string& url, const TempDir& d) {
 
 }  // namespace
 
-TEST_CASE("omen propose rules: repair, accept, write; then replay offline", "[llm][cli]") {
+TEST_CASE("omen propose rules: repair, accept, write, then replay offline", "[llm][cli]") {
   ::setenv("OMEN_LLM_CLI_TEST_KEY", "cli-sekrit-456", 1);
   TempDir d("rules");
   {

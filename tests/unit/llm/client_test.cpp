@@ -327,3 +327,19 @@ TEST_CASE("parse_reply reads JSON candidates, fenced blocks, and says what is wr
 
   CHECK_FALSE(parse_reply("   ").ok);
 }
+
+TEST_CASE("credentials in a base URL are never shown", "[llm][client]") {
+  CHECK(redact_url("https://user:pw@api.example.com/v1") == "https://***@api.example.com/v1");
+  CHECK(redact_url("http://127.0.0.1:8080/v1") == "http://127.0.0.1:8080/v1");
+  CHECK(redact_url("http://host/v1?next=a@b") == "http://host/v1?next=a@b");
+  ClientOptions o;
+  o.base_url = "http://user:pw@127.0.0.1:9/v1";
+  o.model = "m";
+  o.max_retries = 0;
+  o.connect_timeout_ms = 500;
+  Client c(o);
+  ChatResponse r = c.chat(simple_request());
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.find("pw") == std::string::npos);
+  CHECK(r.error.find("***@127.0.0.1") != std::string::npos);
+}

@@ -88,7 +88,7 @@ TEST_CASE("a graph proposal with a cycle is named, fed back, and fixed", "[llm][
   CHECK(g.graphs[0].edges()[0].provenance == causal::Provenance::Llm);
 }
 
-TEST_CASE("unsupported edges go back to the model; edges added in repair keep their turn",
+TEST_CASE("unsupported edges go back to the model, and edges added in repair keep their turn",
           "[llm][graph]") {
   std::vector<Reply> script = local_round();
   script.push_back(Reply::candidates({G("unsupported")}));  // turn 2: cache -> frontend added

@@ -152,7 +152,7 @@ TEST_CASE("a hallucinated metric is caught before the candidate runs", "[llm][ru
                  "'cpu_utilization'?)"));
 }
 
-TEST_CASE("replies with malformed JSON or no code are fed back; a bad body is retried",
+TEST_CASE("replies with malformed JSON or no code are fed back, a bad body is asked again",
           "[llm][rules]") {
   Server s({Reply{200, "<html>gateway hiccup</html>", {}, 0},
             Reply::completion(R"({"candidates": [{"source": "rule A {)"),
