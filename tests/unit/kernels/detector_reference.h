@@ -233,10 +233,11 @@ inline std::vector<double> ref_cusum(const std::vector<Tick>& ticks, int64_t wid
 
 // --- bocpd -------------------------------------------------------------------------------
 
-/// Replays BOCPD; out[i] = MAP run length at tick i (NaN when inactive). `margin`: the
-/// smallest relative gap between the best and second-best run-length probabilities.
+/// Replays BOCPD; out[i] = MAP run length at tick i (NaN when inactive). margin[i]: the
+/// relative gap between the best and second-best run-length probabilities at tick i (the
+/// posterior itself does not depend on which one wins).
 inline std::vector<double> ref_bocpd(const std::vector<Tick>& ticks, int64_t width, double lambda,
-                                     int max_run, double* margin) {
+                                     int max_run, std::vector<double>* margin) {
   struct Obs {
     double v;
     long double mu0, beta0;  // the prior of a run starting at this observation
@@ -244,7 +245,7 @@ inline std::vector<double> ref_bocpd(const std::vector<Tick>& ticks, int64_t wid
   std::vector<Obs> active;      // observations of the active ticks so far
   std::vector<long double> prob;  // run-length posterior
   std::vector<double> out;
-  *margin = kInf;
+  margin->assign(ticks.size(), kInf);
   const long double h = 1.0L / lambda;
   for (size_t i = 0; i < ticks.size(); ++i) {
     const Tick& k = ticks[i];
@@ -304,7 +305,7 @@ inline std::vector<double> ref_bocpd(const std::vector<Tick>& ticks, int64_t wid
       if (prob[r] > prob[best]) best = r;
     for (size_t r = 0; r < prob.size(); ++r)
       if (r != best && prob[best] > 0)
-        *margin = std::min(*margin, static_cast<double>((prob[best] - prob[r]) / prob[best]));
+        (*margin)[i] = std::min((*margin)[i], static_cast<double>((prob[best] - prob[r]) / prob[best]));
     out.push_back(static_cast<double>(best));
   }
   return out;
