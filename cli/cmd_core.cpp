@@ -192,11 +192,18 @@ int run_test(int argc, char** argv) {
 }
 
 int run_explain(int argc, char** argv) {
-  const char* usage = "omen explain FILE... [--dump=ast|ir|llvm|llvm-opt] [--rule NAME]";
-  Args args(argc, argv, {"dump", "rule"}, {"help"});
+  const char* usage =
+      "omen explain FILE... [--dump=ast|ir|llvm|llvm-opt] [--rule NAME] [--intent NAME]";
+  Args args(argc, argv, {"dump", "rule", "intent"}, {"help"});
   if (args.flag("help")) return std::printf("%s\n", usage), 0;
   if (!args.ok()) return usage_error("explain", args.error(), usage);
   if (args.positional().empty()) return usage_error("explain", "no rule files given", usage);
+  if (args.has("intent")) {  // the Omen source generated for an intent (docs/intents.md)
+    std::string out;
+    bool ok = explain_intent(args.positional(), args.get("intent"), &out);
+    std::fputs(out.c_str(), ok ? stdout : stderr);
+    return ok ? 0 : 1;
+  }
   std::string d = args.get("dump", "ir");
   Stage stage;
   if (d == "ast") stage = Stage::Ast;

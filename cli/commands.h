@@ -8,6 +8,7 @@ int run_check(int argc, char** argv);
 int run_run(int argc, char** argv);
 int run_test(int argc, char** argv);
 int run_explain(int argc, char** argv);
+int run_import(int argc, char** argv);    // omen import openslo FILE.yaml (cli/cmd_import.cpp)
 // causal graphs (runtime/causal)
 int run_graph(int argc, char** argv);     // omen graph check|query|export ...
 int run_discover(int argc, char** argv);  // omen discover

@@ -18,6 +18,9 @@ const Command kCommands[] = {
     {"run", omen::cli::run_run, "evaluate rules over data files and print alerts"},
     {"test", omen::cli::run_test, "run the test blocks of rule files in both tiers"},
     {"explain", omen::cli::run_explain, "show a compiler stage: --dump=ast|ir|llvm|llvm-opt"},
+#ifdef OMEN_CLI_HAVE_IMPORT
+    {"import", omen::cli::run_import, "import OpenSLO v1 YAML as Omen intents"},
+#endif
 #ifdef OMEN_CLI_HAVE_CAUSAL
     {"graph", omen::cli::run_graph, "causal graphs: check against data, query, export"},
     {"discover", omen::cli::run_discover, "discover a causal graph from data (PC-stable)"},

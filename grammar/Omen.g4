@@ -13,6 +13,7 @@ item
     | ruleDecl
     | testDecl
     | graphDecl
+    | intentDecl
     ;
 
 importDecl  : 'import' qname ;
@@ -58,6 +59,16 @@ binding     : name '=' expr ;
 edgeAttrs   : '[' edgeAttr (',' edgeAttr)* ']' ;
 edgeAttr    : name '=' (STRING | NUMBER | name) ;
 
+// Intents (docs/intents.md): a service-level objective compiled to burn-rate rules.
+intentDecl  : 'intent' name '{' intentClause* '}' ;
+intentClause
+    : 'service' STRING                                           # ServiceClause
+    | 'objective' expr                                           # ObjectiveClause
+    | 'target' (PERCENT | NUMBER) 'over' addExpr                 # TargetClause
+    | 'alert' name 'burn' addExpr 'over' addExpr ('and' addExpr)? ('for' addExpr)?  # AlertClause
+    | 'labels' '{' (labelPair (',' labelPair)* ','?)? '}'        # IntentLabelsClause
+    ;
+
 // ---- expressions, lowest precedence first ----
 expr
     : 'if' expr 'then' expr 'else' expr                          # IfExpr
@@ -95,7 +106,8 @@ name
     : IDENT | 'on' | 'by' | 'keep' | 'severity' | 'labels' | 'message' | 'value'
     | 'interval' | 'start' | 'input' | 'expect' | 'no' | 'firing' | 'pending'
     | 'inactive' | 'resolved' | 'node' | 'forbid' | 'require' | 'root' | 'leaf'
-    | 'graph' | 'series' | 'test'
+    | 'graph' | 'series' | 'test' | 'intent' | 'service' | 'objective' | 'target' | 'over'
+    | 'alert' | 'burn'
     ;
 
 DURATION    : ([0-9]+ ('ms' | 's' | 'm' | 'h' | 'd' | 'w'))+ ;

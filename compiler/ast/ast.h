@@ -169,9 +169,37 @@ struct Graph {
   std::vector<GraphStmt> stmts;
 };
 
+/// `alert SEVERITY burn FACTOR over LONG [and SHORT] [for DURATION]` in an intent.
+struct IntentAlert {
+  std::string severity;
+  Loc loc;  // the severity
+  ExprPtr burn;
+  ExprPtr long_window;
+  ExprPtr short_window;  // may be null
+  ExprPtr for_;          // may be null
+};
+
+/// A service-level objective (docs/intents.md); the checker compiles it to ordinary rules.
+struct Intent {
+  std::string name;
+  Loc loc;
+  bool has_service = false;
+  std::string service;  // unescaped
+  Loc service_loc;
+  ExprPtr objective;  // ratio(good = s, total = s) / ratio(bad = s, total = s) / s OP bound
+  Loc objective_loc;  // the 'objective' keyword
+  ExprPtr target;     // a Percent or Number literal: its text is read as an exact decimal
+  ExprPtr period;     // `over DURATION`
+  Loc target_loc;     // the 'target' keyword
+  std::vector<IntentAlert> alerts;  // empty: the default multi-window multi-burn-rate set
+  std::vector<LabelPair> labels;
+  std::vector<Loc> duplicate_clauses;  // clauses given twice (reported by the checker)
+  std::vector<std::string> duplicate_names;
+};
+
 /// One top-level item, in source order.
 struct Item {
-  enum Kind { Import, Const, Fn, Series, Rule, Test, Graph } kind;
+  enum Kind { Import, Const, Fn, Series, Rule, Test, Graph, Intent } kind;
   size_t index;  // into the matching vector of Module
 };
 
@@ -183,6 +211,7 @@ struct Module {
   std::vector<ast::Rule> rules;
   std::vector<ast::Test> tests;
   std::vector<ast::Graph> graphs;
+  std::vector<ast::Intent> intents;
   std::vector<Item> items;
 };
 

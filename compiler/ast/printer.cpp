@@ -84,6 +84,10 @@ std::string wrap(const Expr& e, bool parens) {
   return parens ? "(" + s + ")" : s;
 }
 
+// An operand the grammar reads as an addExpr (intent windows, factors): parenthesized when
+// it binds looser than + and -.
+std::string add_operand(const Expr& e) { return wrap(e, precedence(e) < 5); }
+
 }  // namespace
 
 std::string print(const Expr& e) {
@@ -230,6 +234,32 @@ std::string print(const Module& m) {
               break;
           }
           out += "\n";
+        }
+        out += "}\n";
+        break;
+      }
+      case Item::Intent: {
+        const Intent& in = m.intents[item.index];
+        out += "intent " + in.name + " {\n";
+        if (in.has_service) out += "  service " + quote(in.service) + "\n";
+        if (in.objective) out += "  objective " + print(*in.objective) + "\n";
+        if (in.target) {
+          out += "  target " + print(*in.target);
+          if (in.period) out += " over " + add_operand(*in.period);
+          out += "\n";
+        }
+        for (const auto& a : in.alerts) {
+          out += "  alert " + a.severity + " burn " + add_operand(*a.burn) + " over " +
+                 add_operand(*a.long_window);
+          if (a.short_window) out += " and " + add_operand(*a.short_window);
+          if (a.for_) out += " for " + add_operand(*a.for_);
+          out += "\n";
+        }
+        if (!in.labels.empty()) {
+          out += "  labels { ";
+          for (size_t i = 0; i < in.labels.size(); ++i)
+            out += (i ? ", " : "") + in.labels[i].name + " = " + quote(in.labels[i].value);
+          out += " }\n";
         }
         out += "}\n";
         break;

@@ -8,6 +8,7 @@
 
 #include "compiler/check/elaborate.h"
 #include "compiler/check/graphs.h"
+#include "compiler/check/intents.h"
 #include "compiler/parse/parser.h"
 #include "runtime/io/dataset.h"
 
@@ -39,7 +40,8 @@ class Checker {
       : ctx_{diags, limits}, out_(out) {}
 
   template <typename T>
-  void declare(std::unordered_map<std::string, const T*>& table, const T& decl, bool is_std) {
+  void declare(std::unordered_map<std::string, const T*>& table, const T& decl, bool is_std,
+               bool generated = false) {
     auto prev = decl_locs_.find(decl.name);
     if (prev != decl_locs_.end()) {
       if (is_std || std_names_.count(decl.name)) {
@@ -57,21 +59,50 @@ class Checker {
     }
     decl_locs_[decl.name] = decl.loc;
     if (is_std) std_names_.insert(decl.name);
-    else user_decls_.push_back({decl.name, decl.loc});
+    else if (!generated) user_decls_.push_back({decl.name, decl.loc});  // W001 candidates
     table[decl.name] = &decl;
   }
 
-  void declare_module(const ast::Module& m, bool is_std) {
+  // `generated`: an intent's expansion; its declarations are exempt from W001 (unused).
+  void declare_module(const ast::Module& m, bool is_std, bool generated = false) {
     if (is_std) {  // the std module is assembled without an item list
       for (const auto& c : m.consts) declare(ctx_.consts, c, is_std);
       for (const auto& f : m.fns) declare(ctx_.fns, f, is_std);
       return;
     }
     for (const auto& item : m.items) {  // source order, so "already defined" points at the later one
-      if (item.kind == ast::Item::Const) declare(ctx_.consts, m.consts[item.index], is_std);
-      if (item.kind == ast::Item::Fn) declare(ctx_.fns, m.fns[item.index], is_std);
-      if (item.kind == ast::Item::Series) declare(ctx_.series, m.series[item.index], is_std);
+      if (item.kind == ast::Item::Const) declare(ctx_.consts, m.consts[item.index], is_std, generated);
+      if (item.kind == ast::Item::Fn) declare(ctx_.fns, m.fns[item.index], is_std, generated);
+      if (item.kind == ast::Item::Series) declare(ctx_.series, m.series[item.index], is_std, generated);
     }
+  }
+
+  // Intents: each valid intent is expanded to Omen source (compiler/check/intents.cpp),
+  // parsed into a module of its own and declared; `all` gains those modules.
+  void expand_intents(const std::vector<const ast::Module*>& modules,
+                      std::vector<const ast::Module*>& all) {
+    std::map<std::string, Loc> seen;
+    for (const auto* m : modules)
+      for (const auto& in : m->intents) {
+        if (seen.count(in.name)) {
+          ctx_.error(in.loc, "E011", fmt::format("intent '{}' is already defined", in.name));
+          ctx_.diags.note(seen[in.name], "previous definition is here");
+          continue;
+        }
+        seen[in.name] = in.loc;
+        CompiledIntent ci;
+        if (!expand_intent(ctx_, in, &ci)) continue;
+        if (!out_.sources) {  // compile() always sets it; the generated source lives there
+          ctx_.error(in.loc, "E080", "intents need the compiler driver's source manager");
+          continue;
+        }
+        uint32_t id = out_.sources->add(ci.source_name, ci.source);
+        auto gm = std::make_shared<ast::Module>(parse::parse_module(*out_.sources, id, ctx_.diags));
+        out_.generated.push_back(gm);
+        declare_module(*gm, false, true);
+        all.push_back(gm.get());
+        out_.intents.push_back(std::move(ci));
+      }
   }
 
   void check_fn(const ast::Fn& fn) {
@@ -405,10 +436,12 @@ class Checker {
       }
     if (wants_std && std_module) declare_module(*std_module, true);
     for (const auto* m : modules) declare_module(*m, false);
+    std::vector<const ast::Module*> all = modules;
+    expand_intents(modules, all);
     if (wants_std && std_module)
       for (const auto& f : std_module->fns)
         if (ctx_.fns.count(f.name) && ctx_.fns[f.name] == &f) check_fn(f);
-    for (const auto* m : modules) {
+    for (const auto* m : all) {
       for (const auto& f : m->fns) check_fn(f);
       for (const auto& s : m->series) check_series(s);
       for (const auto& c : m->consts) {
@@ -424,7 +457,7 @@ class Checker {
     }
     std::set<std::string> rule_names;
     std::map<std::string, Loc> rule_locs;
-    for (const auto* m : modules)
+    for (const auto* m : all)
       for (const auto& r : m->rules) {
         if (rule_locs.count(r.name)) {
           ctx_.error(r.loc, "E011", fmt::format("rule '{}' is already defined", r.name));

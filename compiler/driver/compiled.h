@@ -121,11 +121,25 @@ struct CompiledGraph {
   std::vector<Constraint> constraints;
 };
 
+/// A checked intent (docs/intents.md). Its rules are ordinary CompiledRules, compiled from
+/// `source`, the Omen text the checker generated for it.
+struct CompiledIntent {
+  std::string name;
+  Loc loc;
+  std::string source_name;  // the generated source's name in the SourceManager
+  std::string source;       // generated Omen source: fns and rules
+  double budget = 0;        // 1 - target, from the exact decimal
+  int64_t period_ms = 0;
+  std::vector<std::string> rules;  // names of the generated rules
+};
+
 /// A checked rule set. Immutable once built; shared by engines (std::shared_ptr).
 struct CompiledModule {
   std::vector<CompiledRule> rules;
   std::vector<CompiledTest> tests;
   std::vector<CompiledGraph> graphs;
+  std::vector<CompiledIntent> intents;
+  std::vector<std::shared_ptr<const ast::Module>> generated;  // parsed intent sources
   std::vector<ast::Module> modules;  // one per file, kept for `explain --dump=ast` and graphs
   std::shared_ptr<SourceManager> sources;
 };

@@ -194,6 +194,9 @@ class Builder {
       } else if (auto* c = item->graphDecl()) {
         m.items.push_back({ast::Item::Graph, m.graphs.size()});
         m.graphs.push_back(graph(c));
+      } else if (auto* c = item->intentDecl()) {
+        m.items.push_back({ast::Item::Intent, m.intents.size()});
+        m.intents.push_back(intent(c));
       }
     }
     return m;
@@ -250,6 +253,69 @@ class Builder {
       }
     }
     return r;
+  }
+
+  ast::Intent intent(OmenParser::IntentDeclContext* ctx) {
+    ast::Intent in;
+    in.name = text(ctx->name());
+    in.loc = loc(ctx->name());
+    auto dup = [&](bool seen, antlr4::ParserRuleContext* c, const char* what) {
+      if (seen) {
+        in.duplicate_clauses.push_back(loc(c->getStart()));
+        in.duplicate_names.push_back(what);
+      }
+      return seen;
+    };
+    for (auto* clause : ctx->intentClause()) {
+      if (auto* c = dynamic_cast<OmenParser::ServiceClauseContext*>(clause)) {
+        if (dup(in.has_service, c, "service")) continue;
+        in.has_service = true;
+        in.service = string_value(c->STRING());
+        in.service_loc = loc(c->STRING());
+      } else if (auto* c = dynamic_cast<OmenParser::ObjectiveClauseContext*>(clause)) {
+        if (dup(in.objective != nullptr, c, "objective")) continue;
+        in.objective_loc = loc(c->getStart());
+        in.objective = expr(c->expr(), 0);
+      } else if (auto* c = dynamic_cast<OmenParser::TargetClauseContext*>(clause)) {
+        if (dup(in.target != nullptr, c, "target")) continue;
+        in.target_loc = loc(c->getStart());
+        if (c->PERCENT()) {
+          Loc l = loc(c->PERCENT());
+          auto e = make(ast::ExprKind::Percent, l);
+          std::string t = c->PERCENT()->getText();
+          e->text = t.substr(0, t.size() - 1);
+          e->number = to_double(e->text, l);
+          in.target = std::move(e);
+        } else {
+          Loc l = loc(c->NUMBER());
+          auto e = make(ast::ExprKind::Number, l);
+          e->text = c->NUMBER()->getText();
+          e->number = to_double(e->text, l);
+          in.target = std::move(e);
+        }
+        in.period = add_expr(c->addExpr(), 1);
+      } else if (auto* c = dynamic_cast<OmenParser::AlertClauseContext*>(clause)) {
+        ast::IntentAlert a;
+        a.severity = text(c->name());
+        a.loc = loc(c->name());
+        auto parts = c->addExpr();
+        a.burn = add_expr(parts[0], 1);
+        a.long_window = add_expr(parts[1], 1);
+        // The optional parts are told apart by the keyword before them.
+        size_t next = 2;
+        for (auto* child : c->children) {
+          auto* term = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+          if (!term || next >= parts.size()) continue;
+          if (term->getText() == "and") a.short_window = add_expr(parts[next++], 1);
+          else if (term->getText() == "for") a.for_ = add_expr(parts[next++], 1);
+        }
+        in.alerts.push_back(std::move(a));
+      } else if (auto* c = dynamic_cast<OmenParser::IntentLabelsClauseContext*>(clause)) {
+        for (auto* p : c->labelPair())
+          in.labels.push_back({text(p->name()), string_value(p->STRING()), loc(p->name())});
+      }
+    }
+    return in;
   }
 
   std::vector<ast::Matcher> selector(OmenParser::SelectorContext* ctx) {

@@ -27,4 +27,9 @@ enum class Stage { Ast, Ir, Llvm, LlvmOptimized };
 bool explain(const std::vector<std::string>& paths, Stage stage, const std::string& rule,
              std::string* out);
 
+/// The Omen source generated for intent `intent` (docs/intents.md): its query functions and
+/// burn-rate rules. On failure returns false and puts diagnostics (or the error) in *out.
+bool explain_intent(const std::vector<std::string>& paths, const std::string& intent,
+                    std::string* out);
+
 }  // namespace omen

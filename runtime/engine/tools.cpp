@@ -87,4 +87,24 @@ bool explain(const std::vector<std::string>& paths, Stage stage, const std::stri
   return true;
 }
 
+bool explain_intent(const std::vector<std::string>& paths, const std::string& intent,
+                    std::string* out) {
+  Compilation c = compile_files(paths);
+  if (!c.ok()) {
+    *out = c.diags->render();
+    return false;
+  }
+  std::string names;
+  for (const auto& in : c.module->intents) {
+    if (in.name == intent) {
+      *out = in.source;
+      return true;
+    }
+    names += (names.empty() ? "" : ", ") + in.name;
+  }
+  *out = fmt::format("error: no intent named '{}'{}\n", intent,
+                     names.empty() ? " (the files declare no intent)" : " (intents: " + names + ")");
+  return false;
+}
+
 }  // namespace omen
