@@ -160,13 +160,9 @@ int run_rules(int argc, char** argv) {
   llm::RuleProposal p = llm::propose_rules(task, o);
   if (args.has("transcript") && !write_file(args.get("transcript"), p.transcript_json + "\n", "rules"))
     return 1;
-  std::string accounting = fmt::format(
-      "{} turn{} in {:.1f} s; {} call{} ({} HTTP, {} retr{}, {} cached), {} tokens ({} prompt + "
-      "{} completion{})",
-      p.iterations, p.iterations == 1 ? "" : "s", p.seconds, p.usage.calls,
-      p.usage.calls == 1 ? "" : "s", p.usage.http_requests, p.usage.retries,
-      p.usage.retries == 1 ? "y" : "ies", p.usage.cache_hits, p.usage.total_tokens(),
-      p.usage.prompt_tokens, p.usage.completion_tokens, p.usage.estimated ? ", estimated" : "");
+  std::string accounting = fmt::format("{} turn{} in {:.1f} s; {}", p.iterations,
+                                       p.iterations == 1 ? "" : "s", p.seconds,
+                                       llm::to_text(p.usage));
   if (!p.accepted) {
     std::fprintf(stderr, "omen propose rules: %s\n  %s\n", p.error.c_str(), accounting.c_str());
     return 1;
@@ -209,11 +205,9 @@ int run_graph_loop(int argc, char** argv) {
   llm::GraphProposal p = llm::propose_graph(task, o);
   if (args.has("transcript") && !write_file(args.get("transcript"), p.transcript_json + "\n", "graph"))
     return 1;
-  std::string accounting = fmt::format(
-      "{} turn{} in {:.1f} s; {} call{} ({} HTTP, {} retr{}, {} cached), {} tokens", p.iterations,
-      p.iterations == 1 ? "" : "s", p.seconds, p.usage.calls, p.usage.calls == 1 ? "" : "s",
-      p.usage.http_requests, p.usage.retries, p.usage.retries == 1 ? "y" : "ies",
-      p.usage.cache_hits, p.usage.total_tokens());
+  std::string accounting = fmt::format("{} turn{} in {:.1f} s; {}", p.iterations,
+                                       p.iterations == 1 ? "" : "s", p.seconds,
+                                       llm::to_text(p.usage));
   if (!p.accepted) {
     std::fprintf(stderr, "omen propose graph: %s\n  %s\n", p.error.c_str(), accounting.c_str());
     return 1;

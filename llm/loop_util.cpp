@@ -57,6 +57,19 @@ std::string BudgetClock::describe(const std::string& reason, int iterations_done
   return reason;
 }
 
+Usage usage_since(const Usage& before, const Usage& after) {
+  Usage u = after;
+  u.calls -= before.calls;
+  u.http_requests -= before.http_requests;
+  u.retries -= before.retries;
+  u.cache_hits -= before.cache_hits;
+  u.failures -= before.failures;
+  u.prompt_tokens -= before.prompt_tokens;
+  u.completion_tokens -= before.completion_tokens;
+  u.seconds -= before.seconds;
+  return u;
+}
+
 nlohmann::json usage_json(const Usage& u) {
   return {{"calls", u.calls},
           {"http_requests", u.http_requests},
@@ -68,15 +81,6 @@ nlohmann::json usage_json(const Usage& u) {
           {"total_tokens", u.total_tokens()},
           {"tokens_estimated", u.estimated},
           {"seconds", u.seconds}};
-}
-
-std::string usage_text(const Usage& u) {
-  return fmt::format(
-      "{} call{} ({} HTTP request{}, {} retr{}, {} from the cache, {} failed), {} tokens ({} "
-      "prompt + {} completion{})",
-      u.calls, u.calls == 1 ? "" : "s", u.http_requests, u.http_requests == 1 ? "" : "s",
-      u.retries, u.retries == 1 ? "y" : "ies", u.cache_hits, u.failures, u.total_tokens(),
-      u.prompt_tokens, u.completion_tokens, u.estimated ? ", partly estimated" : "");
 }
 
 std::vector<Message> conversation(const std::string& system, const std::string& task,
@@ -113,3 +117,16 @@ nlohmann::json response_json(const ChatResponse& r) {
 }
 
 }  // namespace omen::llm::internal
+
+namespace omen::llm {
+
+std::string to_text(const Usage& u) {
+  return fmt::format(
+      "{} call{} ({} HTTP request{}, {} retr{}, {} from the cache, {} failed), {} tokens ({} "
+      "prompt + {} completion{})",
+      u.calls, u.calls == 1 ? "" : "s", u.http_requests, u.http_requests == 1 ? "" : "s",
+      u.retries, u.retries == 1 ? "y" : "ies", u.cache_hits, u.failures, u.total_tokens(),
+      u.prompt_tokens, u.completion_tokens, u.estimated ? ", partly estimated" : "");
+}
+
+}  // namespace omen::llm

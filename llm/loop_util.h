@@ -35,10 +35,11 @@ class BudgetClock {
   std::chrono::steady_clock::time_point start_;
 };
 
+/// The accounting of `after` minus `before` (one loop's share of a shared client).
+Usage usage_since(const Usage& before, const Usage& after);
+
 /// Accounting as JSON (for transcripts).
 nlohmann::json usage_json(const Usage& u);
-/// One line for reports: "3 calls (1 from the cache, 1 retry), 5210 tokens (4100 prompt + ...)".
-std::string usage_text(const Usage& u);
 
 /// The conversation sent on each turn: the system prompt, the task, then at most `keep`
 /// earlier (assistant reply, feedback) exchanges, so prompts stay bounded.

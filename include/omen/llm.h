@@ -116,6 +116,10 @@ struct Usage {
   int64_t total_tokens() const { return prompt_tokens + completion_tokens; }
 };
 
+/// One line: "3 calls (4 HTTP requests, 1 retry, 1 from the cache, 0 failed), 5210 tokens
+/// (4100 prompt + 1110 completion)".
+std::string to_text(const Usage& usage);
+
 /// The chat client. Retries 429, 5xx, timeouts and refused connections with exponential
 /// backoff and jitter, honouring Retry-After (seconds or an HTTP date).
 class Client {

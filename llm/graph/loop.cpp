@@ -75,16 +75,7 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
   auto finish = [&](std::string stop) -> GraphProposal {
     p.stop_reason = std::move(stop);
     p.seconds = clock.seconds();
-    Usage after = client.usage();
-    p.usage = after;
-    p.usage.calls -= before.calls;
-    p.usage.http_requests -= before.http_requests;
-    p.usage.retries -= before.retries;
-    p.usage.cache_hits -= before.cache_hits;
-    p.usage.failures -= before.failures;
-    p.usage.prompt_tokens -= before.prompt_tokens;
-    p.usage.completion_tokens -= before.completion_tokens;
-    p.usage.seconds -= before.seconds;
+    p.usage = internal::usage_since(before, client.usage());
     transcript["turns"] = turns;
     transcript["usage"] = internal::usage_json(p.usage);
     transcript["result"] = {{"accepted", p.accepted},     {"passed", p.passed},
@@ -269,7 +260,7 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
       rg.problems.push_back(reply.error);
     turn["problems"] = rg.problems;
     turns.push_back(turn);
-    exchanges.push_back({feedback, resp.content});
+    exchanges.push_back({feedback, internal::clip(resp.content, 32'000)});
     if (!rg.ok) {
       // Unusable reply: the graph stays as it was; the problem goes back next turn.
       for (const auto& prob : rg.problems) carried.push_back("your last reply: " + prob);

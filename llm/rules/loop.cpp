@@ -15,6 +15,9 @@ namespace {
 
 using json = nlohmann::json;
 
+// A model's earlier reply is sent back as context; a huge one is cut (prompts stay bounded).
+constexpr size_t kMaxEcho = 32'000;
+
 json metrics_json(const RuleMetrics& m) {
   json j = {{"labelled", m.labelled},           {"ticks", m.ticks},
             {"alarm_ticks", m.alarm_ticks},     {"alerts", m.alerts},
@@ -110,16 +113,7 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
   auto finish = [&](std::string stop) -> RuleProposal {
     p.stop_reason = std::move(stop);
     p.seconds = clock.seconds();
-    Usage after = client.usage();
-    p.usage = after;
-    p.usage.calls -= before.calls;
-    p.usage.http_requests -= before.http_requests;
-    p.usage.retries -= before.retries;
-    p.usage.cache_hits -= before.cache_hits;
-    p.usage.failures -= before.failures;
-    p.usage.prompt_tokens -= before.prompt_tokens;
-    p.usage.completion_tokens -= before.completion_tokens;
-    p.usage.seconds -= before.seconds;
+    p.usage = internal::usage_since(before, client.usage());
     transcript["turns"] = turns;
     transcript["usage"] = internal::usage_json(p.usage);
     transcript["result"] = {{"accepted", p.accepted},
@@ -216,7 +210,8 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
       turns.push_back(turn);
       log(fmt::format("turn {}: unusable reply: {}", iteration, reply.error));
       last_failures = "the reply had no usable candidate: " + reply.error;
-      exchanges.push_back({resp.content, "# Your reply could not be used\n\n" + reply.error});
+      exchanges.push_back(
+          {internal::clip(resp.content, kMaxEcho), "# Your reply could not be used\n\n" + reply.error});
       continue;
     }
     std::vector<CandidateReport> reports;
@@ -270,7 +265,7 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
         if (!g.passed) failed += fmt::format("{}{} ({})", failed.empty() ? "" : "; ", g.name, g.detail);
       last_failures += fmt::format("candidate {} failed {}. ", c.index, failed);
     }
-    exchanges.push_back({resp.content, feedback});
+    exchanges.push_back({internal::clip(resp.content, kMaxEcho), feedback});
   }
 }
 

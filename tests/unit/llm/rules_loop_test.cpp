@@ -323,3 +323,33 @@ TEST_CASE("inputs that do not fit are reported before any call", "[llm][rules]")
   CHECK(has(p.error, "the training data cannot be used"));
   CHECK(s.requests().empty());
 }
+
+TEST_CASE("requests do not depend on where the input files live", "[llm][rules]") {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("omen_llm_moved_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "docs");
+  for (const char* f : {"cpu.csv", "cpu_windows.csv", "docs/cpu_service.md"})
+    std::filesystem::copy_file(fixture_path(f), dir / f);
+  auto task_from = [](const std::string& root) {
+    RuleTaskFiles f;
+    f.docs = {root + "/docs/cpu_service.md"};
+    f.data = {root + "/cpu.csv"};
+    f.labels = "windows:" + root + "/cpu_windows.csv";
+    RuleTask t;
+    std::string error;
+    REQUIRE(load_rule_task(f, &t, &error));
+    return t;
+  };
+  Server s({Reply::candidates({R("good.omen")}), Reply::candidates({R("good.omen")})});
+  RuleProposal a = propose_rules(task_from(fixture_path("")), loop_options(s));
+  RuleProposal b = propose_rules(task_from(dir.string()), loop_options(s));
+  REQUIRE(a.accepted);
+  REQUIRE(b.accepted);
+  auto reqs = s.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].body == reqs[1].body);
+  CHECK(a.cache_key == b.cache_key);
+  CHECK(has(reqs[0].text(), "from windows:cpu_windows.csv"));
+  std::filesystem::remove_all(dir);
+}
