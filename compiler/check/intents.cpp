@@ -163,11 +163,13 @@ class Expander {
                    "the bound of a threshold objective must be known at compile time");
         return;
       }
+      bool compound = e.args[1]->kind == ast::ExprKind::Binary || e.args[1]->kind == ast::ExprKind::If;
       if (v.type == Type::Duration) {
         // A duration bound compares with a series in seconds (Prometheus base units).
         bound_ = "seconds(" + ast::print(*e.args[1]) + ")";
       } else if (v.type == Type::Number || v.type == Type::Percent) {
         bound_ = ast::print(*e.args[1]);
+        if (compound) bound_ = "(" + bound_ + ")";
       } else {
         ctx_.error(e.args[1]->loc, "E082",
                    fmt::format("the bound of a threshold objective must be a number or a "
@@ -176,8 +178,6 @@ class Expander {
         return;
       }
       if (!ok) return;
-      if (e.args[1]->kind == ast::ExprKind::Binary || e.args[1]->kind == ast::ExprKind::If)
-        bound_ = "(" + bound_ + ")";
       op_ = e.text;
       on_ = lhs;
       on_expr_ = e.args[0].get();

@@ -46,6 +46,12 @@ bool explain(const std::vector<std::string>& paths, Stage stage, const std::stri
       if (m.rules.empty() && m.items.empty()) continue;
       *out += ast::print(m);
     }
+    // Intents, expanded: the functions and rules the checker generated (docs/intents.md).
+    for (size_t i = 0; i < c.module->intents.size() && i < c.module->generated.size(); ++i) {
+      const auto& in = c.module->intents[i];
+      *out += fmt::format("# intent {} expands to (omen explain --intent {}):\n", in.name, in.name);
+      *out += ast::print(*c.module->generated[i]);
+    }
     return true;
   }
 #ifdef OMEN_HAVE_JIT
