@@ -45,24 +45,29 @@ struct Cand {
   std::vector<size_t> of;                              // combinations: the two singles
 };
 
+// The template of a single's key: the key without its strength (k=, q=, c=) and, unless
+// `keep_for`, without its `for=` part. `zscore|abs|w=48u|k=5|for=1u` -> `zscore|abs|w=48u|`.
+std::string template_of(const std::string& key, bool keep_for) {
+  std::string out;
+  size_t pos = 0;
+  while (pos <= key.size()) {
+    size_t bar = key.find('|', pos);
+    if (bar == std::string::npos) bar = key.size();
+    const std::string part = key.substr(pos, bar - pos);
+    const bool strength =
+        part.rfind("k=", 0) == 0 || part.rfind("q=", 0) == 0 || part.rfind("c=", 0) == 0;
+    if (!strength && (keep_for || part.rfind("for=", 0) != 0)) out += part + "|";
+    pos = bar + 1;
+  }
+  return out;
+}
+
 // Grid neighbours of each single: the same template, window and `for` at the adjacent
 // strength (k, q or c), in generation order (strengths are generated in ascending order).
 std::vector<std::vector<size_t>> neighbours(const std::vector<Cand>& singles) {
   std::map<std::string, std::vector<size_t>> groups;
-  for (size_t i = 0; i < singles.size(); ++i) {
-    std::string group;
-    size_t pos = 0;
-    const std::string& key = singles[i].key;
-    while (pos <= key.size()) {
-      size_t bar = key.find('|', pos);
-      if (bar == std::string::npos) bar = key.size();
-      const std::string part = key.substr(pos, bar - pos);
-      if (part.rfind("k=", 0) != 0 && part.rfind("q=", 0) != 0 && part.rfind("c=", 0) != 0)
-        group += part + "|";
-      pos = bar + 1;
-    }
-    groups[group].push_back(i);
-  }
+  for (size_t i = 0; i < singles.size(); ++i)
+    groups[template_of(singles[i].key, true)].push_back(i);
   std::vector<std::vector<size_t>> out(singles.size());
   for (const auto& [g, members] : groups)
     for (size_t j = 0; j < members.size(); ++j) {
@@ -450,7 +455,8 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
     }
   }
 
-  // The best distinct conditions (each at its best `for`), for pairwise combinations.
+  // The best distinct templates (each at its best strength and `for`), for pairwise
+  // combinations.
   std::vector<size_t> order(n_single);
   for (size_t i = 0; i < n_single; ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
@@ -460,7 +466,8 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
   for (size_t i : order) {
     if (best.size() == k) break;
     if (!outcomes[i].ran || (outcomes[i].train_value <= 0 && !is_nab(options.metric))) continue;
-    if (seen.insert(cands[i].when).second) best.push_back(i);
+    // Distinct templates: combining a detector with a stricter copy of itself is redundant.
+    if (seen.insert(template_of(cands[i].key, false)).second) best.push_back(i);
   }
   std::vector<size_t> and_idx;
   for (size_t a = 0; a < best.size(); ++a)
@@ -500,12 +507,13 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
     for (size_t r = 0; r < fa.size(); ++r) outcomes[i].flags[r] = fa[r] | fb[r];
     runner.score(outcomes[i]);
   }
-  // A combination's key: its own training metric averaged with its parts' keys.
+  // A combination is no flatter an optimum than its better part: its key is its own training
+  // metric capped by the larger of its parts' keys (so a redundant `or` never beats its part).
   for (size_t i = n_single; i < cands.size(); ++i) {
     Outcome& o = outcomes[i];
     if (!o.ran) continue;
-    o.smoothed = 0.5 * (o.train_value + 0.5 * (outcomes[cands[i].of[0]].smoothed +
-                                               outcomes[cands[i].of[1]].smoothed));
+    o.smoothed = std::min(o.train_value, std::max(outcomes[cands[i].of[0]].smoothed,
+                                                  outcomes[cands[i].of[1]].smoothed));
   }
 
   // Selection: highest smoothed training metric, then the raw one, then fewer training alarms,
