@@ -305,7 +305,10 @@ class Importer {
       names += f;
     }
     out += fmt::format("# Imported from OpenSLO v1 ({}) by omen import openslo.\n", names);
-    for (const auto& slo : slos_) out += "\n" + convert_slo(slo);
+    for (const auto& slo : slos_) {
+      out += '\n';
+      out += convert_slo(slo);
+    }
     return out;
   }
 
