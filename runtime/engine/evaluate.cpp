@@ -99,6 +99,8 @@ Alert Engine::Impl::make_alert(const RuleRuntime& rr, const Instance& in, AlertE
       }
       case MessagePart::Value: {
         double x = outs ? (*outs)[part.output][row] : kNaN;
+        // NaN sign bits may differ between tiers (operand order of NaN + NaN): print one NaN.
+        if (std::isnan(x)) x = kNaN;
         a.message += fmt::format(fmt::runtime("{:" + part.spec + "}"), x);
         break;
       }
@@ -190,7 +192,7 @@ void Engine::Impl::evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new,
   for (size_t row = 0; row < n; ++row) {
     TimeMs t = rr.ts[row];
     bool cond = rr.outs[0][row] != 0.0;
-    double value = rr.outs[1][row];
+    double value = std::isnan(rr.outs[1][row]) ? kNaN : rr.outs[1][row];
     // A gap longer than the staleness limit ends the previous activation first, exactly
     // as flush() would have if time had been announced in between.
     if (in->state != State::Inactive && in->last_tick != INT64_MIN &&
