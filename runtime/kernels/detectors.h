@@ -93,8 +93,8 @@ struct SeasonalState {
 
   int64_t period;
   int k;
-  Ring<Sample> ring;       // non-NaN samples with time > t - (k + 1) * period
-  uint64_t popped = 0;     // samples dropped from the front so far (absolute index base)
+  Ring<Sample> ring;             // non-NaN samples with time > t - (k + 1) * period
+  uint64_t popped = 0;           // samples dropped from the front so far (absolute index base)
   std::vector<uint64_t> cursor;  // absolute indices, one per j = 1..k
   std::vector<double> peers;     // scratch
 };
@@ -104,13 +104,15 @@ struct SeasonalState {
 /// added and removed as samples enter and leave, rebuilt from the buffer now and then.
 struct ArState {
   explicit ArState(const WindowSpec& spec);
-  size_t bytes() const { return sizeof(*this) + ring.bytes() + sums.capacity() * sizeof(CompensatedSum); }
+  size_t bytes() const {
+    return sizeof(*this) + ring.bytes() + sums.capacity() * sizeof(CompensatedSum);
+  }
 
   int64_t width;
   int p;
   Ring<Sample> ring;  // non-NaN samples in the window, in time order
   double shift = 0.0;
-  size_t rows = 0;    // rows in the sums: max(0, ring.size() - p)
+  size_t rows = 0;  // rows in the sums: max(0, ring.size() - p)
   // sums[0..p]: sum(z_a - shift); then the upper triangle of sum((z_a - shift)(z_b - shift)),
   // a <= b, row by row. z_0 is the target, z_j the j-th lag.
   std::vector<CompensatedSum> sums;
@@ -134,16 +136,17 @@ struct BocpdState {
   size_t bytes() const {
     return sizeof(*this) + base.bytes() +
            (prob.capacity() + mu.capacity() + beta.capacity() + log_c.capacity() +
-            scratch.capacity()) * sizeof(double);
+            scratch.capacity()) *
+               sizeof(double);
   }
 
   Baseline base;
   double log_h, log_1mh;  // log hazard, log(1 - hazard)
   int max_run;
   bool started = false;
-  std::vector<double> prob;    // P(run length = r), r = 0..prob.size()-1, sums to 1
+  std::vector<double> prob;      // P(run length = r), r = 0..prob.size()-1, sums to 1
   std::vector<double> mu, beta;  // posterior parameters of run length r
-  std::vector<double> log_c;   // per r: the Student-t log-density constant
+  std::vector<double> log_c;     // per r: the Student-t log-density constant
   std::vector<double> scratch;
 };
 

@@ -107,7 +107,7 @@ extern "C" double omen_win_esd(void* state, int64_t t_ms, double v) {
   size_t lo = 0, hi = n - 1, m = n;
   double sh = s.shift, sc = 1.0;
   CompensatedSum s1 = s.s1, s2 = s.s2;
-  double base2 = s2.value();  // the sum of squares these sums started from
+  double base2 = s2.value();           // the sum of squares these sums started from
   size_t significant = 0, newest = 0;  // last significant step; step that removed v
   for (size_t i = 1; i <= r; ++i, --m) {
     const double dm = static_cast<double>(m);
@@ -135,7 +135,7 @@ extern "C" double omen_win_esd(void* state, int64_t t_ms, double v) {
         ss = s2.value() - sum1 * (sum1 / dm);
       }
     }
-    if (!(ss > 0.0)) break;  // the samples left are all equal: no step can be significant
+    if (!(ss > 0.0)) break;         // the samples left are all equal: no step can be significant
     const double mean = sum1 / dm;  // (mean - sh) / sc
     const double sd = std::sqrt(ss / (dm - 1.0));
     const double a = s.tree.select(lo), b = s.tree.select(hi);

@@ -41,7 +41,7 @@ extern "C" double omen_win_seasonal_base(void* state, int64_t t_ms, double v) {
   const uint64_t end = s.popped + s.ring.size();
   s.peers.clear();
   for (int j = 1; j <= s.k; ++j) {
-    const int64_t at = back(t_ms, s.period, j);        // peer j: latest sample <= at ...
+    const int64_t at = back(t_ms, s.period, j);         // peer j: latest sample <= at ...
     const int64_t after = back(t_ms, s.period, j + 1);  // ... and > after
     uint64_t& c = s.cursor[static_cast<size_t>(j - 1)];
     c = std::max(c, s.popped);

@@ -38,7 +38,9 @@ Want gt(double lhs, double rhs, bool exact) {
     w.margin = std::fabs(lhs - rhs) / std::max({std::fabs(lhs), std::fabs(rhs), 1e-300});
   return w;
 }
-Want either(Want a, Want b) { return {a.fire || b.fire, std::min(a.margin, b.margin)}; }
+Want either(Want a, Want b) {
+  return {a.fire || b.fire, std::min(a.margin, b.margin)};
+}
 
 /// One series and the reference decision at each of its ticks.
 struct Case {
@@ -57,7 +59,8 @@ std::vector<std::vector<double>> run_rule(const std::string& when, const std::ve
                                           Tier tier, std::string* error) {
   EngineOptions o;
   o.tier = tier;
-  const std::string src = "import std\nseries x = metric(\"x\")\nrule R { on x when " + when + " }\n";
+  const std::string src =
+      "import std\nseries x = metric(\"x\")\nrule R { on x when " + when + " }\n";
   auto built = Engine::from_source("detectors.omen", src, o);
   if (!built.ok()) {
     *error = built.diagnostics;
@@ -138,8 +141,12 @@ std::vector<double> lag(const Ticks& ticks, const std::vector<double>& y, int64_
   return out;
 }
 
-double q(const std::vector<double>& sorted, double p) { return ref_quantile_sorted(sorted, p); }
-double med(const std::vector<double>& sorted) { return ref_median_sorted(sorted); }
+double q(const std::vector<double>& sorted, double p) {
+  return ref_quantile_sorted(sorted, p);
+}
+double med(const std::vector<double>& sorted) {
+  return ref_median_sorted(sorted);
+}
 double mad(const std::vector<double>& sorted) {
   const double m = med(sorted);
   if (!std::isfinite(m)) return kNaN;
@@ -152,7 +159,9 @@ double pstd(const std::vector<double>& x) {
   Moments m = moments(x);
   return x.empty() ? kNaN : static_cast<double>(std::sqrt(m.var));
 }
-double iqr(const std::vector<double>& s) { return q(s, 0.75) - q(s, 0.25); }
+double iqr(const std::vector<double>& s) {
+  return q(s, 0.75) - q(s, 0.25);
+}
 double robust_z(double x, const std::vector<double>& s) {
   return (x - med(s)) / (1.4826 * mad(s) + 1e-9);
 }
@@ -166,7 +175,8 @@ void for_each_series(size_t n, const std::function<void(const Ticks&, const std:
   for (Shape shape : shapes)
     for (Timing timing : {Timing::Grid, Timing::Jitter, Timing::Gaps}) {
       auto ticks = random_series(seed++ * 104729, shape, timing, n, 0.03);
-      body(ticks, std::string(shape_name(shape)) + "/timing" + std::to_string(static_cast<int>(timing)));
+      body(ticks,
+           std::string(shape_name(shape)) + "/timing" + std::to_string(static_cast<int>(timing)));
     }
 }
 
@@ -439,7 +449,8 @@ TEST_CASE("at_least, cooldown, aggregate_alarms", "[detectors][std]") {
 // --- the checker -------------------------------------------------------------------------------
 
 std::string diagnostics(const std::string& when) {
-  const std::string src = "import std\nseries x = metric(\"x\")\nrule R { on x when " + when + " }\n";
+  const std::string src =
+      "import std\nseries x = metric(\"x\")\nrule R { on x when " + when + " }\n";
   auto built = Engine::from_source("bad.omen", src, EngineOptions{Tier::Interp});
   return built.ok() ? std::string() : built.diagnostics;
 }
@@ -451,7 +462,8 @@ TEST_CASE("detector parameters are checked", "[detectors][check]") {
   } cases[] = {
       {"esd(x, 1h, 0.05)", "E013]: esd() takes 4 arguments, found 3"},
       {"esd(x, 1h, 0, 3)", "E024]: the alpha of esd() must be in (0, 0.5], found 0"},
-      {"esd(x, 1h, 0.05, 2.5)", "the max_outliers of esd() must be an integer in [1, 1000], found 2.5"},
+      {"esd(x, 1h, 0.05, 2.5)",
+       "the max_outliers of esd() must be an integer in [1, 1000], found 2.5"},
       {"esd(x, 1h, x, 3)", "E023]: the alpha of esd() must be known at compile time"},
       {"esd(x, 0ms, 0.05, 3)", "E024]: the window of esd() must be between 1ms and 90d"},
       {"esd(x, 1h, 5m, 3)", "E021]: argument 3 of esd() must be number, found duration"},
@@ -459,15 +471,20 @@ TEST_CASE("detector parameters are checked", "[detectors][check]") {
       {"cusum(x, 1h, 0.5, 0) > 0", "the threshold of cusum() must be > 0, found 0"},
       {"bocpd(x, 1h, 0.5, 100) > 0", "the expected_run of bocpd() must be >= 1, found 0.5"},
       {"bocpd(x, 1h, 100, 20000) > 0", "the max_run of bocpd() must be an integer in [1, 10000]"},
-      {"seasonal_base(x, 1d, 0) > 0", "the periods of seasonal_base() must be an integer in [1, 64]"},
-      {"seasonal_base(x, 7d, 14) > 0", "E024]: the span of seasonal_base(), period x periods, must be at most 90d"},
-      {"ar_residual(x, 1h, 17) > 0", "the order of ar_residual() must be an integer in [1, 16], found 17"},
+      {"seasonal_base(x, 1d, 0) > 0",
+       "the periods of seasonal_base() must be an integer in [1, 64]"},
+      {"seasonal_base(x, 7d, 14) > 0",
+       "E024]: the span of seasonal_base(), period x periods, must be at most 90d"},
+      {"ar_residual(x, 1h, 17) > 0",
+       "the order of ar_residual() must be an integer in [1, 16], found 17"},
       {"gauss_score(x, 0, 1) > 0", "the size of gauss_score() must be an integer in [1, 10000000]"},
-      {"fit_quantile(x, 1.5, 1h) > 0", "the quantile of fit_quantile() must be in [0, 1], found 1.5"},
+      {"fit_quantile(x, 1.5, 1h) > 0",
+       "the quantile of fit_quantile() must be in [0, 1], found 1.5"},
       {"cooldown(x, 1h)", "E022]: the first argument of cooldown() must be bool, found number"},
       {"esd(x, 1h, 0.05, 3) > 0", "E020]"},  // esd is a bool
       {"seasonal_anomaly(x, 1d, 1.5, 3)", "the periods of seasonal_base() must be an integer"},
-      {"ar_anomaly(x, 1h, 40, 3)", "the order of ar_residual() must be an integer in [1, 16], found 40"},
+      {"ar_anomaly(x, 1h, 40, 3)",
+       "the order of ar_residual() must be an integer in [1, 16], found 40"},
   };
   for (const Case& c : cases) {
     INFO(c.when);
@@ -481,13 +498,20 @@ TEST_CASE("detector parameters are checked", "[detectors][check]") {
   CHECK(diagnostics("seasonal_anomaly(x, 1d, 7, 3.5) or ar_anomaly(x, 1h, 16, 4)").empty());
 }
 
-TEST_CASE("identical detector calls share state; different parameters do not", "[detectors][check]") {
+TEST_CASE("identical detector calls share state; different parameters do not",
+          "[detectors][check]") {
   // Through the IR listing: one window per distinct (kernel, width, parameters, argument).
   EngineOptions o{Tier::Interp};
-  auto one = Engine::from_source("a.omen", "import std\nseries x = metric(\"x\")\n"
-                                 "rule R { on x when esd(x, 1h, 0.05, 3) and esd(x, 1h, 0.05, 3) }\n", o);
-  auto two = Engine::from_source("b.omen", "import std\nseries x = metric(\"x\")\n"
-                                 "rule R { on x when esd(x, 1h, 0.05, 3) and esd(x, 1h, 0.05, 4) }\n", o);
+  auto one =
+      Engine::from_source("a.omen",
+                          "import std\nseries x = metric(\"x\")\n"
+                          "rule R { on x when esd(x, 1h, 0.05, 3) and esd(x, 1h, 0.05, 3) }\n",
+                          o);
+  auto two =
+      Engine::from_source("b.omen",
+                          "import std\nseries x = metric(\"x\")\n"
+                          "rule R { on x when esd(x, 1h, 0.05, 3) and esd(x, 1h, 0.05, 4) }\n",
+                          o);
   REQUIRE(one.ok());
   REQUIRE(two.ok());
   // The cost counts each window once: one shared esd state against two.

@@ -169,7 +169,8 @@ inline ArResult ref_ar(const std::vector<Tick>& ticks, int64_t width, int p) {
     // Gaussian elimination with partial pivoting on [A | rhs].
     std::vector<long double> A(up * (up + 1));
     for (size_t i = 0; i < up; ++i) {
-      for (size_t j = 0; j < up; ++j) A[i * (up + 1) + j] = c[(i + 1) * q + (j + 1)] + (i == j ? delta : 0);
+      for (size_t j = 0; j < up; ++j)
+        A[i * (up + 1) + j] = c[(i + 1) * q + (j + 1)] + (i == j ? delta : 0);
       A[i * (up + 1) + up] = c[0 * q + (i + 1)];
     }
     for (size_t col = 0; col < up; ++col) {
@@ -225,7 +226,8 @@ inline std::vector<double> ref_cusum(const std::vector<Tick>& ticks, int64_t wid
     neg = std::max<long double>(0, neg - z - drift);
     out.push_back(static_cast<double>(pos >= neg ? pos : -neg));
     for (long double s : {pos, neg})
-      if (std::isfinite(s)) *margin = std::min(*margin, std::fabs(static_cast<double>(s / threshold - 1)));
+      if (std::isfinite(s))
+        *margin = std::min(*margin, std::fabs(static_cast<double>(s / threshold - 1)));
     if (pos > threshold || neg > threshold) pos = neg = 0;
   }
   return out;
@@ -242,7 +244,7 @@ inline std::vector<double> ref_bocpd(const std::vector<Tick>& ticks, int64_t wid
     double v;
     long double mu0, beta0;  // the prior of a run starting at this observation
   };
-  std::vector<Obs> active;      // observations of the active ticks so far
+  std::vector<Obs> active;        // observations of the active ticks so far
   std::vector<long double> prob;  // run-length posterior
   std::vector<double> out;
   margin->assign(ticks.size(), kInf);
@@ -257,8 +259,8 @@ inline std::vector<double> ref_bocpd(const std::vector<Tick>& ticks, int64_t wid
       continue;
     }
     const long double mu0 = static_cast<double>(m.mean);
-    const long double beta0 =
-        std::max<long double>(static_cast<double>(m.var), 1e-12L * std::max<long double>(1, mu0 * mu0));
+    const long double beta0 = std::max<long double>(static_cast<double>(m.var),
+                                                    1e-12L * std::max<long double>(1, mu0 * mu0));
     if (prob.empty()) prob = {1};
     // Predictive of run length r: the r most recent active observations, from the prior of
     // the first of them (r = 0: the prior now).
@@ -273,15 +275,18 @@ inline std::vector<double> ref_bocpd(const std::vector<Tick>& ticks, int64_t wid
         p_beta0 = active[first].beta0;
         for (size_t j = first; j < active.size(); ++j) xbar += active[j].v;
         xbar /= r;
-        for (size_t j = first; j < active.size(); ++j) ss += (active[j].v - xbar) * (active[j].v - xbar);
+        for (size_t j = first; j < active.size(); ++j)
+          ss += (active[j].v - xbar) * (active[j].v - xbar);
       }
       const long double n = r;
       const long double kappa = 1 + n, alpha = 1 + n / 2;
       const long double mu = r ? (p_mu0 + n * xbar) / (1 + n) : p_mu0;
-      const long double beta = p_beta0 + ss / 2 + (r ? n * (xbar - p_mu0) * (xbar - p_mu0) / (2 * (1 + n)) : 0);
+      const long double beta =
+          p_beta0 + ss / 2 + (r ? n * (xbar - p_mu0) * (xbar - p_mu0) / (2 * (1 + n)) : 0);
       const long double nu = 2 * alpha, scale2 = beta * (kappa + 1) / (alpha * kappa);
       const long double d = k.v - mu;
-      lp[r] = std::lgamma((nu + 1) / 2) - std::lgamma(nu / 2) - 0.5L * std::log(nu * M_PI * scale2) -
+      lp[r] = std::lgamma((nu + 1) / 2) - std::lgamma(nu / 2) -
+              0.5L * std::log(nu * M_PI * scale2) -
               (nu + 1) / 2 * std::log1p(d * d / (nu * scale2));
     }
     const long double mx = *std::max_element(lp.begin(), lp.end());
@@ -305,7 +310,8 @@ inline std::vector<double> ref_bocpd(const std::vector<Tick>& ticks, int64_t wid
       if (prob[r] > prob[best]) best = r;
     for (size_t r = 0; r < prob.size(); ++r)
       if (r != best && prob[best] > 0)
-        (*margin)[i] = std::min((*margin)[i], static_cast<double>((prob[best] - prob[r]) / prob[best]));
+        (*margin)[i] =
+            std::min((*margin)[i], static_cast<double>((prob[best] - prob[r]) / prob[best]));
     out.push_back(static_cast<double>(best));
   }
   return out;
@@ -339,7 +345,8 @@ inline std::vector<double> ref_gauss(const std::vector<Tick>& ticks, size_t size
     } else {
       buffer.push_back(k.v);
       if (buffer.size() == step) {
-        window.erase(window.begin(), window.begin() + static_cast<ptrdiff_t>(std::min(step, window.size())));
+        window.erase(window.begin(),
+                     window.begin() + static_cast<ptrdiff_t>(std::min(step, window.size())));
         window.insert(window.end(), buffer.begin(), buffer.end());
         buffer.clear();
         refit();
@@ -370,8 +377,8 @@ enum class Shape { Normal, SmallInts, Offset, Outliers, Shifts, Constant, Season
 enum class Timing { Grid, Jitter, Gaps };
 
 inline const char* shape_name(Shape s) {
-  static const char* n[] = {"normal", "small-ints", "offset", "outliers", "shifts",
-                            "constant", "seasonal", "ramp", "spikes"};
+  static const char* n[] = {"normal",   "small-ints", "offset", "outliers", "shifts",
+                            "constant", "seasonal",   "ramp",   "spikes"};
   return n[static_cast<int>(s)];
 }
 
@@ -386,24 +393,46 @@ inline std::vector<Tick> random_series(uint64_t seed, Shape shape, Timing timing
   double level = 0;
   for (size_t i = 0; i < n; ++i) {
     switch (timing) {
-      case Timing::Grid: t += 10; break;
-      case Timing::Jitter: t += 5 + static_cast<int64_t>(rng() % 11); break;
-      case Timing::Gaps: t += u(rng) < 0.03 ? 200 + static_cast<int64_t>(rng() % 2000) : 10; break;
+      case Timing::Grid:
+        t += 10;
+        break;
+      case Timing::Jitter:
+        t += 5 + static_cast<int64_t>(rng() % 11);
+        break;
+      case Timing::Gaps:
+        t += u(rng) < 0.03 ? 200 + static_cast<int64_t>(rng() % 2000) : 10;
+        break;
     }
     double v = 0;
     switch (shape) {
-      case Shape::Normal: v = g(rng); break;
-      case Shape::SmallInts: v = static_cast<double>(rng() % 5); break;
-      case Shape::Offset: v = 1e9 + g(rng); break;
-      case Shape::Outliers: v = u(rng) < 0.03 ? 50 * g(rng) : g(rng); break;
+      case Shape::Normal:
+        v = g(rng);
+        break;
+      case Shape::SmallInts:
+        v = static_cast<double>(rng() % 5);
+        break;
+      case Shape::Offset:
+        v = 1e9 + g(rng);
+        break;
+      case Shape::Outliers:
+        v = u(rng) < 0.03 ? 50 * g(rng) : g(rng);
+        break;
       case Shape::Shifts:
         if (u(rng) < 0.02) level += 8 * g(rng);
         v = level + g(rng);
         break;
-      case Shape::Constant: v = 0.1; break;
-      case Shape::Seasonal: v = 10 * std::sin(static_cast<double>(t % 1000) / 1000 * 6.283185307179586) + g(rng); break;
-      case Shape::Ramp: v = 0.01 * static_cast<double>(i) + 0.1 * g(rng); break;
-      case Shape::Spikes: v = u(rng) < 0.01 ? 1e15 * (1 + u(rng)) : g(rng); break;
+      case Shape::Constant:
+        v = 0.1;
+        break;
+      case Shape::Seasonal:
+        v = 10 * std::sin(static_cast<double>(t % 1000) / 1000 * 6.283185307179586) + g(rng);
+        break;
+      case Shape::Ramp:
+        v = 0.01 * static_cast<double>(i) + 0.1 * g(rng);
+        break;
+      case Shape::Spikes:
+        v = u(rng) < 0.01 ? 1e15 * (1 + u(rng)) : g(rng);
+        break;
     }
     if (u(rng) < nan_prob) v = kNaN;
     out.push_back({t, v});
@@ -411,9 +440,9 @@ inline std::vector<Tick> random_series(uint64_t seed, Shape shape, Timing timing
   return out;
 }
 
-inline constexpr Shape kShapes[] = {Shape::Normal, Shape::SmallInts, Shape::Offset,
-                                    Shape::Outliers, Shape::Shifts, Shape::Constant,
-                                    Shape::Seasonal, Shape::Ramp, Shape::Spikes};
+inline constexpr Shape kShapes[] = {Shape::Normal,   Shape::SmallInts, Shape::Offset,
+                                    Shape::Outliers, Shape::Shifts,    Shape::Constant,
+                                    Shape::Seasonal, Shape::Ramp,      Shape::Spikes};
 inline constexpr Timing kTimings[] = {Timing::Grid, Timing::Jitter, Timing::Gaps};
 
 }  // namespace omen::kernels::testing

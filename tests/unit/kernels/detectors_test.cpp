@@ -46,8 +46,9 @@ std::vector<Tick> prefix(const std::vector<Tick>& ticks, size_t i) {
 }
 
 /// Runs `body(series, label)` over every shape x timing x seed.
-void for_each_series(size_t n, double nan_prob, int seeds,
-                     const std::function<void(const std::vector<Tick>&, const std::string&)>& body) {
+void for_each_series(
+    size_t n, double nan_prob, int seeds,
+    const std::function<void(const std::vector<Tick>&, const std::string&)>& body) {
   uint64_t seed = 1;
   for (Shape shape : kShapes)
     for (Timing timing : kTimings)
@@ -65,7 +66,8 @@ TEST_CASE("Student-t tails and quantiles match Boost", "[detectors][stats]") {
     boost::math::students_t dist(nu);
     for (double tail : {0.5, 0.25, 0.05, 1e-3, 2.5e-4, 1e-5, 1e-8, 1e-12}) {
       INFO("nu=" << nu << " tail=" << tail);
-      const double want = tail == 0.5 ? 0.0 : boost::math::quantile(boost::math::complement(dist, tail));
+      const double want =
+          tail == 0.5 ? 0.0 : boost::math::quantile(boost::math::complement(dist, tail));
       const double got = detail::student_t_upper(tail, nu);
       CHECK(close(got, want, 1e-11, 1e-14));
       if (want > 0) CHECK(close(detail::student_t_sf(want, nu), tail, 1e-11));
@@ -86,7 +88,8 @@ TEST_CASE("ESD critical values match Boost and NIST", "[detectors][esd]") {
     }
   // NIST/SEMATECH e-Handbook 1.3.5.17.3, Rosner's 54 values, alpha 0.05.
   const double nist[] = {3.158, 3.151, 3.143, 3.136, 3.128, 3.120, 3.111, 3.103, 3.094, 3.085};
-  for (size_t i = 0; i < 10; ++i) CHECK(detail::esd_lambda(0.05, 54 - i) == Approx(nist[i]).margin(1e-3));
+  for (size_t i = 0; i < 10; ++i)
+    CHECK(detail::esd_lambda(0.05, 54 - i) == Approx(nist[i]).margin(1e-3));
   CHECK(std::isnan(detail::esd_lambda(0.05, 2)));
 }
 
@@ -225,11 +228,11 @@ TEST_CASE("seasonal_base: peers, gaps and boundaries", "[detectors][seasonal]") 
   WindowState s(spec(WindowKind::Seasonal, 10, {3}));
   CHECK(std::isnan(s.push(0, 1)));
   CHECK(std::isnan(s.push(5, 2)));
-  CHECK(s.push(10, 3) == 1);     // (-10, 0]: 1
-  CHECK(s.push(15, 4) == 2);     // (-5, 5]: 2 (latest)
-  CHECK(s.push(20, 5) == 2);     // (0, 10]: 3; (-10, 0]: 1 -> median 2
-  CHECK(s.push(30, 6) == 3);     // (10, 20]: 5; (0, 10]: 3; (-10, 0]: 1
-  CHECK(s.push(45, kNaN) == 5);  // (25, 35]: 6; (15, 25]: 5; (5, 15]: 4 -> 5
+  CHECK(s.push(10, 3) == 1);                // (-10, 0]: 1
+  CHECK(s.push(15, 4) == 2);                // (-5, 5]: 2 (latest)
+  CHECK(s.push(20, 5) == 2);                // (0, 10]: 3; (-10, 0]: 1 -> median 2
+  CHECK(s.push(30, 6) == 3);                // (10, 20]: 5; (0, 10]: 3; (-10, 0]: 1
+  CHECK(s.push(45, kNaN) == 5);             // (25, 35]: 6; (15, 25]: 5; (5, 15]: 4 -> 5
   CHECK(s.push(200, 7) != s.push(201, 8));  // NaN then 7 (no peers), 8: none either
   WindowState g(spec(WindowKind::Seasonal, 10, {2}));
   g.push(0, 1);
@@ -377,7 +380,7 @@ TEST_CASE("bocpd sees a step change", "[detectors][bocpd]") {
   for (int i = 0; i < 150; ++i) got = s.push(t++, g(rng));
   CHECK(got == 100);  // a long run: at the cap, and it stays there
   got = s.push(t++, 10 + g(rng));
-  CHECK(got <= 1);   // the jump starts a new run at once
+  CHECK(got <= 1);  // the jump starts a new run at once
   for (int i = 0; i < 20; ++i) got = s.push(t++, 10 + g(rng));
   CHECK(got >= 15);  // and it grows again
   CHECK(got <= 22);
@@ -403,8 +406,8 @@ TEST_CASE("gauss_score matches the reference and NAB's emulation bit for bit",
         FAIL_CHECK(label << " size 30 step 100 tick " << i << ": got " << str(got) << " ref "
                          << str(want[i]));
     });
-    for (auto [size, step] : {std::pair{1, 1}, std::pair{50, 10}, std::pair{100, 1},
-                              std::pair{6400, 100}}) {
+    for (auto [size, step] :
+         {std::pair{1, 1}, std::pair{50, 10}, std::pair{100, 1}, std::pair{6400, 100}}) {
       const auto want = ref_gauss(ticks, size, step);
       bench::GaussianOptions opt;
       opt.window_size = size;
@@ -419,9 +422,8 @@ TEST_CASE("gauss_score matches the reference and NAB's emulation bit for bit",
                if ((same(got, nab[i]) && (constant || close(got, want[i], 1e-6, 1e-6))) ||
                    ++failures > 5)
                  return;
-               FAIL_CHECK(label << " size " << size << " step " << step << " tick " << i
-                                << ": got " << str(got) << " nab " << str(nab[i]) << " ref "
-                                << str(want[i]));
+               FAIL_CHECK(label << " size " << size << " step " << step << " tick " << i << ": got "
+                                << str(got) << " nab " << str(nab[i]) << " ref " << str(want[i]));
              });
     }
   });
@@ -431,14 +433,15 @@ TEST_CASE("gauss_score matches the reference and NAB's emulation bit for bit",
 
 TEST_CASE("gauss_score by hand", "[detectors][gaussian]") {
   WindowState s(spec(WindowKind::Gaussian, 1, {3, 2}));
-  CHECK(s.push(0, 5) == 0);  // empty window: 0, as NAB
+  CHECK(s.push(0, 5) == 0);                           // empty window: 0, as NAB
   CHECK(s.push(1, 5) == 1.0 - 0.5 * std::erfc(0.0));  // mean 5, sd 0 -> 1e-6: z = 0
   CHECK(s.push(2, 5.000001) == Approx(1 - 0.5 * std::erfc(1 / std::sqrt(2.0))).epsilon(1e-6));
   CHECK(std::isnan(s.push(3, kNaN)));  // not a record
   // Window {5, 5, 5.000001} is full: 7 waits in the step buffer; the score uses the old fit.
   const double sd = std::sqrt(2.0 / 9) * 1e-6;
   const double mean = 5 + 1e-6 / 3;
-  CHECK(s.push(4, 5) == Approx(1 - 0.5 * std::erfc((mean - 5) / sd / std::sqrt(2.0))).epsilon(1e-6));
+  CHECK(s.push(4, 5) ==
+        Approx(1 - 0.5 * std::erfc((mean - 5) / sd / std::sqrt(2.0))).epsilon(1e-6));
 }
 
 // --- cooldown ----------------------------------------------------------------------------
@@ -455,7 +458,8 @@ TEST_CASE("cooldown matches the reference", "[detectors][cooldown]") {
         ++checks;
         ones += got == 1;
         if (got != want[i] && ++failures <= 5)
-          FAIL_CHECK(label << " w " << width << " tick " << i << ": got " << got << " want " << want[i]);
+          FAIL_CHECK(label << " w " << width << " tick " << i << ": got " << got << " want "
+                           << want[i]);
       });
     }
   });
