@@ -498,7 +498,7 @@ TEST_CASE("detector parameters are checked", "[detectors][check]") {
   CHECK(diagnostics("seasonal_anomaly(x, 1d, 7, 3.5) or ar_anomaly(x, 1h, 16, 4)").empty());
 }
 
-TEST_CASE("identical detector calls share state; different parameters do not",
+TEST_CASE("identical detector calls share state, different parameters do not",
           "[detectors][check]") {
   // Through the IR listing: one window per distinct (kernel, width, parameters, argument).
   EngineOptions o{Tier::Interp};

@@ -112,7 +112,7 @@ TEST_CASE("fit_quantile matches the reference", "[detectors][fit_quantile]") {
   CHECK(failures == 0);
 }
 
-TEST_CASE("fit_quantile: the span is [t0, t0 + span), fitted once", "[detectors][fit_quantile]") {
+TEST_CASE("fit_quantile fits once, on the first span", "[detectors][fit_quantile]") {
   WindowState s(spec(WindowKind::FitQuantile, 10, {0.5}));
   CHECK(std::isnan(s.push(100, 1)));
   CHECK(std::isnan(s.push(105, kNaN)));
