@@ -341,8 +341,8 @@ struct LearnedRule {
 struct LearnResult {
   bool ok = false;                 ///< false: see error, nothing was learned
   std::string error;               ///< why
-  LearnedRule best;                ///< the selected rule (highest training metric)
-  std::vector<LearnedRule> top;    ///< the 10 best by training metric, best first
+  LearnedRule best;                ///< the selected rule; figures from a run of its file alone
+  std::vector<LearnedRule> top;    ///< the 10 best in selection order (docs/validate.md), best first
   std::vector<LearnedRule> all;    ///< every candidate, in search order (singles, then combinations)
   std::vector<std::string> warnings;  ///< e.g. a template batch that failed to compile
   size_t candidates = 0;           ///< candidates evaluated (singles + combinations)
@@ -360,8 +360,10 @@ std::vector<std::string> learn_families();
 
 /// Searches detector templates x parameter grids (value thresholds, z-score, robust z-score,
 /// quantile bands, jumps, EWMA deviation, `for` durations; stdlib detectors when present), then
-/// pairwise and/or combinations of the best, selects by the metric on the training span and
-/// reports it on the held-out span. Deterministic for given data and options, whatever `jobs`.
+/// pairwise and/or combinations of the best distinct templates, selects on the training span
+/// (the metric smoothed over grid neighbours, then the raw metric, then fewer alarms) and
+/// reports the choice on the held-out span. Deterministic for given data and options, whatever
+/// `jobs` and `rules_per_engine`.
 LearnResult learn(const LabelledData& data, const LearnOptions& options = {});
 
 /// The Omen `series` declaration that selects `target`, as learned rules write it

@@ -507,17 +507,15 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
     for (size_t r = 0; r < fa.size(); ++r) outcomes[i].flags[r] = fa[r] | fb[r];
     runner.score(outcomes[i]);
   }
-  // A combination must earn its complexity: it competes only if its training metric is
-  // strictly better than both parts'; its key is then its own metric capped by the larger of
-  // its parts' keys (it is no flatter an optimum than its better part).
+  // A combination is no flatter an optimum than its better part: its key is its own training
+  // metric capped by the larger of its parts' keys. On a tie with a single, the usual
+  // tie-breaks decide (fewer training alarms first). (Requiring combinations to beat both parts
+  // strictly did worse on NAB's held-out halves: docs/validate.md, "Benchmarks".)
   for (size_t i = n_single; i < cands.size(); ++i) {
     Outcome& o = outcomes[i];
     if (!o.ran) continue;
-    const Outcome& a = outcomes[cands[i].of[0]];
-    const Outcome& b = outcomes[cands[i].of[1]];
-    o.smoothed = o.train_value > std::max(a.train_value, b.train_value)
-                     ? std::min(o.train_value, std::max(a.smoothed, b.smoothed))
-                     : -INFINITY;
+    o.smoothed = std::min(o.train_value, std::max(outcomes[cands[i].of[0]].smoothed,
+                                                  outcomes[cands[i].of[1]].smoothed));
   }
 
   // Selection: highest smoothed training metric, then the raw one, then fewer training alarms,
