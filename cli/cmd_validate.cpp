@@ -31,7 +31,8 @@ constexpr const char* kValidateUsage =
     "  --labels points:FILE   per-point 0/1 'label' CSV ('timestamp' or 'index' column)\n"
     "  --labels windows:FILE  CSV of 'start,end' windows\n"
     "  --key KEY              the NAB file key of the data\n"
-    "  --target SERIES        the scored series when the data holds several (e.g. cpu{host=\"a\"})\n"
+    "  --target SERIES        the scored series when the data holds several (e.g. "
+    "cpu{host=\"a\"})\n"
     "  --metric M             event_f1 (default), point_f1, nab_standard, nab_low_fp, nab_low_fn\n"
     "  --min X                metric gate threshold (default 0.5 for F1, 0 for NAB)\n"
     "  --current OLD.omen     the currently loaded version: the candidate must score\n"
@@ -107,9 +108,12 @@ std::string common(const Args& args, validate::DataOptions* data, std::optional<
     }
   }
   const std::string a = args.get("alarm", "firing");
-  if (a == "firing") *alarm = validate::AlarmMode::kFiring;
-  else if (a == "onset") *alarm = validate::AlarmMode::kOnset;
-  else return "--alarm must be firing or onset";
+  if (a == "firing")
+    *alarm = validate::AlarmMode::kFiring;
+  else if (a == "onset")
+    *alarm = validate::AlarmMode::kOnset;
+  else
+    return "--alarm must be firing or onset";
   auto m = validate::parse_metric(args.get("metric", "event_f1"));
   if (!m)
     return "unknown metric '" + args.get("metric") +
@@ -127,18 +131,17 @@ std::string common(const Args& args, validate::DataOptions* data, std::optional<
 }  // namespace
 
 int run_validate(int argc, char** argv) {
-  Args args(argc, argv,
-            {"data", "labels", "key", "target", "metric", "min", "current", "epsilon", "rule",
-             "max-nan", "max-cost", "alarm", "staleness", "tier", "probation", "span",
-             "max-listed", "format"},
-            {"no-determinism", "skip-bad-rows", "help"});
+  Args args(
+      argc, argv,
+      {"data", "labels", "key", "target", "metric", "min", "current", "epsilon", "rule", "max-nan",
+       "max-cost", "alarm", "staleness", "tier", "probation", "span", "max-listed", "format"},
+      {"no-determinism", "skip-bad-rows", "help"});
   if (args.flag("help")) return std::fputs(kValidateUsage, stdout), 0;
   if (!args.ok()) return usage_error("validate", args.error(), kValidateUsage);
   if (args.positional().size() != 1)
-    return usage_error("validate",
-                       args.positional().empty() ? "no rule file given"
-                                                 : "give exactly one rule file",
-                       kValidateUsage);
+    return usage_error(
+        "validate", args.positional().empty() ? "no rule file given" : "give exactly one rule file",
+        kValidateUsage);
   validate::Options o;
   validate::DataOptions dopt;
   if (auto e = common(args, &dopt, &o.staleness_ms, &o.alarm_mode, &o.metric); !e.empty())
@@ -156,7 +159,8 @@ int run_validate(int argc, char** argv) {
                 Num{"max-listed", &max_listed}}) {
     if (!args.has(n.name)) continue;
     if (!parse_double(args.get(n.name), n.out))
-      return usage_error("validate", fmt::format("--{}: not a number: {}", n.name, args.get(n.name)),
+      return usage_error("validate",
+                         fmt::format("--{}: not a number: {}", n.name, args.get(n.name)),
                          kValidateUsage);
   }
   if (args.has("min")) o.min_metric = min;
@@ -168,10 +172,14 @@ int run_validate(int argc, char** argv) {
   o.check_determinism = !args.flag("no-determinism");
   o.rules = args.all("rule");
   const std::string tier = args.get("tier", "interp");
-  if (tier == "interp") o.tier = Tier::Interp;
-  else if (tier == "jit") o.tier = Tier::Jit;
-  else if (tier == "auto") o.tier = Tier::Auto;
-  else return usage_error("validate", "--tier must be interp, jit or auto", kValidateUsage);
+  if (tier == "interp")
+    o.tier = Tier::Interp;
+  else if (tier == "jit")
+    o.tier = Tier::Jit;
+  else if (tier == "auto")
+    o.tier = Tier::Auto;
+  else
+    return usage_error("validate", "--tier must be interp, jit or auto", kValidateUsage);
   if (args.has("span")) {
     const std::string s = args.get("span");
     const size_t colon = s.find(':');
@@ -195,8 +203,7 @@ int run_validate(int argc, char** argv) {
   if (args.has("current")) {
     current = validate::Candidate{args.get("current"), ""};
     if (!read_file(current->name, &current->source)) {
-      std::fprintf(stderr, "%s: error: cannot read the current rule file\n",
-                   current->name.c_str());
+      std::fprintf(stderr, "%s: error: cannot read the current rule file\n", current->name.c_str());
       return 1;
     }
   }
@@ -229,8 +236,8 @@ int run_learn(int argc, char** argv) {
   if (format != "text" && format != "json")
     return usage_error("learn", "--format must be text or json", kLearnUsage);
   double f = 0.5, jobs = 0, top = static_cast<double>(o.combine_top);
-  if (args.has("train-fraction") && (!parse_double(args.get("train-fraction"), &f) || f <= 0 ||
-                                     f >= 1))
+  if (args.has("train-fraction") &&
+      (!parse_double(args.get("train-fraction"), &f) || f <= 0 || f >= 1))
     return usage_error("learn", "--train-fraction must be a number in (0, 1)", kLearnUsage);
   if (args.has("jobs") && (!parse_double(args.get("jobs"), &jobs) || jobs < 1 || jobs > 1024 ||
                            jobs != std::floor(jobs)))
@@ -293,16 +300,15 @@ int run_learn(int argc, char** argv) {
   if (format == "json") {
     nlohmann::json j;
     auto rule_json = [&](const validate::LearnedRule& r) {
-      nlohmann::json x = {{"family", r.family},
-                          {"key", r.key},
-                          {"description", r.description},
-                          {"train", std::isnan(r.train) || std::isinf(r.train)
-                                        ? nlohmann::json(nullptr)
-                                        : nlohmann::json(r.train)},
-                          {"test", std::isnan(r.test) ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(r.test)},
-                          {"train_event_f1", r.train_scores.metrics.event.f1},
-                          {"test_event_f1", r.test_scores.metrics.event.f1}};
+      nlohmann::json x = {
+          {"family", r.family},
+          {"key", r.key},
+          {"description", r.description},
+          {"train", std::isnan(r.train) || std::isinf(r.train) ? nlohmann::json(nullptr)
+                                                               : nlohmann::json(r.train)},
+          {"test", std::isnan(r.test) ? nlohmann::json(nullptr) : nlohmann::json(r.test)},
+          {"train_event_f1", r.train_scores.metrics.event.f1},
+          {"test_event_f1", r.test_scores.metrics.event.f1}};
       return x;
     };
     j["metric"] = mname;
@@ -319,8 +325,7 @@ int run_learn(int argc, char** argv) {
     std::printf("learned: %s\n", res.best.description.c_str());
     std::printf("  %s: train %s (rows %zu..%zu), test %s (rows %zu..%zu)\n", mname,
                 num(res.best.train).c_str(), res.train.begin, res.train.end - 1,
-                num(res.best.test).c_str(), res.test.begin,
-                res.test.end ? res.test.end - 1 : 0);
+                num(res.best.test).c_str(), res.test.begin, res.test.end ? res.test.end - 1 : 0);
     std::printf("  %zu candidates in %.1f s\n\ntop candidates (by training %s)\n", res.candidates,
                 res.millis / 1000, mname);
     for (const auto& r : res.top)

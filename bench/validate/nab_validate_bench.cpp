@@ -62,15 +62,22 @@ bool parse(int argc, char** argv, Args* a) {
   for (int i = 2; i < argc; ++i) {
     std::string s = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (s == "--rules") a->rules = value();
+    if (s == "--rules")
+      a->rules = value();
     else if (s == "--alarm") {
       std::string v = value();
-      if (v == "onset") a->alarm = ov::AlarmMode::kOnset;
-      else if (v == "firing") a->alarm = ov::AlarmMode::kFiring;
-      else return false;
-    } else if (s == "--jobs") a->jobs = static_cast<unsigned>(std::stoul(value()));
-    else if (s == "--per-file") a->per_file = true;
-    else if (s == "--only") a->only = value();
+      if (v == "onset")
+        a->alarm = ov::AlarmMode::kOnset;
+      else if (v == "firing")
+        a->alarm = ov::AlarmMode::kFiring;
+      else
+        return false;
+    } else if (s == "--jobs")
+      a->jobs = static_cast<unsigned>(std::stoul(value()));
+    else if (s == "--per-file")
+      a->per_file = true;
+    else if (s == "--only")
+      a->only = value();
     else if (s == "--families") {
       std::string v = value();
       size_t pos = 0;
@@ -122,8 +129,10 @@ bool load_corpus(const Args& a, Corpus* c) {
   std::vector<std::string> errors(c->keys.size());
   parallel_for(c->keys.size(), a.jobs, [&](size_t i) {
     auto d = ov::load_data(a.data_dir + "/data/" + c->keys[i], "nab:" + labels, c->keys[i]);
-    if (d.ok()) c->data[i] = std::move(d.value());
-    else errors[i] = d.error().str();
+    if (d.ok())
+      c->data[i] = std::move(d.value());
+    else
+      errors[i] = d.error().str();
   });
   for (const auto& e : errors)
     if (!e.empty()) {
@@ -157,10 +166,11 @@ EventSummary summarize(const std::vector<os::Metrics>& ms) {
     s.fp_rows += m.event.false_positives;
   }
   s.mean_f1 = s.series ? sum / static_cast<double>(s.series) : 0;
-  const double p = s.detected + s.fp_rows
-                       ? static_cast<double>(s.detected) / static_cast<double>(s.detected + s.fp_rows)
-                       : 0;
-  const double r = s.segments ? static_cast<double>(s.detected) / static_cast<double>(s.segments) : 0;
+  const double p = s.detected + s.fp_rows ? static_cast<double>(s.detected) /
+                                                static_cast<double>(s.detected + s.fp_rows)
+                                          : 0;
+  const double r =
+      s.segments ? static_cast<double>(s.detected) / static_cast<double>(s.segments) : 0;
   s.pooled_f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
   return s;
 }
@@ -273,26 +283,28 @@ int unsupervised(const Args& a) {
   }
   std::printf("| every alarm is a detection (threshold %g) | %.2f | %.2f | %.2f |\n", min_weight,
               fixed[0].normalized, fixed[1].normalized, fixed[2].normalized);
-  std::printf("| threshold swept on rule scores (NAB optimizer) | %.2f (t=%g) | %.2f (t=%g) | %.2f "
-              "(t=%g) |\n",
-              swept[0].normalized, swept[0].threshold, swept[1].normalized, swept[1].threshold,
-              swept[2].normalized, swept[2].threshold);
-  std::printf("\nstandard, every alarm: raw %.3f, windows detected %zu/%zu, detections tp %zu "
-              "fp %zu\n",
-              fixed[0].raw, fixed[0].detected, fixed[0].windows, fixed[0].counts.tp,
-              fixed[0].counts.fp);
+  std::printf(
+      "| threshold swept on rule scores (NAB optimizer) | %.2f (t=%g) | %.2f (t=%g) | %.2f "
+      "(t=%g) |\n",
+      swept[0].normalized, swept[0].threshold, swept[1].normalized, swept[1].threshold,
+      swept[2].normalized, swept[2].threshold);
+  std::printf(
+      "\nstandard, every alarm: raw %.3f, windows detected %zu/%zu, detections tp %zu "
+      "fp %zu\n",
+      fixed[0].raw, fixed[0].detected, fixed[0].windows, fixed[0].counts.tp, fixed[0].counts.fp);
   const EventSummary es = summarize(metrics);
-  std::printf("event F1 (all rows, every alarm): mean over %zu labelled series %.4f; pooled %.4f "
-              "(%zu/%zu windows detected, %zu false-positive rows)\n",
-              es.series, es.mean_f1, es.pooled_f1, es.detected, es.segments, es.fp_rows);
+  std::printf(
+      "event F1 (all rows, every alarm): mean over %zu labelled series %.4f; pooled %.4f "
+      "(%zu/%zu windows detected, %zu false-positive rows)\n",
+      es.series, es.mean_f1, es.pooled_f1, es.detected, es.segments, es.fp_rows);
   if (a.per_file) {
-    std::printf("\n| series | rows | windows | detected | FP rows | event F1 | NAB standard raw |"
-                "\n|---|---|---|---|---|---|---|\n");
+    std::printf(
+        "\n| series | rows | windows | detected | FP rows | event F1 | NAB standard raw |"
+        "\n|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; ++i)
       std::printf("| %s | %zu | %zu | %zu | %zu | %.3f | %.3f |\n", c.keys[i].c_str(),
                   c.data[i].times.size(), metrics[i].event.segments, metrics[i].event.detected,
-                  metrics[i].event.false_positives, metrics[i].event.f1,
-                  fixed[0].per_series[i]);
+                  metrics[i].event.false_positives, metrics[i].event.f1, fixed[0].per_series[i]);
     std::map<std::string, size_t> totals;
     for (const auto& m : per_rule_alarms)
       for (const auto& [k, v] : m) totals[k] += v;
@@ -368,30 +380,38 @@ int supervised(const Args& a) {
       if (r.key == zs_key) zs_test.push_back(r.test_scores.metrics);
     }
   }
-  const EventSummary L = summarize(learned_test), F = summarize(fixed_test),
-                     Z = summarize(zs_test), LT = summarize(learned_train);
+  const EventSummary L = summarize(learned_test), F = summarize(fixed_test), Z = summarize(zs_test),
+                     LT = summarize(learned_train);
   size_t candidates = 0;
   for (const auto& r : res) candidates += r.candidates;
-  std::printf("supervised: %zu labelled series; %zu learnable with a window in both halves "
-              "(%zu: no window in the first half, %zu: none in the second)\n",
-              idx.size(), both.size(), no_train, no_test);
+  std::printf(
+      "supervised: %zu labelled series; %zu learnable with a window in both halves "
+      "(%zu: no window in the first half, %zu: none in the second)\n",
+      idx.size(), both.size(), no_train, no_test);
   std::printf("%zu candidates evaluated in %.1f s\n\n", candidates, seconds_since(t0));
-  std::printf("| detector (event F1 on the second half) | mean over %zu series | pooled | "
-              "windows detected | FP rows |\n|---|---|---|---|---|\n",
-              both.size());
-  std::printf("| omen learn (per series, selected on the first half) | %.4f | %.4f | %zu/%zu | %zu |\n",
-              L.mean_f1, L.pooled_f1, L.detected, L.segments, L.fp_rows);
-  std::printf("| best single fixed detector (`%s`, selected on first halves) | %.4f | %.4f | "
-              "%zu/%zu | %zu |\n",
-              best_key.c_str(), F.mean_f1, F.pooled_f1, F.detected, F.segments, F.fp_rows);
-  std::printf("| rolling z-score at its best single threshold (`%s`) | %.4f | %.4f | %zu/%zu | "
-              "%zu |\n",
-              zs_key.c_str(), Z.mean_f1, Z.pooled_f1, Z.detected, Z.segments, Z.fp_rows);
-  std::printf("| (optimistic: best fixed detector chosen on the second halves, `%s`) | %.4f | | | |\n",
-              oracle_key.c_str(), oracle_test / nb);
+  std::printf(
+      "| detector (event F1 on the second half) | mean over %zu series | pooled | "
+      "windows detected | FP rows |\n|---|---|---|---|---|\n",
+      both.size());
+  std::printf(
+      "| omen learn (per series, selected on the first half) | %.4f | %.4f | %zu/%zu | %zu |\n",
+      L.mean_f1, L.pooled_f1, L.detected, L.segments, L.fp_rows);
+  std::printf(
+      "| best single fixed detector (`%s`, selected on first halves) | %.4f | %.4f | "
+      "%zu/%zu | %zu |\n",
+      best_key.c_str(), F.mean_f1, F.pooled_f1, F.detected, F.segments, F.fp_rows);
+  std::printf(
+      "| rolling z-score at its best single threshold (`%s`) | %.4f | %.4f | %zu/%zu | "
+      "%zu |\n",
+      zs_key.c_str(), Z.mean_f1, Z.pooled_f1, Z.detected, Z.segments, Z.fp_rows);
+  std::printf(
+      "| (optimistic: best fixed detector chosen on the second halves, `%s`) | %.4f | | | |\n",
+      oracle_key.c_str(), oracle_test / nb);
   std::printf("\nomen learn on the first halves (training fit): mean event F1 %.4f\n", LT.mean_f1);
   if (a.per_file) {
-    std::printf("\n| series | learned rule | train F1 | test F1 | fixed test F1 |\n|---|---|---|---|---|\n");
+    std::printf(
+        "\n| series | learned rule | train F1 | test F1 | fixed test F1 "
+        "|\n|---|---|---|---|---|\n");
     for (size_t j : both) {
       double ft = 0;
       for (const auto& r : res[j].all)

@@ -71,13 +71,13 @@ bool is_nab(Metric metric);
 /// samples in time order and drops a repeated time; every row is alarmed iff an alert is firing
 /// at its time).
 struct LabelledData {
-  std::string name;             ///< where the samples came from (a path), for reports
-  Batch batch;                  ///< every sample, in file order; pushed to each fresh engine
-  SeriesKey target;             ///< the scored series
-  std::vector<TimeMs> times;    ///< the target's sample times, in file order (one per row)
-  std::vector<double> values;   ///< the target's values, parallel to `times`
-  score::LabelSet labels;       ///< windows; on an index axis, row numbers of `times`
-  TimeMs median_interval = 0;   ///< median positive step of `times` (0 with fewer than 2 rows)
+  std::string name;            ///< where the samples came from (a path), for reports
+  Batch batch;                 ///< every sample, in file order; pushed to each fresh engine
+  SeriesKey target;            ///< the scored series
+  std::vector<TimeMs> times;   ///< the target's sample times, in file order (one per row)
+  std::vector<double> values;  ///< the target's values, parallel to `times`
+  score::LabelSet labels;      ///< windows; on an index axis, row numbers of `times`
+  TimeMs median_interval = 0;  ///< median positive step of `times` (0 with fewer than 2 rows)
   std::vector<std::string> warnings;  ///< e.g. label windows covering no row
 };
 
@@ -103,8 +103,8 @@ Result<LabelledData> make_data(Batch batch, score::LabelSet labels, const DataOp
 
 /// Rows [begin, end) of the scored timeline; `end` is clamped to the number of rows.
 struct Span {
-  size_t begin = 0;      ///< first row scored
-  size_t end = SIZE_MAX; ///< one past the last row scored
+  size_t begin = 0;       ///< first row scored
+  size_t end = SIZE_MAX;  ///< one past the last row scored
 };
 
 /// Splits the timeline at `fraction` of its rows: {train, test}. Rules still run over all
@@ -123,22 +123,22 @@ enum class AlarmMode {
 
 /// How candidates are run and gated.
 struct Options {
-  Metric metric = Metric::kEventF1;       ///< the metric gate's (and regression gate's) metric
-  std::optional<double> min_metric;       ///< metric gate threshold; default default_min(metric)
-  double max_nan_fraction = 0.01;         ///< gate: share of ticks with a NaN input (or verdict)
-  double max_cost = 2000;                 ///< gate: per-evaluation cost of each rule (RuleStats)
-  double epsilon = 0.0;                   ///< regression gate: candidate >= current - epsilon
-  bool check_determinism = true;          ///< run twice in fresh engines and compare verdicts
-  std::vector<std::string> rules;         ///< count only these rules' alerts (empty: all rules)
+  Metric metric = Metric::kEventF1;  ///< the metric gate's (and regression gate's) metric
+  std::optional<double> min_metric;  ///< metric gate threshold; default default_min(metric)
+  double max_nan_fraction = 0.01;    ///< gate: share of ticks with a NaN input (or verdict)
+  double max_cost = 2000;            ///< gate: per-evaluation cost of each rule (RuleStats)
+  double epsilon = 0.0;              ///< regression gate: candidate >= current - epsilon
+  bool check_determinism = true;     ///< run twice in fresh engines and compare verdicts
+  std::vector<std::string> rules;    ///< count only these rules' alerts (empty: all rules)
   AlarmMode alarm_mode = AlarmMode::kFiring;  ///< what makes a row alarmed
-  Span span;                              ///< rows that are scored (default: all)
-  score::NabOptions nab;                  ///< NAB probationary period
-  Tier tier = Tier::Interp;               ///< back end of the fresh engines
+  Span span;                                  ///< rows that are scored (default: all)
+  score::NabOptions nab;                      ///< NAB probationary period
+  Tier tier = Tier::Interp;                   ///< back end of the fresh engines
   /// Staleness limit of the engines; nullopt: max(5m, 4 x the data's median interval), so that
   /// hourly data does not end every activation between two samples.
   std::optional<int64_t> staleness_ms;
-  Limits limits;                          ///< compile limits for untrusted sources
-  size_t max_listed = 25;                 ///< false positives / windows listed in reports
+  Limits limits;           ///< compile limits for untrusted sources
+  size_t max_listed = 25;  ///< false positives / windows listed in reports
   /// Hook for tests and embedders: called with every fresh engine (candidate runs, the
   /// determinism re-run, the current version) after it is built and before data is pushed.
   std::function<void(Engine& engine)> on_engine;
@@ -152,30 +152,30 @@ struct Candidate {
 
 /// Per-rule facts of one run.
 struct RuleRun {
-  std::string name;             ///< rule name
-  double cost = 0;              ///< per-evaluation cost estimate (RuleStats::cost)
-  size_t instances = 0;         ///< series the rule evaluated (rule instances)
-  uint64_t ticks = 0;           ///< evaluations (ticks over all instances)
-  uint64_t nan_input_ticks = 0; ///< ticks with a NaN (missing, stale or NaN-valued) input
-  uint64_t nan_verdicts = 0;    ///< ticks whose condition was neither 0 nor 1
-  size_t firing_events = 0;     ///< alerts that started firing
-  Labels alert_labels;          ///< labels of the rule's first alert (identity + static labels)
-  std::vector<uint8_t> flags;   ///< per timeline row: 1 if this rule alarmed there
+  std::string name;              ///< rule name
+  double cost = 0;               ///< per-evaluation cost estimate (RuleStats::cost)
+  size_t instances = 0;          ///< series the rule evaluated (rule instances)
+  uint64_t ticks = 0;            ///< evaluations (ticks over all instances)
+  uint64_t nan_input_ticks = 0;  ///< ticks with a NaN (missing, stale or NaN-valued) input
+  uint64_t nan_verdicts = 0;     ///< ticks whose condition was neither 0 nor 1
+  size_t firing_events = 0;      ///< alerts that started firing
+  Labels alert_labels;           ///< labels of the rule's first alert (identity + static labels)
+  std::vector<uint8_t> flags;    ///< per timeline row: 1 if this rule alarmed there
 };
 
 /// One run of a source over the data in a fresh engine.
 struct Evaluation {
-  bool compiled = false;          ///< false: nothing ran; see diagnostics
-  std::string diagnostics;        ///< compiler errors and warnings (clang style)
-  std::string error;              ///< an exception thrown while evaluating ("" if none)
-  std::vector<RuleRun> rules;     ///< every rule of the source, in source order
-  std::vector<uint8_t> flags;     ///< per timeline row: OR over the counted rules
-  uint64_t ticks = 0;             ///< evaluations of counted rules
-  uint64_t nan_ticks = 0;         ///< of which with a NaN input or verdict
-  std::vector<uint64_t> trace;    ///< per verdict chunk: a digest of every tick (determinism)
-  EngineStats stats;              ///< the engine's counters after the run
-  int64_t staleness_ms = 0;       ///< staleness limit used
-  double millis = 0;              ///< wall time of compile + run
+  bool compiled = false;        ///< false: nothing ran; see diagnostics
+  std::string diagnostics;      ///< compiler errors and warnings (clang style)
+  std::string error;            ///< an exception thrown while evaluating ("" if none)
+  std::vector<RuleRun> rules;   ///< every rule of the source, in source order
+  std::vector<uint8_t> flags;   ///< per timeline row: OR over the counted rules
+  uint64_t ticks = 0;           ///< evaluations of counted rules
+  uint64_t nan_ticks = 0;       ///< of which with a NaN input or verdict
+  std::vector<uint64_t> trace;  ///< per verdict chunk: a digest of every tick (determinism)
+  EngineStats stats;            ///< the engine's counters after the run
+  int64_t staleness_ms = 0;     ///< staleness limit used
+  double millis = 0;            ///< wall time of compile + run
 };
 
 /// Compiles `candidate` into a fresh engine, pushes every sample of `data`, and derives
@@ -231,9 +231,9 @@ const char* status_name(GateStatus status);
 
 /// One gate's verdict with a one-line reason (always set, also on a pass).
 struct GateResult {
-  Gate gate = Gate::kCompiles;              ///< which gate
-  GateStatus status = GateStatus::kSkipped; ///< outcome
-  std::string reason;                       ///< why, with the numbers involved
+  Gate gate = Gate::kCompiles;               ///< which gate
+  GateStatus status = GateStatus::kSkipped;  ///< outcome
+  std::string reason;                        ///< why, with the numbers involved
 };
 
 /// A run of consecutive alarmed rows outside every label window (false positives).
@@ -246,44 +246,44 @@ struct Episode {
 
 /// A label window and what the candidate did in it (a missed window is a false negative).
 struct WindowOutcome {
-  score::Window window;           ///< the label window as given
-  size_t first_row = 0;           ///< first covered row
-  size_t last_row = 0;            ///< last covered row
-  bool detected = false;          ///< some row in it is alarmed
-  size_t first_alarm_row = 0;     ///< when detected: the first alarmed row
-  int64_t delay_ms = 0;           ///< when detected: time from the window's first row
+  score::Window window;        ///< the label window as given
+  size_t first_row = 0;        ///< first covered row
+  size_t last_row = 0;         ///< last covered row
+  bool detected = false;       ///< some row in it is alarmed
+  size_t first_alarm_row = 0;  ///< when detected: the first alarmed row
+  int64_t delay_ms = 0;        ///< when detected: time from the window's first row
 };
 
 /// Everything validate() found. Render with format_text / format_json.
 struct Report {
-  std::string candidate;                  ///< the candidate's name
-  std::string data;                       ///< data name
-  std::string labels;                     ///< label source
-  std::string target;                     ///< scored series
-  bool passed = false;                    ///< every gate passed or was skipped
-  std::vector<GateResult> gates;          ///< one per Gate, in order
-  std::string diagnostics;                ///< compiler output of the candidate
-  std::vector<std::string> warnings;      ///< data, label and run warnings
-  Metric metric = Metric::kEventF1;       ///< gated metric
-  double min_metric = 0;                  ///< its threshold
-  std::optional<double> value;            ///< the candidate's metric (none if it did not run)
-  std::optional<double> current_value;    ///< the current version's metric, when given and run
-  Scores scores;                          ///< all metrics of the candidate (when it ran)
-  std::optional<Scores> current_scores;   ///< all metrics of the current version
-  size_t rows = 0;                        ///< rows scored (the span)
-  Span span;                              ///< the span scored (clamped)
+  std::string candidate;                 ///< the candidate's name
+  std::string data;                      ///< data name
+  std::string labels;                    ///< label source
+  std::string target;                    ///< scored series
+  bool passed = false;                   ///< every gate passed or was skipped
+  std::vector<GateResult> gates;         ///< one per Gate, in order
+  std::string diagnostics;               ///< compiler output of the candidate
+  std::vector<std::string> warnings;     ///< data, label and run warnings
+  Metric metric = Metric::kEventF1;      ///< gated metric
+  double min_metric = 0;                 ///< its threshold
+  std::optional<double> value;           ///< the candidate's metric (none if it did not run)
+  std::optional<double> current_value;   ///< the current version's metric, when given and run
+  Scores scores;                         ///< all metrics of the candidate (when it ran)
+  std::optional<Scores> current_scores;  ///< all metrics of the current version
+  size_t rows = 0;                       ///< rows scored (the span)
+  Span span;                             ///< the span scored (clamped)
   score::TimeAxis axis = score::TimeAxis::kTimestamp;  ///< label axis
-  AlarmMode alarm_mode = AlarmMode::kFiring;            ///< how rows were alarmed
-  size_t alarmed_rows = 0;                ///< alarmed rows in the span
-  std::vector<Episode> false_positives;   ///< the max_listed longest, in time order
-  size_t false_positive_episodes = 0;     ///< all of them
-  std::vector<WindowOutcome> windows;     ///< every label window covering a row of the span
-  std::vector<RuleRun> rules;             ///< per-rule facts (flags cleared)
-  uint64_t ticks = 0;                     ///< evaluations of counted rules
-  uint64_t nan_ticks = 0;                 ///< of which with a NaN input or verdict
-  int64_t staleness_ms = 0;               ///< staleness limit used
-  size_t max_listed = 25;                 ///< listing limit used by the renderings
-  double millis = 0;                      ///< wall time of the whole validation
+  AlarmMode alarm_mode = AlarmMode::kFiring;           ///< how rows were alarmed
+  size_t alarmed_rows = 0;                             ///< alarmed rows in the span
+  std::vector<Episode> false_positives;                ///< the max_listed longest, in time order
+  size_t false_positive_episodes = 0;                  ///< all of them
+  std::vector<WindowOutcome> windows;  ///< every label window covering a row of the span
+  std::vector<RuleRun> rules;          ///< per-rule facts (flags cleared)
+  uint64_t ticks = 0;                  ///< evaluations of counted rules
+  uint64_t nan_ticks = 0;              ///< of which with a NaN input or verdict
+  int64_t staleness_ms = 0;            ///< staleness limit used
+  size_t max_listed = 25;              ///< listing limit used by the renderings
+  double millis = 0;                   ///< wall time of the whole validation
 };
 
 /// Runs every gate on `candidate` (in fresh engines, twice when checking determinism) and, when
@@ -304,16 +304,16 @@ std::string format_json(const Report& report);
 
 /// Options of learn().
 struct LearnOptions {
-  Metric metric = Metric::kEventF1;  ///< selection metric (on the training span)
-  double train_fraction = 0.5;       ///< leading share of rows used for selection
-  unsigned jobs = 0;                 ///< worker threads; 0: std::thread::hardware_concurrency()
-  size_t combine_top = 6;            ///< best distinct singles combined pairwise (and / or)
-  size_t rules_per_engine = 24;      ///< template rules evaluated together in one fresh engine
-  std::string rule_name = "Learned"; ///< name of the written rule
+  Metric metric = Metric::kEventF1;   ///< selection metric (on the training span)
+  double train_fraction = 0.5;        ///< leading share of rows used for selection
+  unsigned jobs = 0;                  ///< worker threads; 0: std::thread::hardware_concurrency()
+  size_t combine_top = 6;             ///< best distinct singles combined pairwise (and / or)
+  size_t rules_per_engine = 24;       ///< template rules evaluated together in one fresh engine
+  std::string rule_name = "Learned";  ///< name of the written rule
   AlarmMode alarm_mode = AlarmMode::kFiring;  ///< what makes a row alarmed
-  score::NabOptions nab;             ///< NAB probation (the test span is scored without it)
+  score::NabOptions nab;                ///< NAB probation (the test span is scored without it)
   std::optional<int64_t> staleness_ms;  ///< as Options::staleness_ms
-  Tier tier = Tier::Interp;          ///< back end of the engines
+  Tier tier = Tier::Interp;             ///< back end of the engines
   /// Families to search (names as in LearnedRule::family); empty: every family available.
   std::vector<std::string> families;
   /// Called from worker threads, serialized, after each engine: (done, total, phase).
@@ -322,34 +322,34 @@ struct LearnOptions {
 
 /// One searched candidate and its figures.
 struct LearnedRule {
-  std::string family;        ///< template family, e.g. `robust_z`, `value_above`, `and`
+  std::string family;  ///< template family, e.g. `robust_z`, `value_above`, `and`
   /// Identity of the template and its parameters in data-relative units (windows in median
   /// intervals `u`, value thresholds as training quantiles), e.g. `robust_z|abs|w=48u|k=5|for=1u`:
   /// the same key names the same detector on every series (benchmarks compare fixed detectors).
   std::string key;
-  std::string description;   ///< parameters in words, e.g. `|robust_z(x, 4h)| > 5, for 10m`
-  std::string when;          ///< the condition (Omen expression over the series `x`)
-  int64_t for_ms = 0;        ///< the `for` duration (0 for `or` combinations: per-rule)
+  std::string description;  ///< parameters in words, e.g. `|robust_z(x, 4h)| > 5, for 10m`
+  std::string when;         ///< the condition (Omen expression over the series `x`)
+  int64_t for_ms = 0;       ///< the `for` duration (0 for `or` combinations: per-rule)
   std::vector<std::pair<std::string, int64_t>> parts;  ///< `or`: each rule's (when, for)
-  double train = 0;          ///< metric on the training span
-  double test = 0;           ///< metric on the held-out span
-  Scores train_scores;       ///< all metrics, training span
-  Scores test_scores;        ///< all metrics, held-out span
+  double train = 0;                                    ///< metric on the training span
+  double test = 0;                                     ///< metric on the held-out span
+  Scores train_scores;                                 ///< all metrics, training span
+  Scores test_scores;                                  ///< all metrics, held-out span
 };
 
 /// What learn() found.
 struct LearnResult {
-  bool ok = false;                 ///< false: see error, nothing was learned
-  std::string error;               ///< why
-  LearnedRule best;                ///< the selected rule; figures from a run of its file alone
-  std::vector<LearnedRule> top;    ///< the 10 best in selection order (docs/validate.md), best first
-  std::vector<LearnedRule> all;    ///< every candidate, in search order (singles, then combinations)
+  bool ok = false;               ///< false: see error, nothing was learned
+  std::string error;             ///< why
+  LearnedRule best;              ///< the selected rule; figures from a run of its file alone
+  std::vector<LearnedRule> top;  ///< the 10 best in selection order (docs/validate.md), best first
+  std::vector<LearnedRule> all;  ///< every candidate, in search order (singles, then combinations)
   std::vector<std::string> warnings;  ///< e.g. a template batch that failed to compile
-  size_t candidates = 0;           ///< candidates evaluated (singles + combinations)
-  Span train;                      ///< training rows
-  Span test;                       ///< held-out rows
-  std::string source;              ///< the rule file, with provenance comments
-  double millis = 0;               ///< wall time
+  size_t candidates = 0;              ///< candidates evaluated (singles + combinations)
+  Span train;                         ///< training rows
+  Span test;                          ///< held-out rows
+  std::string source;                 ///< the rule file, with provenance comments
+  double millis = 0;                  ///< wall time
 };
 
 /// Template families learn() can search in this build: value_above, value_below, zscore,

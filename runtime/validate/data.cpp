@@ -21,7 +21,9 @@ std::string number_literal(double v) {
   return s;
 }
 
-std::string duration_literal(int64_t ms) { return format_duration(ms); }
+std::string duration_literal(int64_t ms) {
+  return format_duration(ms);
+}
 
 }  // namespace detail
 
@@ -35,9 +37,8 @@ Diagnostic data_diagnostic(const std::string& path, const std::string& error) {
   size_t line = 0;
   auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), line);
   if (ec != std::errc() || p == rest.data() || *p != ':') {
-    d.message = std::string(rest.substr(rest.find_first_not_of(' ') == std::string_view::npos
-                                            ? 0
-                                            : rest.find_first_not_of(' ')));
+    d.message = std::string(rest.substr(
+        rest.find_first_not_of(' ') == std::string_view::npos ? 0 : rest.find_first_not_of(' ')));
     return d;
   }
   rest = rest.substr(static_cast<size_t>(p - rest.data()) + 1);
@@ -93,17 +94,17 @@ Result<LabelledData> make_data(Batch batch, score::LabelSet labels, const DataOp
           target = static_cast<int64_t>(i);
         }
       if (hits > 1)
-        return Diagnostic{d.name, 0,
-                          fmt::format("target '{}' names {} series: give its labels too, e.g. {}",
-                                      options.target, hits,
-                                      format_series(batch.series[static_cast<size_t>(target)]))};
+        return Diagnostic{
+            d.name, 0,
+            fmt::format("target '{}' names {} series: give its labels too, e.g. {}", options.target,
+                        hits, format_series(batch.series[static_cast<size_t>(target)]))};
       if (hits == 0) {
         std::string names;
         for (size_t i = 0; i < batch.series.size() && i < 5; ++i)
           names += (i ? ", " : "") + format_series(batch.series[i]);
-        return Diagnostic{d.name, 0,
-                          fmt::format("no series '{}' in the data (it has: {})", options.target,
-                                      names)};
+        return Diagnostic{
+            d.name, 0,
+            fmt::format("no series '{}' in the data (it has: {})", options.target, names)};
       }
     }
   }
@@ -157,9 +158,9 @@ Result<LabelledData> make_data(Batch batch, score::LabelSet labels, const DataOp
                                     "wrong labels file or key?",
                                     labels.windows.size(), d.name, range_text(d.times))};
     if (empty)
-      d.warnings.push_back(fmt::format(
-          "{}: {} of {} label windows cover no row of {} ({}); they are not scored",
-          labels.source, empty, labels.windows.size(), d.name, range_text(d.times)));
+      d.warnings.push_back(
+          fmt::format("{}: {} of {} label windows cover no row of {} ({}); they are not scored",
+                      labels.source, empty, labels.windows.size(), d.name, range_text(d.times)));
   }
   d.labels = std::move(labels);
   d.batch = std::move(batch);

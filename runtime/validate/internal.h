@@ -24,7 +24,9 @@ inline uint64_t mix(uint64_t h, uint64_t v) {
   return h * 0xff51afd7ed558ccdULL;
 }
 
-inline uint64_t hash_string(std::string_view s) { return fnv(kFnvBasis, s.data(), s.size()); }
+inline uint64_t hash_string(std::string_view s) {
+  return fnv(kFnvBasis, s.data(), s.size());
+}
 
 /// An Omen number literal that reads back as (nearly) the same double: `%.10g`, with `e`
 /// exponents written so that Omen's lexer accepts them.

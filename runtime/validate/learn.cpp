@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <functional>
 #include <map>
-#include <cmath>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -111,9 +111,10 @@ const std::vector<StdFamily>& std_families() {
     f.push_back({"spike", {12, 48, 288}, {3, 5, 8, 12, 20}, [n](const std::string& w, double c) {
                    return fmt::format("spike(x, {}, {})", w, n(c));
                  }});
-    f.push_back({"iqr_outlier", {12, 48, 288}, {1.5, 3, 6, 12}, [n](const std::string& w, double c) {
-                   return fmt::format("iqr_outlier(x, {}, {})", w, n(c));
-                 }});
+    f.push_back(
+        {"iqr_outlier", {12, 48, 288}, {1.5, 3, 6, 12}, [n](const std::string& w, double c) {
+           return fmt::format("iqr_outlier(x, {}, {})", w, n(c));
+         }});
     f.push_back({"level_shift", {12, 48}, {1, 2, 4, 8}, [n](const std::string& w, double c) {
                    return fmt::format("level_shift(x, {}, {})", w, n(c));
                  }});
@@ -211,8 +212,8 @@ std::vector<Cand> singles(const LabelledData& data, Span train, const LearnOptio
   for (const char* fn : {"zscore", "robust_z"}) {
     if (!wanted(o, fn)) continue;
     const bool robust = std::string_view(fn) == "robust_z";
-    const std::vector<double> ks = robust ? std::vector<double>{3, 5, 8, 12, 20}
-                                          : std::vector<double>{3, 4, 5, 7, 10};
+    const std::vector<double> ks =
+        robust ? std::vector<double>{3, 5, 8, 12, 20} : std::vector<double>{3, 4, 5, 7, 10};
     for (const auto& w : windows)
       for (double k : ks)
         for (const char* side : {"abs", "up", "down"}) {
@@ -221,8 +222,8 @@ std::vector<Cand> singles(const LabelledData& data, Span train, const LearnOptio
           std::string when = std::string_view(side) == "abs" ? fmt::format("abs({}) > {}", call, sk)
                              : std::string_view(side) == "up" ? fmt::format("{} > {}", call, sk)
                                                               : fmt::format("{} < -{}", call, sk);
-          std::string desc = std::string_view(side) == "abs" ? fmt::format("|{}| > {}", call, sk)
-                                                             : when;
+          std::string desc =
+              std::string_view(side) == "abs" ? fmt::format("|{}| > {}", call, sk) : when;
           add(fn, fmt::format("{}|{}|w={}u|k={:g}", fn, side, w.mult, k), desc, when);
         }
   }
@@ -258,9 +259,9 @@ std::vector<Cand> singles(const LabelledData& data, Span train, const LearnOptio
       for (double k : {3.0, 5.0, 8.0}) {
         const W& w = windows[wi];
         const int64_t tau = std::max<int64_t>(u, w.ms / 8);
-        const std::string when = fmt::format("abs(x - ewma(x, {})) > {} * stddev(x, {})",
-                                             duration_literal(tau), number_literal(k),
-                                             duration_literal(w.ms));
+        const std::string when =
+            fmt::format("abs(x - ewma(x, {})) > {} * stddev(x, {})", duration_literal(tau),
+                        number_literal(k), duration_literal(w.ms));
         add("ewma_dev", fmt::format("ewma_dev|w={}u|k={:g}", w.mult, k),
             fmt::format("|x - ewma(x, {})| > {:g} stddev of {}", duration_literal(tau), k,
                         duration_literal(w.ms)),
@@ -301,7 +302,9 @@ bool better(const Outcome& a, const Outcome& b) {
   return a.train_second > b.train_second;
 }
 
-double rank_value(double v) { return std::isnan(v) ? -INFINITY : v; }
+double rank_value(double v) {
+  return std::isnan(v) ? -INFINITY : v;
+}
 
 class Runner {
  public:
@@ -382,14 +385,15 @@ class Runner {
 
 std::string figures(Metric m, const Scores& s) {
   const auto& e = s.metrics.event;
-  std::string out = fmt::format("{} {}", metric_name(m),
-                                std::isnan(s.value(m)) ? std::string("n/a")
-                                                       : fmt::format("{:.4f}", s.value(m)));
-  out += fmt::format(" | event F1 {:.4f} (P {:.3f} R {:.3f}; {}/{} windows, {} false-positive rows)",
-                     e.f1, e.precision, e.recall, e.detected, e.segments,
-                     s.metrics.false_alarms);
+  std::string out =
+      fmt::format("{} {}", metric_name(m),
+                  std::isnan(s.value(m)) ? std::string("n/a") : fmt::format("{:.4f}", s.value(m)));
+  out +=
+      fmt::format(" | event F1 {:.4f} (P {:.3f} R {:.3f}; {}/{} windows, {} false-positive rows)",
+                  e.f1, e.precision, e.recall, e.detected, e.segments, s.metrics.false_alarms);
   out += fmt::format(" | point F1 {:.4f}", s.metrics.point.f1);
-  if (!std::isnan(s.nab[0].normalized)) out += fmt::format(" | NAB standard {:.2f}", s.nab[0].normalized);
+  if (!std::isnan(s.nab[0].normalized))
+    out += fmt::format(" | NAB standard {:.2f}", s.nab[0].normalized);
   return out;
 }
 
@@ -401,8 +405,8 @@ size_t windows_in(const LabelledData& data, Span span) {
 }  // namespace
 
 std::vector<std::string> learn_families() {
-  std::vector<std::string> out = {"value_above", "value_below", "zscore", "robust_z",
-                                  "quantile_band", "jump", "ewma_dev"};
+  std::vector<std::string> out = {"value_above",   "value_below", "zscore",  "robust_z",
+                                  "quantile_band", "jump",        "ewma_dev"};
   for (const auto& f : std_families())
     if (std_available(f)) out.push_back(f.name);
   return out;
@@ -482,8 +486,8 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
         c.when = fmt::format("({}) and ({})", A.when, B.when);
         c.for_ms = f;
         c.of = {best[a], best[b]};
-        c.description = fmt::format("({}) and ({}){}", A.cond, B.cond,
-                                    f ? ", for " + duration_literal(f) : "");
+        c.description =
+            fmt::format("({}) and ({}){}", A.cond, B.cond, f ? ", for " + duration_literal(f) : "");
         and_idx.push_back(cands.size());
         cands.push_back(std::move(c));
       }
@@ -588,9 +592,10 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
 
   const Metric m = options.metric;
   std::string src;
-  src += fmt::format("# Learned by `omen learn` (template search, no LLM): {} candidates, selected "
-                     "by {} on the training span.\n",
-                     res.candidates, metric_name(m));
+  src += fmt::format(
+      "# Learned by `omen learn` (template search, no LLM): {} candidates, selected "
+      "by {} on the training span.\n",
+      res.candidates, metric_name(m));
   src += fmt::format("# data: {} (series {}, {} rows, median interval {})\n", data.name,
                      format_series(data.target), data.times.size(),
                      duration_literal(data.median_interval));
@@ -604,10 +609,9 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
   size_t listed = 0;
   for (size_t i = 0; i < res.top.size() && listed < 3; ++i) {
     if (res.top[i].key == c.key) continue;
-    src += fmt::format("# runner-up: {} (train {:.4f}, test {})\n", res.top[i].description,
-                       res.top[i].train,
-                       std::isnan(res.top[i].test) ? std::string("n/a")
-                                                   : fmt::format("{:.4f}", res.top[i].test));
+    src += fmt::format(
+        "# runner-up: {} (train {:.4f}, test {})\n", res.top[i].description, res.top[i].train,
+        std::isnan(res.top[i].test) ? std::string("n/a") : fmt::format("{:.4f}", res.top[i].test));
     ++listed;
   }
   src += "\n" + header(data) + rules;

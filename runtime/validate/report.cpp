@@ -46,12 +46,11 @@ std::string format_text(const Report& r) {
   std::string out;
   size_t failed = 0;
   for (const auto& g : r.gates) failed += g.status == GateStatus::kFail;
-  out += fmt::format("validate {}: {}\n", r.candidate,
-                     r.passed ? "PASS"
-                              : fmt::format("FAIL ({} of {} gates failed)", failed, r.gates.size()));
-  out += fmt::format("data: {} (series {}, {} rows scored: {}..{}), labels: {}\n", r.data,
-                     r.target, r.rows, r.span.begin, r.span.end == 0 ? 0 : r.span.end - 1,
-                     r.labels);
+  out += fmt::format(
+      "validate {}: {}\n", r.candidate,
+      r.passed ? "PASS" : fmt::format("FAIL ({} of {} gates failed)", failed, r.gates.size()));
+  out += fmt::format("data: {} (series {}, {} rows scored: {}..{}), labels: {}\n", r.data, r.target,
+                     r.rows, r.span.begin, r.span.end == 0 ? 0 : r.span.end - 1, r.labels);
   out += fmt::format("alarm: a row is alarmed {}; staleness {}\n",
                      r.alarm_mode == AlarmMode::kFiring
                          ? "while an alert of the rule is firing at its time"
@@ -80,11 +79,11 @@ std::string format_text(const Report& r) {
         out += fmt::format("  ... {} more\n", r.windows.size() - r.max_listed);
         break;
       }
-      std::string span = r.axis == score::TimeAxis::kIndex
-                             ? rows_text(w.first_row, w.last_row)
-                             : fmt::format("{} .. {}  {}", score::format_time(w.window.start),
-                                           score::format_time(w.window.end),
-                                           rows_text(w.first_row, w.last_row));
+      std::string span =
+          r.axis == score::TimeAxis::kIndex
+              ? rows_text(w.first_row, w.last_row)
+              : fmt::format("{} .. {}  {}", score::format_time(w.window.start),
+                            score::format_time(w.window.end), rows_text(w.first_row, w.last_row));
       if (w.detected)
         out += fmt::format("  detected  {}; first alarm at row {} (delay {}, {} rows)\n", span,
                            w.first_alarm_row, format_duration(w.delay_ms),
@@ -94,7 +93,7 @@ std::string format_text(const Report& r) {
     }
   }
   if (r.value) {
-    out += fmt::format("\nfalse positives: {} episode{} outside every label window", 
+    out += fmt::format("\nfalse positives: {} episode{} outside every label window",
                        r.false_positive_episodes, r.false_positive_episodes == 1 ? "" : "s");
     if (r.false_positive_episodes > r.false_positives.size())
       out += fmt::format(" (the {} longest listed)", r.false_positives.size());
@@ -107,10 +106,10 @@ std::string format_text(const Report& r) {
   if (!r.rules.empty()) {
     out += "\nrules\n";
     for (const auto& rr : r.rules)
-      out += fmt::format("  {:<24} cost {:<6g} instances {:<4} ticks {:<8} NaN-input ticks {:<6} "
-                         "firing events {}\n",
-                         rr.name, rr.cost, rr.instances, rr.ticks, rr.nan_input_ticks,
-                         rr.firing_events);
+      out += fmt::format(
+          "  {:<24} cost {:<6g} instances {:<4} ticks {:<8} NaN-input ticks {:<6} "
+          "firing events {}\n",
+          rr.name, rr.cost, rr.instances, rr.ticks, rr.nan_input_ticks, rr.firing_events);
   }
   if (!r.diagnostics.empty()) out += "\ndiagnostics\n" + r.diagnostics;
   return out;
@@ -146,7 +145,8 @@ std::string format_json(const Report& r) {
         nlohmann::json::parse(score::format_json(score_report(r, *r.current_scores, "current")));
   nlohmann::json fps = nlohmann::json::array();
   for (const auto& e : r.false_positives) {
-    nlohmann::json x = {{"first_row", e.first_row}, {"last_row", e.last_row},
+    nlohmann::json x = {{"first_row", e.first_row},
+                        {"last_row", e.last_row},
                         {"rows", e.last_row - e.first_row + 1}};
     if (r.axis == score::TimeAxis::kTimestamp) {
       x["start"] = score::format_time(e.start);
@@ -158,8 +158,8 @@ std::string format_json(const Report& r) {
   nlohmann::json wins = nlohmann::json::array();
   nlohmann::json missed = nlohmann::json::array();
   for (const auto& w : r.windows) {
-    nlohmann::json x = {{"first_row", w.first_row}, {"last_row", w.last_row},
-                        {"detected", w.detected}};
+    nlohmann::json x = {
+        {"first_row", w.first_row}, {"last_row", w.last_row}, {"detected", w.detected}};
     if (r.axis == score::TimeAxis::kTimestamp) {
       x["start"] = score::format_time(w.window.start);
       x["end"] = score::format_time(w.window.end);

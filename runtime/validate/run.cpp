@@ -16,11 +16,16 @@ namespace omen::validate {
 
 const char* metric_name(Metric metric) {
   switch (metric) {
-    case Metric::kEventF1: return "event_f1";
-    case Metric::kPointF1: return "point_f1";
-    case Metric::kNabStandard: return "nab_standard";
-    case Metric::kNabLowFp: return "nab_low_fp";
-    case Metric::kNabLowFn: return "nab_low_fn";
+    case Metric::kEventF1:
+      return "event_f1";
+    case Metric::kPointF1:
+      return "point_f1";
+    case Metric::kNabStandard:
+      return "nab_standard";
+    case Metric::kNabLowFp:
+      return "nab_low_fp";
+    case Metric::kNabLowFn:
+      return "nab_low_fn";
   }
   return "?";
 }
@@ -32,9 +37,13 @@ std::optional<Metric> parse_metric(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_nab(Metric metric) { return metric != Metric::kEventF1 && metric != Metric::kPointF1; }
+bool is_nab(Metric metric) {
+  return metric != Metric::kEventF1 && metric != Metric::kPointF1;
+}
 
-double default_min(Metric metric) { return is_nab(metric) ? 0.0 : 0.5; }
+double default_min(Metric metric) {
+  return is_nab(metric) ? 0.0 : 0.5;
+}
 
 int64_t staleness_for(const LabelledData& data, const Options& options) {
   if (options.staleness_ms) return *options.staleness_ms;
@@ -85,8 +94,8 @@ Evaluation evaluate(const Candidate& candidate, const LabelledData& data, const 
   Engine::Built built = Engine::from_source(candidate.name, candidate.source, eo);
   ev.diagnostics = built.diagnostics;
   if (!built.ok()) {
-    ev.millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count();
+    ev.millis =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return ev;
   }
   ev.compiled = true;
@@ -99,9 +108,8 @@ Evaluation evaluate(const Candidate& candidate, const LabelledData& data, const 
     index.emplace(names[i], i);
     ev.rules[i].name = names[i];
     ev.rules[i].flags.assign(data.times.size(), 0);
-    counted[i] = options.rules.empty() ||
-                 std::find(options.rules.begin(), options.rules.end(), names[i]) !=
-                     options.rules.end();
+    counted[i] = options.rules.empty() || std::find(options.rules.begin(), options.rules.end(),
+                                                    names[i]) != options.rules.end();
   }
 
   engine.on_verdicts([&](const std::string& rule, const SeriesKey& series, const TimeMs* t,
@@ -155,9 +163,9 @@ Evaluation evaluate(const Candidate& candidate, const LabelledData& data, const 
     uint64_t h = detail::mix(detail::hash_string(a.rule), detail::hash_string(id));
     uint64_t vbits;
     std::memcpy(&vbits, &a.value, sizeof vbits);
-    h = detail::mix(detail::mix(detail::mix(h, static_cast<uint64_t>(a.event)),
-                                static_cast<uint64_t>(a.at)),
-                    vbits ^ detail::hash_string(a.message));
+    h = detail::mix(
+        detail::mix(detail::mix(h, static_cast<uint64_t>(a.event)), static_cast<uint64_t>(a.at)),
+        vbits ^ detail::hash_string(a.message));
     ev.trace.push_back(h);
     if (a.event == AlertEvent::Firing) {
       if (ev.rules[r].firing_events == 0) ev.rules[r].alert_labels = a.labels;
@@ -198,11 +206,16 @@ Evaluation evaluate(const Candidate& candidate, const LabelledData& data, const 
 
 double Scores::value(Metric metric) const {
   switch (metric) {
-    case Metric::kEventF1: return metrics.event.f1;
-    case Metric::kPointF1: return metrics.point.f1;
-    case Metric::kNabStandard: return nab[0].normalized;
-    case Metric::kNabLowFp: return nab[1].normalized;
-    case Metric::kNabLowFn: return nab[2].normalized;
+    case Metric::kEventF1:
+      return metrics.event.f1;
+    case Metric::kPointF1:
+      return metrics.point.f1;
+    case Metric::kNabStandard:
+      return nab[0].normalized;
+    case Metric::kNabLowFp:
+      return nab[1].normalized;
+    case Metric::kNabLowFn:
+      return nab[2].normalized;
   }
   return std::nan("");
 }
@@ -210,8 +223,8 @@ double Scores::value(Metric metric) const {
 Scores score_flags(const LabelledData& data, std::span<const uint8_t> flags, Span span,
                    const score::NabOptions& nab) {
   if (flags.size() != data.times.size())
-    throw std::invalid_argument(fmt::format("score_flags: {} flags for {} rows", flags.size(),
-                                            data.times.size()));
+    throw std::invalid_argument(
+        fmt::format("score_flags: {} flags for {} rows", flags.size(), data.times.size()));
   const size_t n = data.times.size();
   const size_t end = std::min(span.end, n);
   const size_t begin = std::min(span.begin, end);

@@ -12,22 +12,32 @@ namespace omen::validate {
 
 const char* gate_name(Gate gate) {
   switch (gate) {
-    case Gate::kCompiles: return "compiles";
-    case Gate::kEvaluates: return "evaluates";
-    case Gate::kNanVerdicts: return "nan_verdicts";
-    case Gate::kDeterministic: return "deterministic";
-    case Gate::kCost: return "cost";
-    case Gate::kMetric: return "metric";
-    case Gate::kNoRegression: return "no_regression";
+    case Gate::kCompiles:
+      return "compiles";
+    case Gate::kEvaluates:
+      return "evaluates";
+    case Gate::kNanVerdicts:
+      return "nan_verdicts";
+    case Gate::kDeterministic:
+      return "deterministic";
+    case Gate::kCost:
+      return "cost";
+    case Gate::kMetric:
+      return "metric";
+    case Gate::kNoRegression:
+      return "no_regression";
   }
   return "?";
 }
 
 const char* status_name(GateStatus status) {
   switch (status) {
-    case GateStatus::kPass: return "pass";
-    case GateStatus::kFail: return "fail";
-    case GateStatus::kSkipped: return "skipped";
+    case GateStatus::kPass:
+      return "pass";
+    case GateStatus::kFail:
+      return "fail";
+    case GateStatus::kSkipped:
+      return "skipped";
   }
   return "?";
 }
@@ -58,9 +68,13 @@ size_t count_warnings(const std::string& diagnostics) {
   return n;
 }
 
-std::string fmt_value(double v) { return std::isnan(v) ? "undefined" : fmt::format("{:.4f}", v); }
+std::string fmt_value(double v) {
+  return std::isnan(v) ? "undefined" : fmt::format("{:.4f}", v);
+}
 
-std::string percent(double f) { return fmt::format("{:.2f}%", 100 * f); }
+std::string percent(double f) {
+  return fmt::format("{:.2f}%", 100 * f);
+}
 
 }  // namespace
 
@@ -125,18 +139,19 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
       problems.push_back(fmt::format("no rule named '{}' in the candidate", name));
   size_t counted_rules = 0;
   for (const auto& r : ev.rules) {
-    const bool counted = options.rules.empty() ||
-                         std::find(options.rules.begin(), options.rules.end(), r.name) !=
-                             options.rules.end();
+    const bool counted =
+        options.rules.empty() ||
+        std::find(options.rules.begin(), options.rules.end(), r.name) != options.rules.end();
     counted_rules += counted;
     if (counted && r.ticks == 0)
       problems.push_back(fmt::format(
           "rule {} was never evaluated: its `on` series matches no series of the data (the data "
           "has {})",
-          r.name, format_series(data.target) +
-                      (data.batch.series.size() > 1
-                           ? fmt::format(" and {} more", data.batch.series.size() - 1)
-                           : "")));
+          r.name,
+          format_series(data.target) +
+              (data.batch.series.size() > 1
+                   ? fmt::format(" and {} more", data.batch.series.size() - 1)
+                   : "")));
   }
   if (ev.rules.empty() || counted_rules == 0) problems.push_back("the candidate has no rule");
   if (ev.stats.ambiguous_matches)
@@ -146,9 +161,9 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
     problems.push_back(
         fmt::format("{} samples dropped at the series limit", ev.stats.dropped_series_limit));
   if (ev.stats.dropped_out_of_order || ev.stats.dropped_duplicate)
-    rep.warnings.push_back(fmt::format(
-        "the engine dropped {} out-of-order and {} duplicate sample(s) of the data",
-        ev.stats.dropped_out_of_order, ev.stats.dropped_duplicate));
+    rep.warnings.push_back(
+        fmt::format("the engine dropped {} out-of-order and {} duplicate sample(s) of the data",
+                    ev.stats.dropped_out_of_order, ev.stats.dropped_duplicate));
   if (problems.empty()) {
     gate(Gate::kEvaluates, GateStatus::kPass,
          fmt::format("{} evaluations of {} rule{}", ev.ticks, counted_rules,
@@ -169,28 +184,28 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
 
   // 3. NaN verdicts
   {
-    const double frac = ev.ticks ? static_cast<double>(ev.nan_ticks) / static_cast<double>(ev.ticks)
-                                 : 0.0;
+    const double frac =
+        ev.ticks ? static_cast<double>(ev.nan_ticks) / static_cast<double>(ev.ticks) : 0.0;
     std::string worst;
     double worst_frac = -1;
     for (const auto& r : ev.rules) {
       if (!r.ticks) continue;
-      const double f = static_cast<double>(r.nan_input_ticks + r.nan_verdicts) /
-                       static_cast<double>(r.ticks);
+      const double f =
+          static_cast<double>(r.nan_input_ticks + r.nan_verdicts) / static_cast<double>(r.ticks);
       if (f > worst_frac) {
         worst_frac = f;
-        worst = fmt::format("{}: {} of {} ticks with a NaN input{}", r.name, r.nan_input_ticks,
-                            r.ticks,
-                            r.nan_verdicts ? fmt::format(", {} NaN verdicts", r.nan_verdicts)
-                                           : std::string());
+        worst = fmt::format(
+            "{}: {} of {} ticks with a NaN input{}", r.name, r.nan_input_ticks, r.ticks,
+            r.nan_verdicts ? fmt::format(", {} NaN verdicts", r.nan_verdicts) : std::string());
       }
     }
     const bool ok = ev.ticks == 0 || frac <= options.max_nan_fraction;
     gate(Gate::kNanVerdicts, ok ? GateStatus::kPass : GateStatus::kFail,
          fmt::format("{} of ticks with NaN inputs or verdicts (max {}){}", percent(frac),
                      percent(options.max_nan_fraction),
-                     ok || worst.empty() ? "" : "; worst rule " + worst +
-                                                    " (a missing, stale or misnamed joined series?)"));
+                     ok || worst.empty() ? ""
+                                         : "; worst rule " + worst +
+                                               " (a missing, stale or misnamed joined series?)"));
   }
 
   // 4. deterministic
@@ -290,10 +305,10 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
       rep.current_scores = score_flags(data, cur.flags, rep.span, options.nab);
       const double cv = rep.current_scores->value(options.metric);
       rep.current_value = cv;
-      const std::string which =
-          co.rules.empty() ? std::string("all its rules")
-                           : fmt::format("rule{} {}", co.rules.size() == 1 ? "" : "s",
-                                         fmt::join(co.rules, ", "));
+      const std::string which = co.rules.empty()
+                                    ? std::string("all its rules")
+                                    : fmt::format("rule{} {}", co.rules.size() == 1 ? "" : "s",
+                                                  fmt::join(co.rules, ", "));
       if (std::isnan(cv)) {
         gate(Gate::kNoRegression, GateStatus::kSkipped,
              fmt::format("the current version's {} is undefined", metric_name(options.metric)));
@@ -316,8 +331,8 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
     const bool index_axis = data.labels.axis == score::TimeAxis::kIndex;
     std::vector<TimeMs> times(rep.rows);
     for (size_t i = 0; i < rep.rows; ++i)
-      times[i] = index_axis ? static_cast<TimeMs>(rep.span.begin + i)
-                            : data.times[rep.span.begin + i];
+      times[i] =
+          index_axis ? static_cast<TimeMs>(rep.span.begin + i) : data.times[rep.span.begin + i];
     std::vector<score::Window> windows = data.labels.windows;
     if (index_axis)
       for (auto& w : windows) {

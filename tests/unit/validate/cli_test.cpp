@@ -65,13 +65,13 @@ TEST_CASE("omen validate: 0 when every gate passes, 1 when one fails", "[cli]") 
   INFO(pass.out);
   CHECK(pass.code == 0);
   CHECK_THAT(pass.out, Catch::Contains("validate ") && Catch::Contains(": PASS"));
-  Run fail = run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels", kNab, "--key",
-                                kKey});
+  Run fail =
+      run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels", kNab, "--key", kKey});
   CHECK(fail.code == 1);
   CHECK_THAT(fail.out, Catch::Contains("metric         fail     event_f1 = 0.3158 < 0.5000"));
   Run json = run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels",
-                                "windows:" + fixture("speed_7578_windows.csv"), "--format",
-                                "json", "--metric", "nab_standard", "--min", "-100"});
+                                "windows:" + fixture("speed_7578_windows.csv"), "--format", "json",
+                                "--metric", "nab_standard", "--min", "-100"});
   CHECK(json.code == 0);
   CHECK_THAT(json.out, Catch::Contains("\"metric\": \"nab_standard\""));
   // A regression against the current version fails.
@@ -80,8 +80,8 @@ TEST_CASE("omen validate: 0 when every gate passes, 1 when one fails", "[cli]") 
                                "--current", fixture("spike.omen"), "--epsilon", "0"});
   CHECK(reg.code == 0);
   CHECK_THAT(reg.out, Catch::Contains("no_regression  pass"));
-  Run broken = run(run_validate, {fixture("broken.omen"), "--data", kData, "--labels", kNab,
-                                  "--key", kKey});
+  Run broken =
+      run(run_validate, {fixture("broken.omen"), "--data", kData, "--labels", kNab, "--key", kKey});
   CHECK(broken.code == 1);
   CHECK_THAT(broken.out, Catch::Contains("compiles       fail") && Catch::Contains("E001"));
 }
@@ -96,8 +96,8 @@ TEST_CASE("omen validate: bad inputs exit 1 with the file and line", "[cli]") {
                                 "--labels", "windows:" + fixture("speed_7578_windows.csv")});
   CHECK(data.code == 1);
   CHECK_THAT(data.out, Catch::Contains("bad_data.csv:5: error: column 21: bad value \"fast\""));
-  Run rules = run(run_validate, {fixture("nope.omen"), "--data", kData, "--labels", kNab,
-                                 "--key", kKey});
+  Run rules =
+      run(run_validate, {fixture("nope.omen"), "--data", kData, "--labels", kNab, "--key", kKey});
   CHECK(rules.code == 1);
   CHECK_THAT(rules.out, Catch::Contains("nope.omen: error: cannot read"));
 }
@@ -109,13 +109,13 @@ TEST_CASE("omen validate: usage errors exit 2", "[cli]") {
   Run nokey = run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels", kNab});
   CHECK(nokey.code == 2);
   CHECK_THAT(nokey.out, Catch::Contains("needs --key"));
-  Run metric = run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels", kNab,
-                                  "--key", kKey, "--metric", "f2"});
+  Run metric = run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels", kNab, "--key",
+                                  kKey, "--metric", "f2"});
   CHECK(metric.code == 2);
   CHECK_THAT(metric.out, Catch::Contains("unknown metric 'f2'"));
   CHECK(run(run_validate, {"--data", kData, "--labels", kNab, "--key", kKey}).code == 2);
-  CHECK(run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels", kNab, "--key",
-                           kKey, "--min", "high"})
+  CHECK(run(run_validate, {fixture("spike.omen"), "--data", kData, "--labels", kNab, "--key", kKey,
+                           "--min", "high"})
             .code == 2);
   CHECK(run(run_validate, {fixture("spike.omen"), "--bogus"}).code == 2);
   CHECK(run(run_validate, {"--help"}).code == 0);
@@ -142,13 +142,13 @@ TEST_CASE("omen learn: writes a rule that compiles; exit codes", "[cli]") {
               {path, "--data", kData, "--labels", kNab, "--key", kKey, "--min", "0"});
   CHECK(v.code == 0);
   std::remove(path);
-  CHECK(run(run_learn, {"--data", kData, "--labels", kNab, "--key", kKey, "--train-fraction",
-                        "1.5"})
-            .code == 2);
+  CHECK(
+      run(run_learn, {"--data", kData, "--labels", kNab, "--key", kKey, "--train-fraction", "1.5"})
+          .code == 2);
   CHECK(run(run_learn, {"--data", kData, "--labels", kNab, "--key", kKey, "--families", "magic"})
             .code == 2);
-  Run nowin = run(run_learn, {"--data", kData, "--labels", kNab, "--key", kKey,
-                              "--train-fraction", "0.1", "--quiet"});
+  Run nowin = run(run_learn, {"--data", kData, "--labels", kNab, "--key", kKey, "--train-fraction",
+                              "0.1", "--quiet"});
   CHECK(nowin.code == 1);
   CHECK_THAT(nowin.out, Catch::Contains("no label window covers a row of the training span"));
 }

@@ -53,11 +53,11 @@ TEST_CASE("malformed labels are errors with file and line", "[data]") {
   const std::string data = fixture("speed_7578.csv");
   CHECK_THAT(error_of(load_data(data, "nab:" + fixture("bad_syntax.json"), kKey)),
              Catch::Contains("bad_syntax.json:4: error: invalid JSON"));
-  CHECK_THAT(error_of(load_data(data, "nab:" + fixture("nab_windows.json"), "realTraffic/nope.csv")),
-             Catch::Contains("unknown file key 'realTraffic/nope.csv'"));
+  CHECK_THAT(
+      error_of(load_data(data, "nab:" + fixture("nab_windows.json"), "realTraffic/nope.csv")),
+      Catch::Contains("unknown file key 'realTraffic/nope.csv'"));
   CHECK_THAT(error_of(load_data(data, "windows:" + fixture("overlapping_windows.csv"))),
-             Catch::Contains("overlapping_windows.csv:3: error:") &&
-                 Catch::Contains("overlaps"));
+             Catch::Contains("overlapping_windows.csv:3: error:") && Catch::Contains("overlaps"));
   CHECK_THAT(error_of(load_data(data, "points:" + fixture("bad_points.csv"))),
              Catch::Contains("bad_points.csv:3: error: label must be 0 or 1"));
   CHECK_THAT(error_of(load_data(data, "windows:" + fixture("no_such_file.csv"))),
@@ -81,7 +81,8 @@ TEST_CASE("malformed data is an error with file, line and column", "[data]") {
   // Skipping bad rows: the rest loads, with a warning.
   DataOptions skip;
   skip.skip_bad_rows = true;
-  auto ok = load_data(fixture("bad_data.csv"), "windows:" + fixture("outside_windows.csv"), "", skip);
+  auto ok =
+      load_data(fixture("bad_data.csv"), "windows:" + fixture("outside_windows.csv"), "", skip);
   CHECK_THAT(error_of(ok), Catch::Contains("none of the 1 label windows"));
 }
 
@@ -95,8 +96,8 @@ TEST_CASE("the scored series: the only one, or named", "[data]") {
   }
   auto ls = windows_at({50});
   auto none = make_data(b, ls);
-  CHECK_THAT(error_of(none), Catch::Contains("the data holds 3 series") &&
-                                 Catch::Contains("--target"));
+  CHECK_THAT(error_of(none),
+             Catch::Contains("the data holds 3 series") && Catch::Contains("--target"));
   auto x = make_data(b, ls, DataOptions{"x", false});
   REQUIRE(x.ok());
   CHECK(x.value().times.size() == 100);
@@ -105,8 +106,7 @@ TEST_CASE("the scored series: the only one, or named", "[data]") {
   auto yb = make_data(b, windows_at({5}, 1, 1), DataOptions{"y{host=\"b\"}", false});
   REQUIRE(yb.ok());
   CHECK(yb.value().values[0] == 2);
-  CHECK_THAT(error_of(make_data(b, ls, DataOptions{"z", false})),
-             Catch::Contains("no series 'z'"));
+  CHECK_THAT(error_of(make_data(b, ls, DataOptions{"z", false})), Catch::Contains("no series 'z'"));
   CHECK_THAT(error_of(make_data(Batch{}, ls)), Catch::Contains("no sample"));
 }
 

@@ -18,7 +18,9 @@ namespace {
 
 const std::vector<size_t> kSpikes = {150, 300, 450};
 
-LabelledData spikes_data() { return data(series(600, kSpikes), windows_at(kSpikes)); }
+LabelledData spikes_data() {
+  return data(series(600, kSpikes), windows_at(kSpikes));
+}
 
 }  // namespace
 
@@ -75,7 +77,8 @@ TEST_CASE("evaluates: a rule on a metric the data lacks fails", "[gates]") {
 TEST_CASE("nan_verdicts: NaN inputs over the threshold fail", "[gates]") {
   const auto d = spikes_data();
   // A joined series that does not exist reads NaN at every tick.
-  const std::string joined = "series y = metric(\"missing\")\nrule R { on x when x > 20 and y < 1 }";
+  const std::string joined =
+      "series y = metric(\"missing\")\nrule R { on x when x > 20 and y < 1 }";
   Report r = validate(rule(joined), d);
   CHECK(gate(r, Gate::kNanVerdicts).status == GateStatus::kFail);
   CHECK_THAT(gate(r, Gate::kNanVerdicts).reason, Catch::Contains("100.00%"));
@@ -296,7 +299,8 @@ TEST_CASE("the report lists false positives and missed windows", "[report]") {
 TEST_CASE("index-axis labels score rows", "[report]") {
   score::LabelSet ls;
   ls.axis = score::TimeAxis::kIndex;
-  for (size_t s : kSpikes) ls.windows.push_back({static_cast<TimeMs>(s - 2), static_cast<TimeMs>(s + 8)});
+  for (size_t s : kSpikes)
+    ls.windows.push_back({static_cast<TimeMs>(s - 2), static_cast<TimeMs>(s + 8)});
   const auto d = data(series(600, kSpikes), ls);
   Report r = validate(rule("rule R { on x when x > 20 }"), d);
   CHECK(*r.value == Approx(1.0));

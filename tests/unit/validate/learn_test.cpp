@@ -17,7 +17,9 @@ namespace {
 
 const std::vector<size_t> kPlanted = {200, 450, 700, 900, 1200, 1400, 1650, 1850};
 
-LabelledData planted() { return data(series(2000, kPlanted, 12, 4), windows_at(kPlanted)); }
+LabelledData planted() {
+  return data(series(2000, kPlanted, 12, 4), windows_at(kPlanted));
+}
 
 }  // namespace
 
