@@ -294,7 +294,8 @@ struct Outcome {
   double test_value = std::nan("");
 };
 
-// Ranking: the training metric, then the secondary figure; equal pairs keep search order.
+// Ranking: the smoothed training metric, the raw one, fewer training alarms, the secondary
+// figure; equal candidates keep search order (stable sorts, first-wins selection).
 bool better(const Outcome& a, const Outcome& b) {
   if (a.smoothed != b.smoothed) return a.smoothed > b.smoothed;
   if (a.train_value != b.train_value) return a.train_value > b.train_value;
