@@ -39,9 +39,11 @@ int usage_error(const std::string& sub, const std::string& msg) {
 }
 
 const std::vector<std::string> kCommonOpts = {
-    "model",      "base-url",    "api-key-env", "temperature", "seed",  "reply-tokens",
-    "timeout",    "connect-timeout", "retries", "cache",       "max-iterations",
-    "max-tokens", "max-seconds", "docs",        "data",        "out",   "transcript"};
+    "model",       "base-url",     "api-key-env",    "temperature",
+    "seed",        "reply-tokens", "timeout",        "connect-timeout",
+    "retries",     "cache",        "max-iterations", "max-tokens",
+    "max-seconds", "docs",         "data",           "out",
+    "transcript"};
 const std::vector<std::string> kCommonFlags = {"offline", "no-structured", "quiet", "help"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -67,8 +69,10 @@ void read_common(const Args& args, llm::ClientOptions& c, llm::Budget& b) {
   c.api_key_env = args.get("api-key-env", c.api_key_env);
   c.temperature = number(args, "temperature", c.temperature);
   if (args.has("seed")) {
-    if (args.get("seed") == "none") c.seed.reset();
-    else c.seed = static_cast<int64_t>(number(args, "seed", 1));
+    if (args.get("seed") == "none")
+      c.seed.reset();
+    else
+      c.seed = static_cast<int64_t>(number(args, "seed", 1));
   }
   c.max_tokens = static_cast<int>(number(args, "reply-tokens", c.max_tokens));
   if (args.has("timeout")) c.timeout_ms = parse_duration_arg(args.get("timeout"));
@@ -79,7 +83,8 @@ void read_common(const Args& args, llm::ClientOptions& c, llm::Budget& b) {
   c.offline = args.flag("offline");
   c.structured_output = !args.flag("no-structured");
   b.max_iterations = static_cast<int>(number(args, "max-iterations", b.max_iterations));
-  b.max_tokens = static_cast<int64_t>(number(args, "max-tokens", static_cast<double>(b.max_tokens)));
+  b.max_tokens =
+      static_cast<int64_t>(number(args, "max-tokens", static_cast<double>(b.max_tokens)));
   b.max_seconds = number(args, "max-seconds", b.max_seconds);
   if (c.model.empty()) throw std::invalid_argument("no --model given (or $OMEN_LLM_MODEL)");
   if (c.offline && c.cache_dir.empty())
@@ -121,8 +126,7 @@ int run_rules(int argc, char** argv) {
             with(kCommonOpts, {"labels", "labels-key", "target", "current", "top-k", "min-f1",
                                "max-alarm-share", "max-nan", "max-cost"}),
             kCommonFlags);
-  if (args.flag("help"))
-    return std::printf("usage: %s\n%s\n", kRulesUsage, kCommonUsage), 0;
+  if (args.flag("help")) return std::printf("usage: %s\n%s\n", kRulesUsage, kCommonUsage), 0;
   if (!args.ok()) return usage_error("rules", args.error());
   if (!args.has("data")) return usage_error("rules", "no --data given");
   if (!args.has("out")) return usage_error("rules", "no --out given");
@@ -138,7 +142,8 @@ int run_rules(int argc, char** argv) {
     return usage_error("rules", e.what());
   }
   bool quiet = args.flag("quiet");
-  if (!quiet) o.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+  if (!quiet)
+    o.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
 
   llm::RuleTaskFiles files;
   files.docs = doc_paths(args);
@@ -158,11 +163,12 @@ int run_rules(int argc, char** argv) {
                  llm::redact_url(o.client.base_url).c_str(),
                  o.client.offline ? " (offline: cache only)" : "");
   llm::RuleProposal p = llm::propose_rules(task, o);
-  if (args.has("transcript") && !write_file(args.get("transcript"), p.transcript_json + "\n", "rules"))
+  if (args.has("transcript") &&
+      !write_file(args.get("transcript"), p.transcript_json + "\n", "rules"))
     return 1;
-  std::string accounting = fmt::format("{} turn{} in {:.1f} s; {}", p.iterations,
-                                       p.iterations == 1 ? "" : "s", p.seconds,
-                                       llm::to_text(p.usage));
+  std::string accounting =
+      fmt::format("{} turn{} in {:.1f} s; {}", p.iterations, p.iterations == 1 ? "" : "s",
+                  p.seconds, llm::to_text(p.usage));
   if (!p.accepted) {
     std::fprintf(stderr, "omen propose rules: %s\n  %s\n", p.error.c_str(), accounting.c_str());
     return 1;
@@ -176,8 +182,7 @@ int run_rules(int argc, char** argv) {
 int run_graph_loop(int argc, char** argv) {
   Args args(argc, argv, with(kCommonOpts, {"name", "alpha", "permutations", "metric"}),
             with(kCommonFlags, {"strict"}));
-  if (args.flag("help"))
-    return std::printf("usage: %s\n%s\n", kGraphUsage, kCommonUsage), 0;
+  if (args.flag("help")) return std::printf("usage: %s\n%s\n", kGraphUsage, kCommonUsage), 0;
   if (!args.ok()) return usage_error("graph", args.error());
   if (!args.has("data")) return usage_error("graph", "no --data given");
   if (!args.has("out")) return usage_error("graph", "no --out given");
@@ -186,15 +191,16 @@ int run_graph_loop(int argc, char** argv) {
   try {
     read_common(args, o.client, o.budget);
     o.check.alpha = number(args, "alpha", o.check.alpha);
-    o.check.permutations =
-        static_cast<size_t>(number(args, "permutations", static_cast<double>(o.check.permutations)));
+    o.check.permutations = static_cast<size_t>(
+        number(args, "permutations", static_cast<double>(o.check.permutations)));
     o.check.metric = args.get("metric");
     o.strict = args.flag("strict");
   } catch (const std::exception& e) {
     return usage_error("graph", e.what());
   }
   bool quiet = args.flag("quiet");
-  if (!quiet) o.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
+  if (!quiet)
+    o.progress = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
   llm::GraphTask task;
   std::string error;
   if (!llm::load_graph_task(doc_paths(args), args.get("data"), &task, &error)) {
@@ -203,18 +209,20 @@ int run_graph_loop(int argc, char** argv) {
   }
   if (args.has("name")) task.graph_name = args.get("name");
   llm::GraphProposal p = llm::propose_graph(task, o);
-  if (args.has("transcript") && !write_file(args.get("transcript"), p.transcript_json + "\n", "graph"))
+  if (args.has("transcript") &&
+      !write_file(args.get("transcript"), p.transcript_json + "\n", "graph"))
     return 1;
-  std::string accounting = fmt::format("{} turn{} in {:.1f} s; {}", p.iterations,
-                                       p.iterations == 1 ? "" : "s", p.seconds,
-                                       llm::to_text(p.usage));
+  std::string accounting =
+      fmt::format("{} turn{} in {:.1f} s; {}", p.iterations, p.iterations == 1 ? "" : "s",
+                  p.seconds, llm::to_text(p.usage));
   if (!p.accepted) {
     std::fprintf(stderr, "omen propose graph: %s\n  %s\n", p.error.c_str(), accounting.c_str());
     return 1;
   }
   if (!write_file(args.get("out"), p.source, "graph")) return 1;
   if (p.passed)
-    std::fprintf(stderr, "omen propose graph: accepted: %zu edges, data check passed\n  wrote %s; %s\n",
+    std::fprintf(stderr,
+                 "omen propose graph: accepted: %zu edges, data check passed\n  wrote %s; %s\n",
                  p.edges.size(), args.get("out").c_str(), accounting.c_str());
   else
     std::fprintf(stderr,

@@ -739,7 +739,13 @@ class Repl {
       o.method = *m;
     }
     if (opt.count("target")) o.target = opt["target"];
-    size_t top = opt.count("top") ? std::stoul(opt["top"]) : 5;
+    size_t top = 5;
+    if (opt.count("top")) {
+      const std::string& n = opt["top"];
+      if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos || n.size() > 6)
+        return error("top is a number of causes, e.g. top=3");
+      top = std::stoul(n);
+    }
     std::optional<causal::Graph> graph;
     if (opt.count("graph")) {
       if (paths().empty()) return error("no rules loaded: no graph named '" + opt["graph"] + "'");

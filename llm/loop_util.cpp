@@ -124,9 +124,9 @@ std::string to_text(const Usage& u) {
   return fmt::format(
       "{} call{} ({} HTTP request{}, {} retr{}, {} from the cache, {} failed), {} tokens ({} "
       "prompt + {} completion{})",
-      u.calls, u.calls == 1 ? "" : "s", u.http_requests, u.http_requests == 1 ? "" : "s",
-      u.retries, u.retries == 1 ? "y" : "ies", u.cache_hits, u.failures, u.total_tokens(),
-      u.prompt_tokens, u.completion_tokens, u.estimated ? ", partly estimated" : "");
+      u.calls, u.calls == 1 ? "" : "s", u.http_requests, u.http_requests == 1 ? "" : "s", u.retries,
+      u.retries == 1 ? "y" : "ies", u.cache_hits, u.failures, u.total_tokens(), u.prompt_tokens,
+      u.completion_tokens, u.estimated ? ", partly estimated" : "");
 }
 
 }  // namespace omen::llm

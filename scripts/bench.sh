@@ -14,7 +14,8 @@
 #   --only PART    run one part: core (bench/core), jit (bench/jit), score (bench/score),
 #                  causal (bench/causal)
 #
-# Environment: JOBS (default 2) build parallelism; PYTHON (default /usr/bin/python3, Debian's,
+# Environment: JOBS (default 2) build parallelism; OMEN_BENCH_COMMIT names the commit when the
+# tree is not a git checkout (e.g. a `git archive` export); PYTHON (default /usr/bin/python3, Debian's,
 # with numpy and pandas) for the Python baselines, run without OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE.
 set -euo pipefail
@@ -71,7 +72,7 @@ fi
 # Everything that follows goes to stdout and to $results.
 exec 3>&1 > >(tee "$results")
 teepid=$!
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "${OMEN_BENCH_COMMIT:-unknown}")
 dirty=$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ", with uncommitted changes" || true)
 echo "# Omen benchmarks"
 echo

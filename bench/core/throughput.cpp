@@ -438,9 +438,12 @@ int run_throughput(const Options& o) {
     double ki = R[id + "_kinterp"] = rate(r.evals, r.k_interp);
     double kj = R[id + "_kjit"] = rate(r.evals, r.k_jit);
     double kh = R[id + "_khand"] = rate(r.evals, r.k_hand);
-    std::string ev = r.ev_interp.str();
-    if (!r.jit.empty() && !(r.ev_jit == r.ev_interp)) ev += " (JIT: " + r.ev_jit.str() + ")";
-    ev += r.ev_hand == r.ev_interp ? "; same" : "; " + r.ev_hand.str();
+    // The engine's events: interp's, or JIT's when interp was not run.
+    const Events& base = r.interp.empty() ? r.ev_jit : r.ev_interp;
+    std::string ev = base.str();
+    if (!r.jit.empty() && !r.interp.empty() && !(r.ev_jit == r.ev_interp))
+      ev += " (JIT: " + r.ev_jit.str() + ")";
+    if (!r.hand.empty()) ev += r.ev_hand == base ? "; same" : "; " + r.ev_hand.str();
     t.row({sh[k].title, fmt::format("{:.1f}M", r.samples / 1e6),
            fmt::format("{:.1f}M", r.evals / 1e6), mps(ri), mps(rj), ratio(rj, ri), mps(rh),
            ratio(rj, rh), ev});
@@ -455,7 +458,7 @@ int run_throughput(const Options& o) {
       notes.push_back(fmt::format("({}): JIT figures missing: {}", id, r.jit_error));
     if (!r.interp_error.empty())
       notes.push_back(fmt::format("({}): Tier::Interp: {}", id, r.interp_error));
-    if (!(r.ev_hand == r.ev_interp))
+    if (!r.hand.empty() && !r.interp.empty() && !(r.ev_hand == r.ev_interp))
       notes.push_back(fmt::format("({}): hand-written events differ from the engine's", id));
     if (!r.k_jit.empty() && (r.tr_jit != r.tr_interp || r.tr_hand != r.tr_interp))
       notes.push_back(fmt::format("({}): kernel-only conditions differ", id));

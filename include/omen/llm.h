@@ -46,20 +46,20 @@ struct ClientOptions {
   std::string api_key_env = "OPENAI_API_KEY";
   int64_t connect_timeout_ms = 10'000;  ///< TCP/TLS connect timeout per attempt
   int64_t timeout_ms = 300'000;         ///< total time per attempt (slow local models need minutes)
-  int max_retries = 4;                  ///< extra attempts after 429, 5xx, timeouts, refused connections
-  int64_t backoff_initial_ms = 1000;    ///< first backoff; doubles per retry, with jitter
-  int64_t backoff_max_ms = 30'000;      ///< cap of one backoff
-  int64_t max_retry_after_ms = 120'000; ///< a longer Retry-After fails at once instead of waiting
-  uint64_t jitter_seed = 0;             ///< 0: seeded from the clock (jitter never affects results)
-  int max_tokens = 4096;                ///< `max_tokens` of each request
-  double temperature = 0.2;             ///< `temperature` of each request
-  std::optional<int64_t> seed = 1;      ///< `seed` of each request (servers that honour it are
-                                        ///< then reproducible even without the cache)
+  int max_retries = 4;                ///< extra attempts after 429/5xx/timeouts/refused connections
+  int64_t backoff_initial_ms = 1000;  ///< first backoff; doubles per retry, with jitter
+  int64_t backoff_max_ms = 30'000;    ///< cap of one backoff
+  int64_t max_retry_after_ms = 120'000;  ///< a longer Retry-After fails at once instead of waiting
+  uint64_t jitter_seed = 0;         ///< 0: seeded from the clock (jitter never affects results)
+  int max_tokens = 4096;            ///< `max_tokens` of each request
+  double temperature = 0.2;         ///< `temperature` of each request
+  std::optional<int64_t> seed = 1;  ///< `seed` of each request (servers that honour it are
+                                    ///< then reproducible even without the cache)
   /// Ask for structured output (`response_format` json_schema). A server that rejects it
   /// (HTTP 400/422 naming response_format) is asked again without it, for the rest of the
   /// session; replies are then read from fenced ```omen blocks.
   bool structured_output = true;
-  size_t max_reply_bytes = 1 << 20;     ///< a larger HTTP response body is an error
+  size_t max_reply_bytes = 1 << 20;  ///< a larger HTTP response body is an error
   /// Response cache directory ("" = no cache). Replies are stored under the SHA-256 of the
   /// request body (model, messages, schema, sampling parameters; not the URL or the key), so
   /// a run replays offline and reproducibly.
@@ -88,14 +88,14 @@ struct ChatResponse {
   /// body is not a chat completion), "offline" (cache miss in offline mode), "budget" (the
   /// caller's deadline passed).
   std::string error_kind;
-  std::string error;         ///< one line; never contains the API key
-  std::string content;       ///< the assistant message
-  std::string finish_reason; ///< as reported ("stop", "length", ...)
-  int http_status = 0;       ///< of the last attempt (0: none, or from the cache)
-  int attempts = 0;          ///< HTTP attempts made (0 on a cache hit)
-  bool cached = false;       ///< served from the cache
-  bool structured = false;   ///< response_format was sent and accepted
-  std::string cache_key;     ///< SHA-256 (hex) of the request
+  std::string error;          ///< one line; never contains the API key
+  std::string content;        ///< the assistant message
+  std::string finish_reason;  ///< as reported ("stop", "length", ...)
+  int http_status = 0;        ///< of the last attempt (0: none, or from the cache)
+  int attempts = 0;           ///< HTTP attempts made (0 on a cache hit)
+  bool cached = false;        ///< served from the cache
+  bool structured = false;    ///< response_format was sent and accepted
+  std::string cache_key;      ///< SHA-256 (hex) of the request
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
   bool tokens_estimated = false;  ///< the server reported no usage: estimated as bytes / 4
@@ -108,11 +108,11 @@ struct Usage {
   size_t http_requests = 0;  ///< HTTP attempts (calls minus cache hits, plus retries)
   size_t retries = 0;
   size_t cache_hits = 0;
-  size_t failures = 0;       ///< calls that returned !ok
+  size_t failures = 0;  ///< calls that returned !ok
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
-  bool estimated = false;    ///< some token counts were estimated
-  double seconds = 0;        ///< time spent in chat() calls
+  bool estimated = false;  ///< some token counts were estimated
+  double seconds = 0;      ///< time spent in chat() calls
   int64_t total_tokens() const { return prompt_tokens + completion_tokens; }
 };
 
@@ -207,12 +207,12 @@ std::string summarize_data(const Batch& data, const score::LabelSet* labels,
 struct RuleTask {
   std::vector<Document> docs;
   Batch data;
-  std::string data_name = "data";              ///< for prompts and reports
-  std::optional<score::LabelSet> labels;       ///< labelled anomalies of the data, if any
+  std::string data_name = "data";         ///< for prompts and reports
+  std::optional<score::LabelSet> labels;  ///< labelled anomalies of the data, if any
   /// The labelled (scored) series, e.g. `cpu{host="a"}` or a metric name naming one series;
   /// "" when the data holds one series.
   std::string target;
-  std::string current_source;                  ///< the current rule file ("" = none)
+  std::string current_source;  ///< the current rule file ("" = none)
   std::string current_name = "current.omen";
 };
 
@@ -231,9 +231,9 @@ bool load_rule_task(const RuleTaskFiles& files, RuleTask* task, std::string* err
 
 /// When the loop stops trying. Every limit is on by default.
 struct Budget {
-  int max_iterations = 6;       ///< model turns (propose, then repair/refine)
-  int64_t max_tokens = 200'000; ///< prompt + completion tokens over all calls
-  double max_seconds = 1800;    ///< wall time of the whole loop
+  int max_iterations = 6;        ///< model turns (propose, then repair/refine)
+  int64_t max_tokens = 200'000;  ///< prompt + completion tokens over all calls
+  double max_seconds = 1800;     ///< wall time of the whole loop
 };
 
 /// The gates a rule candidate must pass, in order: size, compiles (under the engine's Limits),
@@ -241,13 +241,13 @@ struct Budget {
 /// metric (omen::validate, with labels), then alarm_share and no_regression. Defaults match
 /// `omen validate`.
 struct RuleGates {
-  double min_event_f1 = 0.5;         ///< with labels: event F1 (point-adjusted) on the data
-  bool no_regression = true;         ///< with a current file: event F1 must not drop below it
-  double max_alarm_fraction = 0.2;   ///< share of ticks with a firing alert (always-on rules)
-  double max_nan_fraction = 0.01;    ///< share of evaluations with a NaN (missing) input
-  double max_cost = 2000;            ///< per rule and evaluation; 0 = the Limits' max_cost
-  size_t max_rules = 20;             ///< rules per candidate file
-  bool check_determinism = true;     ///< run twice in fresh engines: identical alerts required
+  double min_event_f1 = 0.5;        ///< with labels: event F1 (point-adjusted) on the data
+  bool no_regression = true;        ///< with a current file: event F1 must not drop below it
+  double max_alarm_fraction = 0.2;  ///< share of ticks with a firing alert (always-on rules)
+  double max_nan_fraction = 0.01;   ///< share of evaluations with a NaN (missing) input
+  double max_cost = 2000;           ///< per rule and evaluation; 0 = the Limits' max_cost
+  size_t max_rules = 20;            ///< rules per candidate file
+  bool check_determinism = true;    ///< run twice in fresh engines: identical alerts required
 };
 
 /// Options of propose_rules.
@@ -261,18 +261,18 @@ struct RuleLoopOptions {
     o.tier = Tier::Interp;
     return o;
   }();
-  size_t top_k = 3;                ///< candidates asked for per turn (more are ignored)
-  size_t max_doc_bytes = 24'000;   ///< per document in the prompt (longer ones are cut)
-  size_t max_series = 20;          ///< series described in the prompt
-  size_t history_turns = 2;        ///< earlier exchanges kept in the conversation
+  size_t top_k = 3;               ///< candidates asked for per turn (more are ignored)
+  size_t max_doc_bytes = 24'000;  ///< per document in the prompt (longer ones are cut)
+  size_t max_series = 20;         ///< series described in the prompt
+  size_t history_turns = 2;       ///< earlier exchanges kept in the conversation
   std::function<void(const std::string&)> progress;  ///< optional log of each step
 };
 
 /// One gate's verdict.
 struct GateResult {
-  std::string name;    ///< "size", "compiles", "rules", "known_metrics", "evaluates",
-                       ///< "nan_verdicts", "deterministic", "cost", "metric", "alarm_share",
-                       ///< "no_regression" (see RuleGates), or "data"
+  std::string name;  ///< "size", "compiles", "rules", "known_metrics", "evaluates",
+                     ///< "nan_verdicts", "deterministic", "cost", "metric", "alarm_share",
+                     ///< "no_regression" (see RuleGates), or "data"
   bool passed = false;
   std::string detail;  ///< one line
 };
@@ -280,18 +280,18 @@ struct GateResult {
 /// How a rule file did on the training data.
 struct RuleMetrics {
   bool labelled = false;
-  size_t ticks = 0;           ///< timeline rows (distinct sample times)
-  size_t alarm_ticks = 0;     ///< rows with a firing alert
-  size_t alerts = 0;          ///< firing events
-  size_t windows = 0;         ///< labelled windows covering a row
-  size_t detected = 0;        ///< windows with an alarm inside
-  size_t false_positives = 0; ///< alarming rows outside every window
+  size_t ticks = 0;            ///< timeline rows (distinct sample times)
+  size_t alarm_ticks = 0;      ///< rows with a firing alert
+  size_t alerts = 0;           ///< firing events
+  size_t windows = 0;          ///< labelled windows covering a row
+  size_t detected = 0;         ///< windows with an alarm inside
+  size_t false_positives = 0;  ///< alarming rows outside every window
   double event_precision = 0, event_recall = 0, event_f1 = 0;
   double point_f1 = 0;
-  double nab_standard = 0;    ///< NAB standard score of the flags (0 without labels)
-  double nan_fraction = 0;    ///< share of evaluations with a NaN input
-  double max_cost = 0;        ///< highest per-evaluation cost among the rules
-  std::string summary;        ///< one line
+  double nab_standard = 0;  ///< NAB standard score of the flags (0 without labels)
+  double nan_fraction = 0;  ///< share of evaluations with a NaN input
+  double max_cost = 0;      ///< highest per-evaluation cost among the rules
+  std::string summary;      ///< one line
   std::vector<std::string> false_positive_examples;  ///< the first few FP runs
   std::vector<std::string> missed_examples;          ///< the first few missed windows
 };
@@ -303,11 +303,11 @@ struct CandidateReport {
   std::string source;
   std::string rationale;
   bool compiled = false;
-  std::string diagnostics;          ///< from the checker (errors and warnings)
-  std::vector<GateResult> gates;    ///< in order; evaluation stops at the first hard failure
+  std::string diagnostics;        ///< from the checker (errors and warnings)
+  std::vector<GateResult> gates;  ///< in order; evaluation stops at the first hard failure
   std::optional<RuleMetrics> metrics;
-  bool passed = false;              ///< every gate passed
-  std::string feedback;             ///< what the model is told about it
+  bool passed = false;   ///< every gate passed
+  std::string feedback;  ///< what the model is told about it
 };
 
 /// Evaluates one candidate in a fresh Engine (nothing is shared with other candidates) and
@@ -319,17 +319,17 @@ CandidateReport evaluate_candidate(const std::string& source, const RuleTask& ta
 /// The result of propose_rules.
 struct RuleProposal {
   bool accepted = false;
-  std::string error;      ///< when !accepted: why (budget, server, gates), one paragraph
-  std::string source;     ///< the accepted file, starting with its provenance comment
+  std::string error;   ///< when !accepted: why (budget, server, gates), one paragraph
+  std::string source;  ///< the accepted file, starting with its provenance comment
   std::string model;
-  int iteration = 0;      ///< turn of the accepted candidate
-  std::string cache_key;  ///< of the reply that proposed it
-  RuleMetrics metrics;    ///< of the accepted candidate
+  int iteration = 0;                           ///< turn of the accepted candidate
+  std::string cache_key;                       ///< of the reply that proposed it
+  RuleMetrics metrics;                         ///< of the accepted candidate
   std::optional<RuleMetrics> current_metrics;  ///< of the current file, when given
-  int iterations = 0;     ///< turns used
+  int iterations = 0;                          ///< turns used
   Usage usage;
   double seconds = 0;
-  std::string stop_reason;  ///< "accepted", "iterations", "tokens", "time", "error"
+  std::string stop_reason;                  ///< "accepted", "iterations", "tokens", "time", "error"
   std::vector<CandidateReport> candidates;  ///< every candidate, in order
   std::string transcript_json;  ///< messages, replies, evaluations and accounting (no key)
 };
@@ -359,28 +359,28 @@ struct GraphTask {
 };
 
 /// Reads docs and the data table (causal::read_table); false with `*error` on failure.
-bool load_graph_task(const std::vector<std::string>& docs, const std::string& data,
-                     GraphTask* task, std::string* error);
+bool load_graph_task(const std::vector<std::string>& docs, const std::string& data, GraphTask* task,
+                     std::string* error);
 
 /// Options of propose_graph.
 struct GraphLoopOptions {
   ClientOptions client;
   Budget budget;
-  causal::CheckOptions check;   ///< the data check (alpha, permutations, ...)
+  causal::CheckOptions check;  ///< the data check (alpha, permutations, ...)
   /// true: only a graph that passes the data check is accepted. false (Atlas' behaviour): when
   /// the budget runs out, the best structurally valid graph is accepted with its unresolved
   /// findings listed in its header comment.
   bool strict = false;
-  size_t max_components = 60;   ///< more components in the data is an error
-  size_t max_doc_bytes = 8'000; ///< documentation per component prompt
-  size_t max_findings = 30;     ///< findings fed back per turn
+  size_t max_components = 60;    ///< more components in the data is an error
+  size_t max_doc_bytes = 8'000;  ///< documentation per component prompt
+  size_t max_findings = 30;      ///< findings fed back per turn
   std::function<void(const std::string&)> progress;
 };
 
 /// One edge of the proposed graph with its provenance.
 struct ProposedEdge {
-  std::string from, to;  ///< component names (as in the data)
-  int iteration = 0;     ///< the turn that proposed it (1 = the local round)
+  std::string from, to;     ///< component names (as in the data)
+  int iteration = 0;        ///< the turn that proposed it (1 = the local round)
   std::string proposed_by;  ///< the component whose local prompt proposed it, or "repair"
 };
 
@@ -392,7 +392,7 @@ struct GraphProposal {
   std::string source;     ///< `graph NAME { ... }` with `source = "llm"` edges, provenance comments
   std::vector<ProposedEdge> edges;
   std::vector<std::string> findings;  ///< unresolved findings of the accepted graph
-  std::string report_text;  ///< causal::to_text of the final check
+  std::string report_text;            ///< causal::to_text of the final check
   int iterations = 0;
   Usage usage;
   double seconds = 0;
@@ -405,7 +405,6 @@ struct GraphProposal {
 /// the data (causal::check_graph) -> contradicted and unsupported edges back to the model ->
 /// accept when the graph passes or the budget runs out.
 GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& options);
-GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& options,
-                            Client& client);
+GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& options, Client& client);
 
 }  // namespace omen::llm

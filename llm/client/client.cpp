@@ -50,7 +50,9 @@ std::string error_excerpt(const std::string& body) {
   return text;
 }
 
-bool retryable_status(int status) { return status == 408 || status == 429 || status >= 500; }
+bool retryable_status(int status) {
+  return status == 408 || status == 429 || status >= 500;
+}
 
 }  // namespace
 
@@ -192,8 +194,12 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
 
 Client::~Client() = default;
 
-const Usage& Client::usage() const { return impl_->usage; }
-const ClientOptions& Client::options() const { return impl_->options; }
+const Usage& Client::usage() const {
+  return impl_->usage;
+}
+const ClientOptions& Client::options() const {
+  return impl_->options;
+}
 
 std::string Client::cache_key(const ChatRequest& request) const {
   return sha256_hex(impl_->logical_body(request));
@@ -237,9 +243,9 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
   }
   if (o.offline) {
     out.error_kind = "offline";
-    out.error = fmt::format("offline: no cached reply for request {} in '{}'", out.cache_key,
-                            o.cache_dir.empty() ? std::string("(no --cache directory)")
-                                                : o.cache_dir);
+    out.error =
+        fmt::format("offline: no cached reply for request {} in '{}'", out.cache_key,
+                    o.cache_dir.empty() ? std::string("(no --cache directory)") : o.cache_dir);
     return finish(out);
   }
   if (o.model.empty()) {
@@ -268,7 +274,8 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
 
   int retry = 0;
   while (true) {
-    bool structured = o.structured_output && im.structured_supported && !request.json_schema.empty();
+    bool structured =
+        o.structured_output && im.structured_supported && !request.json_schema.empty();
     http.body = structured ? body : im.body_json(request, false).dump();
     int64_t left = remaining();
     if (left <= 0) {
@@ -325,8 +332,8 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
         hint = fmt::format(" (check the API key in ${})", o.api_key_env);
       else if (r.status == 404)
         hint = " (check --base-url, which should end in /v1, and --model)";
-      out.error = fmt::format("HTTP {} from {}: {}{}", r.status, shown_url, error_excerpt(r.body),
-                              hint);
+      out.error =
+          fmt::format("HTTP {} from {}: {}{}", r.status, shown_url, error_excerpt(r.body), hint);
       return finish(out);
     }
     if (retry >= o.max_retries) {

@@ -18,10 +18,10 @@ struct HttpRequest {
 
 struct HttpResult {
   enum class Outcome { Ok, Network, Timeout, TooLarge } outcome = Outcome::Network;
-  int status = 0;          // HTTP status when outcome == Ok
+  int status = 0;  // HTTP status when outcome == Ok
   std::string body;
-  std::string retry_after; // the Retry-After header value, if any
-  std::string error;       // curl's message; never includes request headers
+  std::string retry_after;  // the Retry-After header value, if any
+  std::string error;        // curl's message; never includes request headers
 };
 
 /// POSTs `request`. http and https only; no redirects; no signals.

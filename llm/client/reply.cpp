@@ -44,8 +44,8 @@ std::vector<std::string> fenced_blocks(const std::string& text, const std::strin
     size_t after = pos + 3;
     size_t eol = text.find('\n', after);
     // Only the language word (and spaces) may follow the opening fence.
-    std::string info = trim(eol == std::string::npos ? text.substr(after)
-                                                     : text.substr(after, eol - after));
+    std::string info =
+        trim(eol == std::string::npos ? text.substr(after) : text.substr(after, eol - after));
     if (!line_start || info.size() != lang.size() || !starts_with_ci(info, 0, lang)) {
       pos = after;
       continue;
@@ -161,9 +161,10 @@ ParsedReply parse_reply(const std::string& content) {
         "reply shorter. {}",
         kFormatHint);
   else
-    r.error = fmt::format("The reply contains no Omen code: no JSON candidates and no ```omen "
-                          "block. {}",
-                          kFormatHint);
+    r.error = fmt::format(
+        "The reply contains no Omen code: no JSON candidates and no ```omen "
+        "block. {}",
+        kFormatHint);
   return r;
 }
 

@@ -15,14 +15,13 @@ namespace omen::llm::internal {
 namespace {
 
 // Words of the language that cannot be node names (grammar/Omen.g4, rule `name`).
-const std::set<std::string> kReserved = {"and",  "at",   "const", "else", "false", "fn",
-                                         "for",  "if",   "import", "not", "or",    "rule",
-                                         "then", "true", "when"};
+const std::set<std::string> kReserved = {"and", "at",   "const", "else",   "false",
+                                         "fn",  "for",  "if",    "import", "not",
+                                         "or",  "rule", "then",  "true",   "when"};
 
 std::string sanitize(const std::string& name) {
   std::string out;
-  for (char ch : name)
-    out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ? ch : '_';
+  for (char ch : name) out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ? ch : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "c_" + out;
   if (kReserved.count(out)) out += "_";
   return out;
@@ -75,8 +74,7 @@ std::string graph_source(const std::string& name, const Components& c, const Edg
   for (const auto& [e, info] : edges.edges)
     out += fmt::format("  {} -> {} [source = \"llm\"]  # llm iteration {}, proposed {}\n",
                        c.idents[e.first], c.idents[e.second], info.iteration,
-                       info.proposed_by == "repair" ? "in repair"
-                                                    : "for " + info.proposed_by);
+                       info.proposed_by == "repair" ? "in repair" : "for " + info.proposed_by);
   return out + "}\n";
 }
 
@@ -84,8 +82,8 @@ ReadGraph read_graph(const std::string& source, const std::string& file, const C
   ReadGraph r;
   GraphsResult g = load_graphs_from_source(file, source);
   if (!g.ok) {
-    std::string diag = g.diagnostics.size() > 3000 ? g.diagnostics.substr(0, 3000) + "\n..."
-                                                   : g.diagnostics;
+    std::string diag =
+        g.diagnostics.size() > 3000 ? g.diagnostics.substr(0, 3000) + "\n..." : g.diagnostics;
     r.problems.push_back("the graph does not compile:\n" + diag);
     return r;
   }
@@ -104,7 +102,8 @@ ReadGraph read_graph(const std::string& source, const std::string& file, const C
     auto ia = c.by_ident.find(a), ib = c.by_ident.find(b);
     if (ia == c.by_ident.end()) unknown.insert(a);
     if (ib == c.by_ident.end()) unknown.insert(b);
-    if (ia != c.by_ident.end() && ib != c.by_ident.end()) r.edges.push_back({ia->second, ib->second});
+    if (ia != c.by_ident.end() && ib != c.by_ident.end())
+      r.edges.push_back({ia->second, ib->second});
   }
   for (const auto& u : unknown)
     r.problems.push_back(fmt::format(
@@ -124,7 +123,8 @@ GraphCheck check_proposal(const std::string& name, const Components& c, const Ed
     for (const auto& line : error_lines(compiled.diagnostics)) {
       // "file:line:col: error[E071]: cycle: a -> b -> a" -> the message after the code.
       size_t at = line.find("]: ");
-      out.findings.push_back("structure: " + (at == std::string::npos ? line : line.substr(at + 3)));
+      out.findings.push_back("structure: " +
+                             (at == std::string::npos ? line : line.substr(at + 3)));
     }
     if (out.findings.empty()) out.findings.push_back("structure: the graph does not compile");
     return out;
@@ -139,7 +139,8 @@ GraphCheck check_proposal(const std::string& name, const Components& c, const Ed
     edge.provenance = causal::Provenance::Llm;
     g.add_edge(edge);
   }
-  for (const auto& issue : causal::validate(g)) out.findings.push_back("structure: " + issue.message);
+  for (const auto& issue : causal::validate(g))
+    out.findings.push_back("structure: " + issue.message);
   if (!out.findings.empty()) return out;
   out.structural_ok = true;
   causal::CheckReport report;

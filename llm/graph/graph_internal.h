@@ -11,9 +11,9 @@ namespace omen::llm::internal {
 
 /// The data's components and the Omen identifiers the model sees for them.
 struct Components {
-  std::vector<std::string> names;                  // as in the data, first-appearance order
-  std::vector<std::string> idents;                 // parallel: valid Omen node names
-  std::vector<std::vector<std::string>> columns;   // parallel: the columns of each component
+  std::vector<std::string> names;                 // as in the data, first-appearance order
+  std::vector<std::string> idents;                // parallel: valid Omen node names
+  std::vector<std::vector<std::string>> columns;  // parallel: the columns of each component
   std::map<std::string, size_t> by_ident;
 };
 
@@ -44,10 +44,10 @@ ReadGraph read_graph(const std::string& source, const std::string& file, const C
 
 /// The structure and data check of a proposed graph.
 struct GraphCheck {
-  bool structural_ok = false;  // compiles, acyclic, constraints respected
-  bool passed = false;         // structural_ok and causal::CheckReport::ok()
+  bool structural_ok = false;         // compiles, acyclic, constraints respected
+  bool passed = false;                // structural_ok and causal::CheckReport::ok()
   std::vector<std::string> findings;  // one line each: what the model must fix
-  std::string report_text;     // causal::to_text of the report ("" if not run)
+  std::string report_text;            // causal::to_text of the report ("" if not run)
 };
 GraphCheck check_proposal(const std::string& name, const Components& c, const EdgeSet& edges,
                           const causal::Table& data, const GraphLoopOptions& options);

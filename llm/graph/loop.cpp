@@ -17,12 +17,14 @@ namespace {
 using json = nlohmann::json;
 
 // Best candidate first: the first reply candidate whose source is usable.
-std::string first_source(const ParsedReply& r) { return r.sources.empty() ? "" : r.sources[0]; }
+std::string first_source(const ParsedReply& r) {
+  return r.sources.empty() ? "" : r.sources[0];
+}
 
 }  // namespace
 
-bool load_graph_task(const std::vector<std::string>& docs, const std::string& data,
-                     GraphTask* task, std::string* error) {
+bool load_graph_task(const std::vector<std::string>& docs, const std::string& data, GraphTask* task,
+                     std::string* error) {
   *task = GraphTask{};
   for (const auto& path : docs) {
     Document d{std::filesystem::path(path).filename().string(), {}};
@@ -78,26 +80,30 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
     p.usage = internal::usage_since(before, client.usage());
     transcript["turns"] = turns;
     transcript["usage"] = internal::usage_json(p.usage);
-    transcript["result"] = {{"accepted", p.accepted},     {"passed", p.passed},
+    transcript["result"] = {{"accepted", p.accepted},       {"passed", p.passed},
                             {"stop_reason", p.stop_reason}, {"iterations", p.iterations},
-                            {"findings", p.findings},     {"seconds", p.seconds}};
-    if (p.accepted) transcript["result"]["source"] = p.source;
-    else transcript["result"]["error"] = p.error;
+                            {"findings", p.findings},       {"seconds", p.seconds}};
+    if (p.accepted)
+      transcript["result"]["source"] = p.source;
+    else
+      transcript["result"]["error"] = p.error;
     p.transcript_json = transcript.dump(2);
-    log(p.accepted ? fmt::format("accepted a graph with {} edges ({})", p.edges.size(),
-                                 p.passed ? "passed the data check"
-                                          : fmt::format("{} unresolved findings", p.findings.size()))
-                   : "nothing accepted: " + p.error);
+    log(p.accepted
+            ? fmt::format("accepted a graph with {} edges ({})", p.edges.size(),
+                          p.passed ? "passed the data check"
+                                   : fmt::format("{} unresolved findings", p.findings.size()))
+            : "nothing accepted: " + p.error);
     return std::move(p);
   };
-  auto accept = [&](const internal::EdgeSet& edges, const internal::GraphCheck& check, bool passed) {
+  auto accept = [&](const internal::EdgeSet& edges, const internal::GraphCheck& check,
+                    bool passed) {
     p.accepted = true;
     p.passed = passed;
     p.findings = passed ? std::vector<std::string>{} : check.findings;
     p.report_text = check.report_text;
     for (const auto& [e, info] : edges.edges)
-      p.edges.push_back({comps.names[e.first], comps.names[e.second], info.iteration,
-                         info.proposed_by});
+      p.edges.push_back(
+          {comps.names[e.first], comps.names[e.second], info.iteration, info.proposed_by});
     std::string head = fmt::format(
         "# Causal graph proposed by an LLM (`omen propose graph`), model {}; {} turn{}.\n", model,
         p.iterations, p.iterations == 1 ? "" : "s");
@@ -119,9 +125,10 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
     return finish("error");
   }
   if (comps.names.size() > options.max_components) {
-    p.error = fmt::format("the data has {} components, more than the limit of {} "
-                          "(max_components). Nothing was written.",
-                          comps.names.size(), options.max_components);
+    p.error = fmt::format(
+        "the data has {} components, more than the limit of {} "
+        "(max_components). Nothing was written.",
+        comps.names.size(), options.max_components);
     return finish("error");
   }
 
@@ -155,9 +162,10 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
         carried.push_back(fmt::format("no local proposal for {}: {}", comps.idents[i], resp.error));
         continue;
       }
-      p.error = fmt::format("the model server failed on the local proposal for {}: {}. Nothing "
-                            "was written.",
-                            comps.names[i], resp.error);
+      p.error = fmt::format(
+          "the model server failed on the local proposal for {}: {}. Nothing "
+          "was written.",
+          comps.names[i], resp.error);
       return finish(resp.error_kind == "budget" ? "time" : "error");
     }
     last_key = resp.cache_key;
@@ -213,8 +221,9 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
           have_best ? "The best graph is structurally valid but fails the data check (strict "
                       "mode). "
                     : "No proposal was structurally valid. ",
-          check.findings.empty() ? ""
-                                 : "Last findings: " + fmt::format("{}", fmt::join(check.findings, "; ")) + ". ");
+          check.findings.empty()
+              ? ""
+              : "Last findings: " + fmt::format("{}", fmt::join(check.findings, "; ")) + ". ");
       return finish(reason);
     }
     // Repair turn.
@@ -242,8 +251,8 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
     req.schema_name = "omen_candidates";
     req.json_schema = candidates_schema();
     ChatResponse resp = client.chat(req, clock.remaining_ms());
-    json turn = {{"iteration", iteration}, {"sent", feedback},
-                 {"response", internal::response_json(resp)}};
+    json turn = {
+        {"iteration", iteration}, {"sent", feedback}, {"response", internal::response_json(resp)}};
     if (!resp.ok) {
       turns.push_back(turn);
       if (resp.error_kind == "malformed" || resp.error_kind == "too-large") continue;
@@ -269,8 +278,9 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
     internal::EdgeSet next;
     for (const auto& e : rg.edges) {
       auto old = current.edges.find(e);
-      next.edges.insert({e, old != current.edges.end() ? old->second
-                                                       : internal::EdgeSet::Info{iteration, "repair"}});
+      next.edges.insert({e, old != current.edges.end()
+                                ? old->second
+                                : internal::EdgeSet::Info{iteration, "repair"}});
     }
     for (const auto& prob : rg.problems) carried.push_back("your last reply: " + prob);
     current = std::move(next);

@@ -17,7 +17,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_word(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 // Whether `word` occurs in `text` as a whole word (case-insensitive; both already lower).
 bool mentions(const std::string& text, const std::string& word) {
@@ -99,7 +101,8 @@ std::string graph_overview(const GraphTask& task, const Components& c,
   if (!task.docs.empty()) {
     out += "\n# Documentation\n";
     size_t per = std::max<size_t>(1000, options.max_doc_bytes * 2 / task.docs.size());
-    for (const auto& d : task.docs) out += fmt::format("\n## {}\n\n{}\n", d.name, clip(d.text, per));
+    for (const auto& d : task.docs)
+      out += fmt::format("\n## {}\n\n{}\n", d.name, clip(d.text, per));
   }
   return out;
 }

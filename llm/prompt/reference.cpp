@@ -24,8 +24,8 @@ std::string section(std::string_view doc, std::string_view heading) {
   size_t at = doc.find(needle);
   if (at == std::string_view::npos) return "";
   size_t end = doc.find("\n## ", at + needle.size());
-  return std::string(doc.substr(at + 1, end == std::string_view::npos ? std::string_view::npos
-                                                                      : end - at - 1));
+  return std::string(
+      doc.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1));
 }
 
 // The opening example of the document: everything between the title and the first `## `.
@@ -51,7 +51,8 @@ std::string window_table() {
 
 // `fn` signatures of the standard library with the comment lines above each.
 std::string stdlib_signatures() {
-  std::string out = "## Standard library signatures (`import std`, generated from stdlib/*.omen)\n\n";
+  std::string out =
+      "## Standard library signatures (`import std`, generated from stdlib/*.omen)\n\n";
 #ifdef OMEN_LLM_HAVE_STDLIB
   for (const auto& f : stdlib::files()) {
     std::string_view text = f.text;
@@ -59,7 +60,8 @@ std::string stdlib_signatures() {
     size_t pos = 0;
     while (pos < text.size()) {
       size_t eol = text.find('\n', pos);
-      std::string_view line = text.substr(pos, eol == std::string_view::npos ? text.npos : eol - pos);
+      std::string_view line =
+          text.substr(pos, eol == std::string_view::npos ? text.npos : eol - pos);
       pos = eol == std::string_view::npos ? text.size() : eol + 1;
       size_t b = line.find_first_not_of(" \t");
       if (b == std::string_view::npos) {
@@ -103,8 +105,7 @@ std::string language_reference(bool graphs) {
     headings = {"Graphs"};
   } else {
     out += preamble(doc);
-    headings = {"Types and units", "Declarations", "Expressions", "Rules", "Evaluation",
-                "Limits"};
+    headings = {"Types and units", "Declarations", "Expressions", "Rules", "Evaluation", "Limits"};
   }
   for (const auto& h : headings) {
     std::string s = section(doc, h);

@@ -68,9 +68,11 @@ std::vector<std::pair<TimeMs, TimeMs>> label_spans(const Points& p, const score:
       out.push_back({w.start, w.end});
     } else if (!p.t.empty()) {
       auto clampi = [&](TimeMs i) {
-        return p.t[static_cast<size_t>(std::clamp<TimeMs>(i, 0, static_cast<TimeMs>(p.t.size()) - 1))];
+        return p
+            .t[static_cast<size_t>(std::clamp<TimeMs>(i, 0, static_cast<TimeMs>(p.t.size()) - 1))];
       };
-      if (w.start < static_cast<TimeMs>(p.t.size())) out.push_back({clampi(w.start), clampi(w.end)});
+      if (w.start < static_cast<TimeMs>(p.t.size()))
+        out.push_back({clampi(w.start), clampi(w.end)});
     }
   }
   return out;
@@ -109,7 +111,8 @@ std::string describe_series(const SeriesKey& key, const Points& p, const score::
     std::string parts, best;
     double best_r = 0.3;
     for (auto [name, period] : {std::pair<const char*, int64_t>{"1h", 3'600'000},
-                                {"1d", 86'400'000}, {"1w", 7 * 86'400'000LL}}) {
+                                {"1d", 86'400'000},
+                                {"1w", 7 * 86'400'000LL}}) {
       size_t k = static_cast<size_t>(std::llround(double(period) / double(step)));
       if (k < 2) continue;
       double r = acf(p.v, k);
@@ -127,7 +130,8 @@ std::string describe_series(const SeriesKey& key, const Points& p, const score::
   std::vector<double> sum(buckets, 0), cnt(buckets, 0);
   for (size_t i = 0; i < n; ++i) {
     if (std::isnan(p.v[i])) continue;
-    size_t b = static_cast<size_t>((static_cast<double>(p.t[i] - t0) / double(t1 - t0)) * double(buckets));
+    size_t b =
+        static_cast<size_t>((static_cast<double>(p.t[i] - t0) / double(t1 - t0)) * double(buckets));
     b = std::min(b, buckets - 1);
     sum[b] += p.v[i];
     cnt[b] += 1;
@@ -172,8 +176,10 @@ std::string describe_series(const SeriesKey& key, const Points& p, const score::
       TimeMs len = std::max<TimeMs>(s1 - s0, step * 12);
       for (size_t i = 0; i < n; ++i) {
         if (std::isnan(p.v[i])) continue;
-        if (p.t[i] >= s0 && p.t[i] <= s1) in.push_back(p.v[i]);
-        else if (p.t[i] < s0 && p.t[i] >= s0 - len) before.push_back(p.v[i]);
+        if (p.t[i] >= s0 && p.t[i] <= s1)
+          in.push_back(p.v[i]);
+        else if (p.t[i] < s0 && p.t[i] >= s0 - len)
+          before.push_back(p.v[i]);
       }
       if (in.empty()) continue;
       ++shown;
@@ -187,9 +193,9 @@ std::string describe_series(const SeriesKey& key, const Points& p, const score::
         std::vector<double> dev;
         for (double x : before) dev.push_back(std::abs(x - med));
         std::sort(dev.begin(), dev.end());
-        out += fmt::format("; the {} before: median {} MAD {} min {} max {}",
-                           format_duration(len), num(med), num(quantile_sorted(dev, 0.5)),
-                           num(before.front()), num(before.back()));
+        out += fmt::format("; the {} before: median {} MAD {} min {} max {}", format_duration(len),
+                           num(med), num(quantile_sorted(dev, 0.5)), num(before.front()),
+                           num(before.back()));
       }
       out += "\n";
     }
@@ -217,7 +223,8 @@ std::string summarize_data(const Batch& data, const score::LabelSet* labels, siz
   for (auto& p : pts) {
     std::vector<size_t> order(p.t.size());
     std::iota(order.begin(), order.end(), size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p.t[a] < p.t[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return p.t[a] < p.t[b]; });
     Points s;
     for (size_t i : order) {
       if (!s.t.empty() && s.t.back() == p.t[i]) continue;  // the engine keeps the first

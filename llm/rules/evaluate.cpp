@@ -82,8 +82,8 @@ std::string time_text(TimeMs t, score::TimeAxis axis) {
 void describe(RuleMetrics& m) {
   double share = m.ticks ? 100.0 * double(m.alarm_ticks) / double(m.ticks) : 0.0;
   if (!m.labelled) {
-    m.summary = fmt::format("no labels; {} firing alert{}, alarms at {:.1f}% of {} ticks",
-                            m.alerts, m.alerts == 1 ? "" : "s", share, m.ticks);
+    m.summary = fmt::format("no labels; {} firing alert{}, alarms at {:.1f}% of {} ticks", m.alerts,
+                            m.alerts == 1 ? "" : "s", share, m.ticks);
     return;
   }
   m.summary = fmt::format(
@@ -119,16 +119,17 @@ RuleMetrics from_report(const validate::Report& rep) {
   for (size_t i = 0; i < rep.false_positives.size() && i < 5; ++i) {
     const auto& e = rep.false_positives[i];
     size_t rows = e.last_row - e.first_row + 1;
-    m.false_positive_examples.push_back(fmt::format("{} .. {} ({} tick{})", score::format_time(e.start),
-                                                    score::format_time(e.end), rows,
-                                                    rows == 1 ? "" : "s"));
+    m.false_positive_examples.push_back(
+        fmt::format("{} .. {} ({} tick{})", score::format_time(e.start), score::format_time(e.end),
+                    rows, rows == 1 ? "" : "s"));
   }
   if (rep.false_positive_episodes > m.false_positive_examples.size())
     m.false_positive_examples.push_back(
         fmt::format("... {} runs in all", rep.false_positive_episodes));
   for (size_t w = 0; w < rep.windows.size(); ++w)
     if (!rep.windows[w].detected && m.missed_examples.size() < 5)
-      m.missed_examples.push_back(fmt::format("window {} of {}: {} .. {}", w + 1, rep.windows.size(),
+      m.missed_examples.push_back(fmt::format("window {} of {}: {} .. {}", w + 1,
+                                              rep.windows.size(),
                                               time_text(rep.windows[w].window.start, rep.axis),
                                               time_text(rep.windows[w].window.end, rep.axis)));
   describe(m);
@@ -230,8 +231,8 @@ RuleMetrics score_alerts(const std::vector<Alert>& alerts, const std::vector<Tim
 }
 
 std::string candidate_feedback(const CandidateReport& r) {
-  std::string out = fmt::format("Candidate {} ({}):\n", r.index,
-                                r.passed ? "passed every gate" : "rejected");
+  std::string out =
+      fmt::format("Candidate {} ({}):\n", r.index, r.passed ? "passed every gate" : "rejected");
   for (const auto& g : r.gates)
     if (!g.passed) out += fmt::format("- gate {} FAILED: {}\n", g.name, g.detail);
   if (!r.compiled && !r.diagnostics.empty()) out += "Checker output:\n" + r.diagnostics;
@@ -280,8 +281,8 @@ CandidateReport internal::evaluate(const std::string& source, const std::string&
     return passed;
   };
   auto done = [&]() -> CandidateReport {
-    r.passed = !r.gates.empty() &&
-               std::all_of(r.gates.begin(), r.gates.end(), [](const GateResult& g) { return g.passed; });
+    r.passed = !r.gates.empty() && std::all_of(r.gates.begin(), r.gates.end(),
+                                               [](const GateResult& g) { return g.passed; });
     r.feedback = internal::candidate_feedback(r);
     return r;
   };
@@ -316,8 +317,9 @@ CandidateReport internal::evaluate(const std::string& source, const std::string&
     std::string detail;
     for (const auto& u : unknown) {
       std::string near = closest(u, known);
-      detail += fmt::format("{}metric '{}' does not exist in the data{}", detail.empty() ? "" : "; ",
-                            u, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near));
+      detail +=
+          fmt::format("{}metric '{}' does not exist in the data{}", detail.empty() ? "" : "; ", u,
+                      near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near));
     }
     detail += fmt::format("; the data has: {}", fmt::join(known, ", "));
     gate("known_metrics", false, detail);

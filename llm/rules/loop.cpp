@@ -19,9 +19,12 @@ using json = nlohmann::json;
 constexpr size_t kMaxEcho = 32'000;
 
 json metrics_json(const RuleMetrics& m) {
-  json j = {{"labelled", m.labelled},           {"ticks", m.ticks},
-            {"alarm_ticks", m.alarm_ticks},     {"alerts", m.alerts},
-            {"nan_fraction", m.nan_fraction},   {"max_cost", m.max_cost},
+  json j = {{"labelled", m.labelled},
+            {"ticks", m.ticks},
+            {"alarm_ticks", m.alarm_ticks},
+            {"alerts", m.alerts},
+            {"nan_fraction", m.nan_fraction},
+            {"max_cost", m.max_cost},
             {"summary", m.summary}};
   if (m.labelled) {
     j["windows"] = m.windows;
@@ -67,7 +70,8 @@ std::string one_line(std::string s) {
 
 std::string provenance(const RuleProposal& p, const CandidateReport& c, const RuleTask& task,
                        const RuleLoopOptions& o) {
-  std::string out = "# Proposed by an LLM (`omen propose rules`) and accepted: every gate passed.\n";
+  std::string out =
+      "# Proposed by an LLM (`omen propose rules`) and accepted: every gate passed.\n";
   out += fmt::format("# model: {}; turn {} (budget {} turns); candidate {}\n", p.model, c.iteration,
                      o.budget.max_iterations, c.index);
   out += fmt::format("# validated on: {}{}\n", task.data_name,
@@ -129,9 +133,9 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
       transcript["result"]["error"] = p.error;
     }
     p.transcript_json = transcript.dump(2);
-    log(p.accepted ? fmt::format("accepted a candidate of turn {}: {}", p.iteration,
-                                 p.metrics.summary)
-                   : "nothing accepted: " + p.error);
+    log(p.accepted
+            ? fmt::format("accepted a candidate of turn {}: {}", p.iteration, p.metrics.summary)
+            : "nothing accepted: " + p.error);
     return std::move(p);
   };
 
@@ -167,8 +171,8 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
   }
 
   const std::string system = internal::rules_system_prompt(top_k);
-  const std::string task_prompt = internal::rules_task_prompt(
-      task, options, p.current_metrics ? &*p.current_metrics : nullptr);
+  const std::string task_prompt =
+      internal::rules_task_prompt(task, options, p.current_metrics ? &*p.current_metrics : nullptr);
   transcript["system_prompt"] = system;
   transcript["task_prompt"] = task_prompt;
   std::vector<std::pair<std::string, std::string>> exchanges;
@@ -178,7 +182,8 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
   while (true) {
     std::string reason = clock.exhausted(p.iterations);
     if (!reason.empty()) {
-      p.error = fmt::format("no candidate passed the gates: {}.", clock.describe(reason, p.iterations));
+      p.error =
+          fmt::format("no candidate passed the gates: {}.", clock.describe(reason, p.iterations));
       if (!last_failures.empty()) p.error += " Last turn: " + last_failures;
       p.error += " Nothing was written.";
       return finish(reason);
@@ -210,8 +215,8 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
       turns.push_back(turn);
       log(fmt::format("turn {}: unusable reply: {}", iteration, reply.error));
       last_failures = "the reply had no usable candidate: " + reply.error;
-      exchanges.push_back(
-          {internal::clip(resp.content, kMaxEcho), "# Your reply could not be used\n\n" + reply.error});
+      exchanges.push_back({internal::clip(resp.content, kMaxEcho),
+                           "# Your reply could not be used\n\n" + reply.error});
       continue;
     }
     std::vector<CandidateReport> reports;
@@ -222,9 +227,9 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
       if (hit != seen.end()) {
         c = hit->second;
       } else {
-        c = internal::evaluate(reply.sources[i], fmt::format("candidate-{}-{}.omen", iteration, i + 1),
-                               training, options.gates, options.engine,
-                               p.current_metrics ? &*p.current_metrics : nullptr);
+        c = internal::evaluate(
+            reply.sources[i], fmt::format("candidate-{}-{}.omen", iteration, i + 1), training,
+            options.gates, options.engine, p.current_metrics ? &*p.current_metrics : nullptr);
         seen.emplace(reply.sources[i], c);
       }
       c.iteration = iteration;
@@ -262,7 +267,8 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
     for (const auto& c : reports) {
       std::string failed;
       for (const auto& g : c.gates)
-        if (!g.passed) failed += fmt::format("{}{} ({})", failed.empty() ? "" : "; ", g.name, g.detail);
+        if (!g.passed)
+          failed += fmt::format("{}{} ({})", failed.empty() ? "" : "; ", g.name, g.detail);
       last_failures += fmt::format("candidate {} failed {}. ", c.index, failed);
     }
     exchanges.push_back({internal::clip(resp.content, kMaxEcho), feedback});

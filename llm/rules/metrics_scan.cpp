@@ -38,8 +38,7 @@ std::vector<Token> tokenize(const std::string& s) {
       out.push_back({Token::String, v});
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       size_t b = i;
-      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_'))
-        ++i;
+      while (i < n && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
       out.push_back({Token::Ident, s.substr(b, i - b)});
     } else {
       out.push_back({Token::Punct, std::string(1, c)});
@@ -59,7 +58,8 @@ std::vector<std::string> referenced_metrics(const std::string& source, std::stri
   std::vector<Token> t = tokenize(source);
   std::set<std::string> declared;
   for (size_t i = 0; i + 2 < t.size(); ++i)
-    if (is(t, i, Token::Ident, "series") && is(t, i + 1, Token::Ident) && is(t, i + 2, Token::Punct, "="))
+    if (is(t, i, Token::Ident, "series") && is(t, i + 1, Token::Ident) &&
+        is(t, i + 2, Token::Punct, "="))
       declared.insert(t[i + 1].text);
   std::set<std::string> metrics;
   for (size_t i = 0; i + 2 < t.size(); ++i) {
@@ -78,9 +78,10 @@ std::vector<std::string> referenced_metrics(const std::string& source, std::stri
       continue;
     }
     if (error && error->empty())
-      *error = fmt::format("cannot tell which metric series '{}' selects; write "
-                           "series {} = metric(\"name\", label = \"value\")",
-                           name, name);
+      *error = fmt::format(
+          "cannot tell which metric series '{}' selects; write "
+          "series {} = metric(\"name\", label = \"value\")",
+          name, name);
   }
   return {metrics.begin(), metrics.end()};
 }

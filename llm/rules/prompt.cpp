@@ -35,15 +35,18 @@ std::string rules_task_prompt(const RuleTask& task, const RuleLoopOptions& optio
                      : "Write rules that alert on anomalies of the data below (it has no labels: "
                        "aim for rare, meaningful alerts).";
   if (!task.current_source.empty())
-    out += " Improve on the current rules shown below; a candidate that scores worse than them "
-           "is rejected.";
-  out += "\n\nGates (every one must pass):\n- it compiles under the limits of the language "
-         "reference\n- every metric it names exists in the data; every rule matches some series\n";
-  out += fmt::format("- at most {} rules; highest cost per evaluation within {:g}\n",
-                     g.max_rules, g.max_cost > 0 ? g.max_cost : options.engine.limits.max_cost);
-  out += fmt::format("- inputs missing (NaN) at most {:.0f}% of evaluations; alerts firing at "
-                     "most {:.0f}% of the time\n",
-                     100 * g.max_nan_fraction, 100 * g.max_alarm_fraction);
+    out +=
+        " Improve on the current rules shown below; a candidate that scores worse than them "
+        "is rejected.";
+  out +=
+      "\n\nGates (every one must pass):\n- it compiles under the limits of the language "
+      "reference\n- every metric it names exists in the data; every rule matches some series\n";
+  out += fmt::format("- at most {} rules; highest cost per evaluation within {:g}\n", g.max_rules,
+                     g.max_cost > 0 ? g.max_cost : options.engine.limits.max_cost);
+  out += fmt::format(
+      "- inputs missing (NaN) at most {:.0f}% of evaluations; alerts firing at "
+      "most {:.0f}% of the time\n",
+      100 * g.max_nan_fraction, 100 * g.max_alarm_fraction);
   if (g.check_determinism) out += "- deterministic (two runs give the same alerts)\n";
   if (task.labels) {
     out += fmt::format(
@@ -59,9 +62,9 @@ std::string rules_task_prompt(const RuleTask& task, const RuleLoopOptions& optio
     for (const auto& d : task.docs)
       out += fmt::format("\n## {}\n\n{}\n", d.name, clip(d.text, options.max_doc_bytes));
   }
-  out += fmt::format("\n# Data: {}\n\n{}", task.data_name,
-                     summarize_data(task.data, task.labels ? &*task.labels : nullptr,
-                                    options.max_series));
+  out += fmt::format(
+      "\n# Data: {}\n\n{}", task.data_name,
+      summarize_data(task.data, task.labels ? &*task.labels : nullptr, options.max_series));
   if (!task.current_source.empty()) {
     out += fmt::format("\n# Current rules ({})\n\n```omen\n{}\n```\n", task.current_name,
                        task.current_source);

@@ -60,8 +60,9 @@ bool load_rule_task(const RuleTaskFiles& files, RuleTask* task, std::string* err
     // files live.
     size_t colon = files.labels.find(':');
     std::string kind = colon == std::string::npos ? "" : files.labels.substr(0, colon + 1);
-    task->labels->source = kind + base_name(files.labels.substr(colon == std::string::npos ? 0 : colon + 1)) +
-                           (kind == "nab:" ? "#" + key : "");
+    task->labels->source =
+        kind + base_name(files.labels.substr(colon == std::string::npos ? 0 : colon + 1)) +
+        (kind == "nab:" ? "#" + key : "");
   }
   task->target = files.target;
   if (!files.current.empty()) {

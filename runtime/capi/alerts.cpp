@@ -45,8 +45,10 @@ omen_status omen_alert_format(const omen_alert* alert, omen_format format, char*
   if (!out) return OMEN_ERROR_INVALID_ARGUMENT;
   *out = nullptr;
   if (!alert || !alert->rule || (alert->n_labels > 0 && !alert->labels)) return OMEN_ERROR_INVALID_ARGUMENT;
-  if (format != OMEN_FORMAT_TEXT && format != OMEN_FORMAT_JSON) return OMEN_ERROR_INVALID_ARGUMENT;
-  if (alert->event < OMEN_EVENT_PENDING || alert->event > OMEN_EVENT_CLEARED) return OMEN_ERROR_INVALID_ARGUMENT;
+  const long long fmt = omen::capi::raw_enum(format);
+  if (fmt != OMEN_FORMAT_TEXT && fmt != OMEN_FORMAT_JSON) return OMEN_ERROR_INVALID_ARGUMENT;
+  const long long event = omen::capi::raw_enum(alert->event);
+  if (event < OMEN_EVENT_PENDING || event > OMEN_EVENT_CLEARED) return OMEN_ERROR_INVALID_ARGUMENT;
   for (size_t i = 0; i < alert->n_labels; ++i)
     if (!alert->labels[i].name || !alert->labels[i].value) return OMEN_ERROR_INVALID_ARGUMENT;
   return guarded(nullptr, [&] {
@@ -55,13 +57,13 @@ omen_status omen_alert_format(const omen_alert* alert, omen_format format, char*
     for (size_t i = 0; i < alert->n_labels; ++i)
       a.labels.emplace_back(alert->labels[i].name, alert->labels[i].value);
     a.severity = alert->severity ? alert->severity : "";
-    a.event = static_cast<omen::AlertEvent>(alert->event);
+    a.event = static_cast<omen::AlertEvent>(event);
     a.at = alert->at_ms;
     a.active_since = alert->active_since_ms;
     a.fired_at = alert->fired_at_ms;
     a.value = alert->value;
     a.message = alert->message ? alert->message : "";
-    std::string s = format == OMEN_FORMAT_JSON ? omen::to_json(a) : omen::to_text(a);
+    std::string s = fmt == OMEN_FORMAT_JSON ? omen::to_json(a) : omen::to_text(a);
     *out = omen::capi::dup_string(s);
     return *out ? OMEN_OK : OMEN_ERROR_OUT_OF_MEMORY;
   });

@@ -7,12 +7,26 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
 #include "omen/engine.h"
 #include "omen/omen.h"
 #include "omen/testing.h"
+
+namespace omen::capi {
+/// The integer a C caller stored in an enum-typed argument or field. C lets any int through
+/// an enum type, but loading an out-of-range value as the enum type is undefined in C++, so
+/// range checks must look at the raw bytes.
+template <class E>
+inline long long raw_enum(const E& e) {
+  static_assert(std::is_enum_v<E>);
+  std::underlying_type_t<E> v;
+  std::memcpy(&v, &e, sizeof v);
+  return static_cast<long long>(v);
+}
+}  // namespace omen::capi
 
 struct omen_options {
   omen::EngineOptions options;

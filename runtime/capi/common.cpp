@@ -85,7 +85,7 @@ using omen::capi::guarded;
 extern "C" {
 
 const char* omen_status_string(omen_status status) {
-  switch (status) {
+  switch (omen::capi::raw_enum(status)) {
     case OMEN_OK: return "ok";
     case OMEN_ERROR_INVALID_ARGUMENT: return "invalid argument";
     case OMEN_ERROR_COMPILE: return "compile error";
@@ -112,7 +112,7 @@ int omen_has_jit(void) {
 void omen_free_string(char* s) { std::free(s); }
 
 const char* omen_event_name(omen_event event) {
-  switch (event) {
+  switch (omen::capi::raw_enum(event)) {
     case OMEN_EVENT_PENDING: return "pending";
     case OMEN_EVENT_FIRING: return "firing";
     case OMEN_EVENT_RESOLVED: return "resolved";
@@ -138,7 +138,7 @@ void omen_options_destroy(omen_options** options) {
 
 omen_status omen_options_set_tier(omen_options* options, omen_tier tier) {
   if (!options) return OMEN_ERROR_INVALID_ARGUMENT;
-  switch (tier) {
+  switch (omen::capi::raw_enum(tier)) {
     case OMEN_TIER_INTERP: options->options.tier = omen::Tier::Interp; return OMEN_OK;
     case OMEN_TIER_JIT: options->options.tier = omen::Tier::Jit; return OMEN_OK;
     case OMEN_TIER_AUTO: options->options.tier = omen::Tier::Auto; return OMEN_OK;

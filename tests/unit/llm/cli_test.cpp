@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/args.cpp"          // NOLINT: the CLI under test
-#include "cli/cmd_propose.cpp"   // NOLINT
+#include "cli/args.cpp"         // NOLINT: the CLI under test
+#include "cli/cmd_propose.cpp"  // NOLINT
 #include "omen/graphs.h"
 #include "omen/tools.h"
 #include "test_server.h"
@@ -48,20 +48,34 @@ struct TempDir {
   std::string operator/(const std::string& f) const { return (path / f).string(); }
 };
 
-std::string R(const std::string& name) { return fixture("replies/" + name); }
+std::string R(const std::string& name) {
+  return fixture("replies/" + name);
+}
 
 std::vector<std::string> rules_args(const std::string& url, const TempDir& d) {
-  return {"rules",          "--docs",         fixture_path("docs/cpu_service.md"),
-          "--data",         fixture_path("cpu.csv"),
-          "--labels",       "windows:" + fixture_path("cpu_windows.csv"),
-          "--out",          d / "new.omen",
-          "--model",        "test-model",
-          "--base-url",     url,
-          "--api-key-env",  "OMEN_LLM_CLI_TEST_KEY",
-          "--retries",      "1",
-          "--max-iterations", "3",
-          "--transcript",   d / "transcript.json",
-          "--cache",        d / "cache",
+  return {"rules",
+          "--docs",
+          fixture_path("docs/cpu_service.md"),
+          "--data",
+          fixture_path("cpu.csv"),
+          "--labels",
+          "windows:" + fixture_path("cpu_windows.csv"),
+          "--out",
+          d / "new.omen",
+          "--model",
+          "test-model",
+          "--base-url",
+          url,
+          "--api-key-env",
+          "OMEN_LLM_CLI_TEST_KEY",
+          "--retries",
+          "1",
+          "--max-iterations",
+          "3",
+          "--transcript",
+          d / "transcript.json",
+          "--cache",
+          d / "cache",
           "--quiet"};
 }
 
@@ -107,7 +121,7 @@ TEST_CASE("omen propose rules: budget exhausted writes nothing and exits 1", "[l
 TEST_CASE("omen propose rules: usage errors exit 2", "[llm][cli]") {
   TempDir d("usage");
   CHECK(run({"rules", "--data", fixture_path("cpu.csv"), "--model", "m"}) == 2);  // no --out
-  CHECK(run({"rules", "--out", d / "x.omen", "--model", "m"}) == 2);             // no --data
+  CHECK(run({"rules", "--out", d / "x.omen", "--model", "m"}) == 2);              // no --data
   CHECK(run({"rules", "--data", fixture_path("cpu.csv"), "--out", d / "x.omen", "--model", "m",
              "--offline"}) == 2);  // --offline needs --cache
   CHECK(run({"rules", "--bogus"}) == 2);

@@ -132,7 +132,8 @@ TEST_CASE("a Retry-After beyond the limit fails at once", "[llm][client]") {
 }
 
 TEST_CASE("5xx is retried with backoff until the retries run out", "[llm][client]") {
-  Server s({Reply::error(503, "busy"), Reply::error(502, "bad gateway"), Reply::error(500, "oops")});
+  Server s(
+      {Reply::error(503, "busy"), Reply::error(502, "bad gateway"), Reply::error(500, "oops")});
   Client c(options_for(s));
   ChatResponse r = c.chat(simple_request());
   CHECK_FALSE(r.ok);
@@ -296,7 +297,8 @@ TEST_CASE("parse_reply reads JSON candidates, fenced blocks, and says what is wr
   CHECK(j.sources[1] == "const b = 2");
   CHECK(j.rationales[0] == "r");
 
-  ParsedReply f = parse_reply("Sure!\n```omen\nconst a = 1\n```\ntext\n  ```omen\nconst b = 2\n  ```\n");
+  ParsedReply f =
+      parse_reply("Sure!\n```omen\nconst a = 1\n```\ntext\n  ```omen\nconst b = 2\n  ```\n");
   REQUIRE(f.ok);
   CHECK_FALSE(f.from_json);
   REQUIRE(f.sources.size() == 2);

@@ -35,7 +35,9 @@ GraphLoopOptions graph_options(const Server& s) {
   return o;
 }
 
-std::string G(const std::string& name) { return fixture("replies/graph_" + name + ".omen"); }
+std::string G(const std::string& name) {
+  return fixture("replies/graph_" + name + ".omen");
+}
 
 bool has(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
@@ -76,7 +78,8 @@ TEST_CASE("a graph proposal with a cycle is named, fed back, and fixed", "[llm][
   // Edges keep provenance llm with the turn that proposed them.
   REQUIRE(p.edges.size() == 2);
   for (const auto& e : p.edges) CHECK(e.iteration == 1);
-  CHECK(has(p.source, "db -> checkout [source = \"llm\"]  # llm iteration 1, proposed for checkout"));
+  CHECK(
+      has(p.source, "db -> checkout [source = \"llm\"]  # llm iteration 1, proposed for checkout"));
   CHECK(has(p.source, "checkout -> frontend [source = \"llm\"]  # llm iteration 1"));
   CHECK_FALSE(has(p.source, "frontend -> db"));
   // The written graph is valid Omen and loads as a causal graph.
@@ -103,12 +106,14 @@ TEST_CASE("unsupported edges go back to the model, and edges added in repair kee
   auto reqs = s.requests();
   REQUIRE(reqs.size() == 6);
   CHECK(has(reqs[5].last(), "unsupported edge cache -> frontend"));
-  CHECK(has(reqs[5].last(), "cache -> frontend [source = \"llm\"]  # llm iteration 2, proposed in repair"));
+  CHECK(has(reqs[5].last(),
+            "cache -> frontend [source = \"llm\"]  # llm iteration 2, proposed in repair"));
 }
 
-TEST_CASE("budget exhausted on a graph: non-strict accepts the best valid one, strict writes "
-          "nothing",
-          "[llm][graph]") {
+TEST_CASE(
+    "budget exhausted on a graph: non-strict accepts the best valid one, strict writes "
+    "nothing",
+    "[llm][graph]") {
   SECTION("non-strict") {
     std::vector<Reply> script = local_round();
     script.push_back(Reply::candidates({G("unsupported")}));
@@ -151,11 +156,11 @@ TEST_CASE("budget exhausted on a graph: non-strict accepts the best valid one, s
 }
 
 TEST_CASE("invented components and unusable replies are reported to the model", "[llm][graph]") {
-  std::vector<Reply> script = {
-      Reply::candidates({"graph local_db { db -> payments }"}),
-      Reply::completion("checkout depends on db"),  // no code
-      Reply::candidates({G("local_frontend")}), Reply::candidates({G("local_cache")}),
-      Reply::candidates({G("fixed")})};
+  std::vector<Reply> script = {Reply::candidates({"graph local_db { db -> payments }"}),
+                               Reply::completion("checkout depends on db"),  // no code
+                               Reply::candidates({G("local_frontend")}),
+                               Reply::candidates({G("local_cache")}),
+                               Reply::candidates({G("fixed")})};
   Server s(script);
   GraphProposal p = propose_graph(shop_task(), graph_options(s));
   REQUIRE(p.accepted);

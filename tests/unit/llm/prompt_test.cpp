@@ -43,7 +43,8 @@ TEST_CASE("referenced_metrics reads series declarations conservatively", "[llm][
     series lat_eu = lat{region="eu"}
     fn f(x: series, w: duration) -> series = mean(x, w)
     rule A { on cpu when cpu > 1 message "series x = metric(\"in_a_string\")" }
-  )OMEN", &err);
+  )OMEN",
+                              &err);
   CHECK(err.empty());
   CHECK(m == std::vector<std::string>{"http_latency", "node_cpu"});
 

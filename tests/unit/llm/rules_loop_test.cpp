@@ -42,7 +42,9 @@ RuleLoopOptions loop_options(const Server& s) {
   return o;
 }
 
-std::string R(const std::string& name) { return fixture("replies/" + name); }
+std::string R(const std::string& name) {
+  return fixture("replies/" + name);
+}
 
 bool has(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
@@ -148,8 +150,9 @@ TEST_CASE("a hallucinated metric is caught before the candidate runs", "[llm][ru
   CHECK(failed_gate(h)->name == "known_metrics");
   CHECK_FALSE(h.metrics);
   std::string fed = s.requests()[1].last();
-  CHECK(has(fed, "metric 'cpu_utilisation' does not exist in the data (did you mean "
-                 "'cpu_utilization'?)"));
+  CHECK(has(fed,
+            "metric 'cpu_utilisation' does not exist in the data (did you mean "
+            "'cpu_utilization'?)"));
 }
 
 TEST_CASE("replies with malformed JSON or no code are fed back, a bad body is asked again",
@@ -175,8 +178,8 @@ TEST_CASE("replies with malformed JSON or no code are fed back, a bad body is as
 
 TEST_CASE("budget exhausted: a clear error and nothing accepted", "[llm][rules]") {
   SECTION("iterations") {
-    Server s({Reply::candidates({R("syntax_error.omen")}),
-              Reply::candidates({R("hallucinated.omen")})});
+    Server s(
+        {Reply::candidates({R("syntax_error.omen")}), Reply::candidates({R("hallucinated.omen")})});
     RuleLoopOptions o = loop_options(s);
     o.budget.max_iterations = 2;
     RuleProposal p = propose_rules(cpu_task(), o);
@@ -214,8 +217,8 @@ TEST_CASE("budget exhausted: a clear error and nothing accepted", "[llm][rules]"
 }
 
 TEST_CASE("HTTP 429 then success inside the loop", "[llm][rules]") {
-  Server s({Reply::error(429, "rate limited", {"Retry-After: 1"}),
-            Reply::candidates({R("good.omen")})});
+  Server s(
+      {Reply::error(429, "rate limited", {"Retry-After: 1"}), Reply::candidates({R("good.omen")})});
   RuleProposal p = propose_rules(cpu_task(), loop_options(s));
   REQUIRE(p.accepted);
   CHECK(p.iteration == 1);
@@ -236,8 +239,7 @@ TEST_CASE("a server that never answers stops the loop with a clear error", "[llm
   CHECK(has(p.error, "the model server failed on turn 1: no reply from"));
 }
 
-TEST_CASE("every candidate runs in a fresh engine: no state leaks between them",
-          "[llm][rules]") {
+TEST_CASE("every candidate runs in a fresh engine: no state leaks between them", "[llm][rules]") {
   // Top-k: the first candidate counts every sample; the second would fire only if it saw the
   // first one's windows.
   Server s({Reply::candidates({R("counter.omen"), R("leftover.omen"), R("good.omen")})});
@@ -269,8 +271,8 @@ TEST_CASE("every candidate runs in a fresh engine: no state leaks between them",
 }
 
 TEST_CASE("a recorded run replays offline from the cache, identically", "[llm][rules]") {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("omen_llm_replay_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("omen_llm_replay_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   RuleProposal first;
   {
@@ -325,8 +327,8 @@ TEST_CASE("inputs that do not fit are reported before any call", "[llm][rules]")
 }
 
 TEST_CASE("requests do not depend on where the input files live", "[llm][rules]") {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("omen_llm_moved_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("omen_llm_moved_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir / "docs");
   for (const char* f : {"cpu.csv", "cpu_windows.csv", "docs/cpu_service.md"})
@@ -356,8 +358,9 @@ TEST_CASE("requests do not depend on where the input files live", "[llm][rules]"
 
 TEST_CASE("without labels the other gates still apply: an always-firing rule is rejected",
           "[llm][rules]") {
-  std::string always = "series cpu = metric(\"cpu_utilization\")\n"
-                       "rule Always { on cpu when cpu > 0 severity info }\n";
+  std::string always =
+      "series cpu = metric(\"cpu_utilization\")\n"
+      "rule Always { on cpu when cpu > 0 severity info }\n";
   Server s({Reply::candidates({always}), Reply::candidates({R("good.omen")})});
   RuleTask t = cpu_task();
   t.labels.reset();

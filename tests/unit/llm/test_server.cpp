@@ -81,9 +81,13 @@ Server::Server(std::vector<Reply> script, int max_seconds, int max_connections)
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
-std::string Server::base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+std::string Server::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/v1";
+}
 
 std::vector<Request> Server::requests() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -184,7 +188,8 @@ void Server::handle(int fd) {
       reply = Reply::error(500, "test server: script exhausted");
     }
     if (reply.delay_ms > 0)
-      cv_.wait_for(lock, std::chrono::milliseconds(reply.delay_ms), [&] { return stopping_.load(); });
+      cv_.wait_for(lock, std::chrono::milliseconds(reply.delay_ms),
+                   [&] { return stopping_.load(); });
   }
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " Scripted\r\n" +
                     "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +

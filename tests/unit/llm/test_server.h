@@ -30,8 +30,7 @@ struct Reply {
   /// A completion whose content puts each source in a ```omen fence.
   static Reply fenced(const std::vector<std::string>& sources);
   /// A plain error status with an OpenAI-style error body.
-  static Reply error(int status, const std::string& message,
-                     std::vector<std::string> headers = {});
+  static Reply error(int status, const std::string& message, std::vector<std::string> headers = {});
 };
 
 struct Request {
