@@ -21,7 +21,9 @@ constDecl   : 'const' name (':' typeName)? '=' expr ;
 fnDecl      : 'fn' name '(' (param (',' param)*)? ')' ('->' typeName)? '=' expr ;
 param       : name ':' typeName ;
 typeName    : name ;
-seriesDecl  : 'series' name '=' expr ;
+// `by (...)` groups an aggregation: series ok = counter_sum(requests{code!~"5.."}) by (job)
+seriesDecl  : 'series' name '=' expr byList? ;
+byList      : 'by' '(' (name (',' name)*)? ')' ;
 
 ruleDecl    : 'rule' name '{' ruleClause* '}' ;
 ruleClause
@@ -67,6 +69,7 @@ intentClause
     | 'target' (PERCENT | NUMBER) 'over' addExpr                 # TargetClause
     | 'alert' name 'burn' addExpr 'over' addExpr ('and' addExpr)? ('for' addExpr)?  # AlertClause
     | 'labels' '{' (labelPair (',' labelPair)* ','?)? '}'        # IntentLabelsClause
+    | byList                                                     # IntentByClause
     ;
 
 // ---- expressions, lowest precedence first ----

@@ -76,7 +76,11 @@ struct Fn {
 struct SeriesDecl {
   std::string name;
   Loc loc;
-  ExprPtr value;  // metric("name", k = "v") or name{...}
+  ExprPtr value;  // metric("name", k = "v"), name{...} or an aggregation AGG(selector)
+  bool has_by = false;  // `by (...)` after an aggregation
+  std::vector<std::string> by;
+  std::vector<Loc> by_locs;
+  Loc by_loc;  // the `by` keyword
 };
 
 struct LabelPair {
@@ -193,6 +197,10 @@ struct Intent {
   Loc target_loc;     // the 'target' keyword
   std::vector<IntentAlert> alerts;  // empty: the default multi-window multi-burn-rate set
   std::vector<LabelPair> labels;
+  bool has_by = false;  // `by (...)`: the SLI per group of these labels (ratio objectives)
+  std::vector<std::string> by;
+  std::vector<Loc> by_locs;
+  Loc by_loc;
   std::vector<Loc> duplicate_clauses;  // clauses given twice (reported by the checker)
   std::vector<std::string> duplicate_names;
 };

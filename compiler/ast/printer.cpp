@@ -70,6 +70,12 @@ int precedence(const Expr& e) {
   }
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
 std::string selector_text(const std::vector<Matcher>& sel) {
   std::string out = "{";
   for (size_t i = 0; i < sel.size(); ++i) {
@@ -151,7 +157,9 @@ std::string print(const Module& m) {
       }
       case Item::Series: {
         const SeriesDecl& s = m.series[item.index];
-        out += "series " + s.name + " = " + print(*s.value) + "\n";
+        out += "series " + s.name + " = " + print(*s.value);
+        if (s.has_by) out += " by (" + join_names(s.by) + ")";
+        out += "\n";
         break;
       }
       case Item::Rule: {
@@ -159,11 +167,7 @@ std::string print(const Module& m) {
         out += "rule " + r.name + " {\n";
         if (!r.on.empty()) {
           out += "  on " + r.on;
-          if (r.has_by) {
-            out += " by (";
-            for (size_t i = 0; i < r.by.size(); ++i) out += (i ? ", " : "") + r.by[i];
-            out += ")";
-          }
+          if (r.has_by) out += " by (" + join_names(r.by) + ")";
           out += "\n";
         }
         if (r.when) out += "  when " + print(*r.when) + "\n";
@@ -255,6 +259,7 @@ std::string print(const Module& m) {
           if (a.for_) out += " for " + add_operand(*a.for_);
           out += "\n";
         }
+        if (in.has_by) out += "  by (" + join_names(in.by) + ")\n";
         if (!in.labels.empty()) {
           out += "  labels { ";
           for (size_t i = 0; i < in.labels.size(); ++i)

@@ -16,11 +16,6 @@ namespace omen::check {
 
 namespace {
 
-const std::regex& label_name_re() {
-  static const std::regex re("[a-zA-Z_][a-zA-Z0-9_]*");
-  return re;
-}
-
 bool known_type(const std::string& n) {
   return n == "number" || n == "series" || n == "bool" || n == "duration" || n == "percent" ||
          n == "string";
@@ -380,6 +375,13 @@ class Checker {
       SeriesSelector sel;
       if (!ctx_.resolve_selector(in.series, in.selector, in.loc, true, &sel)) continue;
       ctx_.used.insert(in.series);
+      if (!sel.metric.empty() && sel.metric[0] == '@') {
+        ctx_.error(in.loc, "E051",
+                   fmt::format("'{}' is an aggregate, computed from its members: give the "
+                               "members as inputs",
+                               in.series));
+        continue;
+      }
       CompiledTest::Input input;
       input.key.name = sel.metric;
       bool ok = true;
@@ -482,6 +484,8 @@ class Checker {
           ctx_.error(g.loc, "E011", fmt::format("graph '{}' is already defined", g.name));
         lower_graph(ctx_, g, out_);
       }
+    for (const auto& [name, a] : ctx_.aggregates)
+      if (a) out_.aggregates.push_back(*a);
     for (const auto& [name, loc] : user_decls_)
       if (!ctx_.used.count(name))
         ctx_.diags.warning(loc, "W001", fmt::format("'{}' is never used", name));

@@ -45,6 +45,11 @@ std::string suggest(const std::string& name, const std::vector<std::string>& can
   return best;
 }
 
+const std::regex& label_name_re() {
+  static const std::regex re("[a-zA-Z_][a-zA-Z0-9_]*");
+  return re;
+}
+
 // ---------------------------------------------------------------- Context
 
 void Context::error(const Loc& loc, const char* code, const std::string& message) {
@@ -96,35 +101,124 @@ bool Context::resolve_selector(const std::string& name, const std::vector<ast::M
     error(loc, "E025", fmt::format("series '{}' is defined in terms of itself", name));
     return false;
   }
-  const ast::Expr& v = *it->second->value;
+  const ast::SeriesDecl& decl = *it->second;
+  const ast::Expr& v = *decl.value;
   bool ok = true;
-  if (v.kind == ast::ExprKind::Call && v.text == "metric") {
-    if (v.args.empty() || v.args[0]->kind != ast::ExprKind::String || !v.arg_names[0].empty()) {
-      error(v.loc, "E016", "metric() takes the metric name as a string first argument");
-      return false;
-    }
-    out->metric = v.args[0]->text;
-    std::vector<ast::Matcher> ms;
-    for (size_t i = 1; i < v.args.size(); ++i) {
-      if (v.arg_names[i].empty() || v.args[i]->kind != ast::ExprKind::String) {
-        error(v.args[i]->loc, "E016",
-              "metric() label arguments are written label = \"value\"");
-        ok = false;
-        continue;
-      }
-      ms.push_back({v.arg_names[i], ast::MatchOp::Eq, v.args[i]->text, v.args[i]->loc});
-    }
-    ok = compile_matchers(ms, &out->matchers) && ok;
+  if (is_aggregation(v)) {
+    const CompiledAggregate* a = aggregate(decl, visiting);
+    if (!a) return false;
+    out->metric = a->metric;
+  } else if (decl.has_by) {
+    error(decl.by_loc, "E016",
+          fmt::format("'by' groups an aggregation, and series '{}' is not one: write "
+                      "sum({}) by (...) (or avg, min, max, count, counter_sum)",
+                      decl.name, ast::print(v)));
+    return false;
+  } else if (v.kind == ast::ExprKind::Call && v.text == "metric") {
+    ok = metric_call(v, out);
   } else if (v.kind == ast::ExprKind::Name) {
     // Another series (or a metric name), optionally narrowed by a selector.
     ok = resolve_selector(v.text, v.selector, v.loc, true, out, visiting);
   } else {
     error(v.loc, "E016",
-          "a series declaration must be metric(\"name\", label = \"value\", ...) or a selector "
-          "such as name{label=\"value\"}");
+          "a series declaration must be metric(\"name\", label = \"value\", ...), a selector "
+          "such as name{label=\"value\"}, or an aggregation such as sum(name{...}) by (label)");
     return false;
   }
   return compile_matchers(extra, &out->matchers) && ok;
+}
+
+bool Context::metric_call(const ast::Expr& v, SeriesSelector* out) {
+  if (v.args.empty() || v.args[0]->kind != ast::ExprKind::String || !v.arg_names[0].empty()) {
+    error(v.loc, "E016", "metric() takes the metric name as a string first argument");
+    return false;
+  }
+  bool ok = true;
+  out->metric = v.args[0]->text;
+  std::vector<ast::Matcher> ms;
+  for (size_t i = 1; i < v.args.size(); ++i) {
+    if (v.arg_names[i].empty() || v.args[i]->kind != ast::ExprKind::String) {
+      error(v.args[i]->loc, "E016", "metric() label arguments are written label = \"value\"");
+      ok = false;
+      continue;
+    }
+    ms.push_back({v.arg_names[i], ast::MatchOp::Eq, v.args[i]->text, v.args[i]->loc});
+  }
+  return compile_matchers(ms, &out->matchers) && ok;
+}
+
+namespace {
+
+const std::map<std::string, CompiledAggregate::Op>& aggregation_ops() {
+  static const std::map<std::string, CompiledAggregate::Op> ops = {
+      {"sum", CompiledAggregate::Sum},     {"avg", CompiledAggregate::Avg},
+      {"min", CompiledAggregate::Min},     {"max", CompiledAggregate::Max},
+      {"count", CompiledAggregate::Count}, {"counter_sum", CompiledAggregate::CounterSum}};
+  return ops;
+}
+
+// FNV-1a: a stable short name for an aggregate's definition.
+uint32_t fnv1a(const std::string& s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+}  // namespace
+
+bool is_aggregation(const ast::Expr& v) {
+  return v.kind == ast::ExprKind::Call && aggregation_ops().count(v.text) && v.args.size() == 1 &&
+         v.arg_names[0].empty();
+}
+
+const CompiledAggregate* Context::aggregate(const ast::SeriesDecl& decl,
+                                            std::set<std::string>* visiting) {
+  auto found = aggregates.find(decl.name);
+  if (found != aggregates.end()) return found->second ? &*found->second : nullptr;
+  const ast::Expr& v = *decl.value;
+  const ast::Expr& arg = *v.args[0];
+  CompiledAggregate a;
+  a.op = aggregation_ops().at(v.text);
+  a.name = decl.name;
+  a.loc = decl.loc;
+  bool ok = true;
+  if (arg.kind == ast::ExprKind::Call && arg.text == "metric") {
+    ok = metric_call(arg, &a.members);
+  } else if (arg.kind == ast::ExprKind::Name) {
+    ok = resolve_selector(arg.text, arg.selector, arg.loc, true, &a.members, visiting);
+  } else {
+    error(arg.loc, "E016",
+          fmt::format("{}() aggregates series: its argument is a series or selector such as "
+                      "requests{{code=~\"5..\"}}, found {}",
+                      v.text, ast::print(arg)));
+    ok = false;
+  }
+  if (ok && !a.members.metric.empty() && a.members.metric[0] == '@') {
+    error(arg.loc, "E016",
+          fmt::format("'{}' is itself an aggregate: aggregate its members directly", ast::print(arg)));
+    ok = false;
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < decl.by.size(); ++i) {
+    if (!std::regex_match(decl.by[i], label_name_re())) {
+      error(decl.by_locs[i], "E036", fmt::format("'{}' is not a valid label name", decl.by[i]));
+      ok = false;
+    } else if (!seen.insert(decl.by[i]).second) {
+      error(decl.by_locs[i], "E011", fmt::format("label '{}' is given twice", decl.by[i]));
+      ok = false;
+    }
+  }
+  if (!ok) {
+    aggregates[decl.name] = std::nullopt;
+    return nullptr;
+  }
+  a.by = decl.by;
+  std::string def = fmt::format("{}|{}|", v.text, a.members.to_string());
+  for (const auto& b : a.by) def += b + ",";
+  a.metric = fmt::format("@{}:{:08x}", a.name, fnv1a(def));
+  auto& slot = aggregates[decl.name];
+  slot = std::move(a);
+  return &*slot;
 }
 
 // ---------------------------------------------------------------- Lowering

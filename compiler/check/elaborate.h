@@ -3,6 +3,8 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -44,6 +46,8 @@ struct Context {
   std::set<std::string> const_in_progress;
   std::set<std::string> reported;  // dedupes diagnostics from inlined function bodies
   std::set<std::string> used;      // names referenced anywhere (for W001 unused)
+  /// Aggregate series declarations, resolved on first use (nullopt: in error).
+  std::map<std::string, std::optional<CompiledAggregate>> aggregates;
 
   void error(const Loc& loc, const char* code, const std::string& message);
   /// All names in scope, for "did you mean" suggestions.
@@ -54,7 +58,16 @@ struct Context {
                         const Loc& loc, bool allow_metric, SeriesSelector* out,
                         std::set<std::string>* visiting = nullptr);
   bool compile_matchers(const std::vector<ast::Matcher>& in, std::vector<LabelMatcher>* out);
+  /// The aggregate a series declaration defines; null (and an error) if malformed.
+  const CompiledAggregate* aggregate(const ast::SeriesDecl& decl, std::set<std::string>* visiting);
+
+ private:
+  bool metric_call(const ast::Expr& v, SeriesSelector* out);
 };
+
+/// `sum(x)`, `counter_sum(x{...})`, ...: a series declaration's value that aggregates series.
+bool is_aggregation(const ast::Expr& v);
+const std::regex& label_name_re();
 
 /// Per-rule lowering state.
 struct Lowering {

@@ -4,6 +4,18 @@
 
 namespace omen {
 
+const char* CompiledAggregate::op_name(Op op) {
+  switch (op) {
+    case Sum: return "sum";
+    case Avg: return "avg";
+    case Min: return "min";
+    case Max: return "max";
+    case Count: return "count";
+    case CounterSum: return "counter_sum";
+  }
+  return "?";
+}
+
 bool LabelMatcher::matches(const Labels& labels) const {
   // A missing label matches as the empty string, as in Prometheus.
   auto it = std::lower_bound(labels.begin(), labels.end(), label,

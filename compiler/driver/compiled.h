@@ -34,6 +34,27 @@ struct SeriesSelector {
   bool operator==(const SeriesSelector& o) const { return to_string() == o.to_string(); }
 };
 
+/// A series the engine computes from other series (docs/language.md, "Aggregations"): at every
+/// timestamp where a member has a sample, the aggregate of the members' values as of that
+/// time, one output series per group of `by` label values.
+struct CompiledAggregate {
+  enum Op : uint8_t {
+    Sum,        // sum of the fresh members' values
+    Avg,        // mean of the fresh members' values
+    Min,
+    Max,
+    Count,      // number of fresh members with a non-NaN value
+    CounterSum  // a counter: total of the members' increases since each was first seen
+  } op = Sum;
+  std::string name;    // the series declaration
+  Loc loc;
+  std::string metric;  // metric name of the output series: "@NAME:HASH" (reserved: '@')
+  SeriesSelector members;
+  std::vector<std::string> by;  // the output series' labels; empty: a single group
+
+  static const char* op_name(Op op);
+};
+
 /// What one input column of a rule's program holds at each tick.
 struct InputSpec {
   enum Kind {
@@ -139,6 +160,7 @@ struct CompiledModule {
   std::vector<CompiledTest> tests;
   std::vector<CompiledGraph> graphs;
   std::vector<CompiledIntent> intents;
+  std::vector<CompiledAggregate> aggregates;  // sorted by name
   std::vector<std::shared_ptr<const ast::Module>> generated;  // parsed intent sources
   std::vector<ast::Module> modules;  // one per file, kept for `explain --dump=ast` and graphs
   std::shared_ptr<SourceManager> sources;

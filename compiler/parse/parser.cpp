@@ -183,6 +183,14 @@ class Builder {
         m.fns.push_back(std::move(f));
       } else if (auto* c = item->seriesDecl()) {
         ast::SeriesDecl s{text(c->name()), loc(c->name()), expr(c->expr(), 0)};
+        if (auto* b = c->byList()) {
+          s.has_by = true;
+          s.by_loc = loc(b->getStart());
+          for (auto* n : b->name()) {
+            s.by.push_back(text(n));
+            s.by_locs.push_back(loc(n));
+          }
+        }
         m.items.push_back({ast::Item::Series, m.series.size()});
         m.series.push_back(std::move(s));
       } else if (auto* c = item->ruleDecl()) {
@@ -310,6 +318,14 @@ class Builder {
           else if (term->getText() == "for") a.for_ = add_expr(parts[next++], 1);
         }
         in.alerts.push_back(std::move(a));
+      } else if (auto* c = dynamic_cast<OmenParser::IntentByClauseContext*>(clause)) {
+        if (dup(in.has_by, c, "by")) continue;
+        in.has_by = true;
+        in.by_loc = loc(c->getStart());
+        for (auto* n : c->byList()->name()) {
+          in.by.push_back(text(n));
+          in.by_locs.push_back(loc(n));
+        }
       } else if (auto* c = dynamic_cast<OmenParser::IntentLabelsClauseContext*>(clause)) {
         for (auto* p : c->labelPair())
           in.labels.push_back({text(p->name()), string_value(p->STRING()), loc(p->name())});

@@ -105,6 +105,8 @@ struct EngineStats {
   uint64_t dropped_out_of_order = 0;  // older than the series' newest sample
   uint64_t dropped_duplicate = 0;     // same timestamp as the series' newest sample
   uint64_t dropped_series_limit = 0;
+  uint64_t dropped_reserved = 0;      // pushed to a series named '@...' (aggregates' outputs)
+  uint64_t aggregate_samples = 0;     // samples computed by aggregate series (not in samples_in)
   uint64_t ambiguous_matches = 0;     // evaluations where a joined series matched >1 series
   uint64_t evaluations = 0;
   uint64_t alerts = 0;

@@ -46,13 +46,15 @@ void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
   const size_t n = batch.t.size();
   counters.samples_in += n;
   // Map the batch's series to store ids; new series may start rule instances.
+  // Names starting with '@' are reserved for aggregates' outputs (UINT32_MAX - 1 below).
   std::vector<uint32_t> ids(batch.series.size(), UINT32_MAX);
   for (size_t i = 0; i < batch.series.size(); ++i) {
+    if (!batch.series[i].name.empty() && batch.series[i].name[0] == '@') {
+      ids[i] = UINT32_MAX - 1;
+      continue;
+    }
     bool added = false;
-    ids[i] = store.intern(batch.series[i], options.limits.max_series, &added);
-    if (!added) continue;
-    for (auto& rr : rules)
-      if (rr->rule->selectors[0].matches(batch.series[i])) add_instance(*rr, ids[i]);
+    ids[i] = intern_series(batch.series[i], &added);
   }
   // Time order (stable): a batch behaves like its samples pushed one by one.
   std::vector<uint32_t> order(n);
@@ -61,15 +63,18 @@ void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t a, uint32_t b) { return batch.t[a] < batch.t[b]; });
   std::unordered_map<uint32_t, size_t> first_new;  // store id -> index of its first new sample
+  std::vector<std::pair<uint32_t, uint32_t>> dirty;  // aggregate groups owing a value at dirty_t
+  TimeMs dirty_t = INT64_MIN;
   for (uint32_t i : order) {
     uint32_t b = batch.sid[i];
     uint32_t id = b < ids.size() ? ids[b] : UINT32_MAX;
-    if (id == UINT32_MAX) {
-      ++counters.dropped_series_limit;
+    if (id >= UINT32_MAX - 1) {
+      ++(id == UINT32_MAX ? counters.dropped_series_limit : counters.dropped_reserved);
       continue;
     }
-    SeriesData& d = store.at(id);
     TimeMs t = batch.t[i];
+    if (!dirty.empty() && t != dirty_t) flush_aggregates(dirty_t, dirty, first_new);
+    SeriesData& d = store.at(id);
     if (t <= d.last_t) {
       if (t == d.last_t) ++counters.dropped_duplicate;
       else ++counters.dropped_out_of_order;
@@ -81,7 +86,12 @@ void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
     d.last_t = t;
     ++counters.samples_accepted;
     watermark = std::max(watermark, t);
+    if (!memberships.empty()) {
+      aggregate_sample(id, t, batch.v[i], dirty);
+      dirty_t = t;
+    }
   }
+  if (!dirty.empty()) flush_aggregates(dirty_t, dirty, first_new);
   for (auto& rr : rules) {
     for (auto& [id, first] : first_new) {
       auto it = rr->by_series.find(id);
@@ -198,7 +208,9 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
       }
     }).detach();
   }
-  // Commit.
+  // Commit. Aggregates first: their new output series must exist before rule instances are
+  // matched against the store.
+  install_aggregates(*m);
   std::vector<std::unique_ptr<engine::RuleRuntime>> next;
   size_t f = 0;
   for (auto& [rule, rr] : plan) {

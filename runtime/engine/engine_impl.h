@@ -60,6 +60,28 @@ struct Instance {
   uint64_t match_generation = UINT64_MAX;  // store generation of `matched`
 };
 
+/// The running state of one aggregate series (CompiledAggregate): its members, grouped by
+/// the `by` labels, each group feeding one output series in the store.
+struct AggregateRuntime {
+  const CompiledAggregate* agg = nullptr;
+  struct Member {
+    uint32_t sid = 0;
+    uint32_t group = 0;
+    double last = 0;  // CounterSum: the latest non-NaN raw value
+    bool seen = false;
+  };
+  struct Group {
+    uint32_t out_sid = UINT32_MAX;  // UINT32_MAX: the output series is over the series limit
+    std::vector<uint32_t> members;  // indices into `members`
+    double total = 0;               // CounterSum: sum of the members' increases
+    TimeMs dirty_at = INT64_MIN;    // a member has a sample at this time: the group owes one
+  };
+  std::vector<Member> members;
+  std::unordered_map<uint32_t, uint32_t> member_of;  // store id -> index into `members`
+  std::vector<Group> groups;
+  std::unordered_map<std::string, uint32_t> group_index;  // format_labels(group) -> group
+};
+
 struct RuleRuntime {
   const CompiledRule* rule = nullptr;
   std::atomic<ir::BatchFn> native{nullptr};
@@ -91,6 +113,9 @@ struct Engine::Impl {
   std::shared_ptr<const CompiledModule> module;
   std::unique_ptr<jit::Jit> jit;
   std::vector<std::unique_ptr<RuleRuntime>> rules;
+  std::vector<std::unique_ptr<engine::AggregateRuntime>> aggregates;
+  /// store id -> (aggregate, member) pairs it feeds
+  std::unordered_map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> memberships;
   SeriesStore store;
   TimeMs watermark = INT64_MIN;
   EngineStats counters;
@@ -112,6 +137,18 @@ struct Engine::Impl {
   void evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new, std::vector<Alert>& alerts);
   void expire(TimeMs now, std::vector<Alert>& alerts);
   void add_instance(RuleRuntime& rr, uint32_t sid);
+  /// Interns a series, starting the rule instances and aggregate memberships it brings.
+  uint32_t intern_series(const SeriesKey& key, bool* added);
+  /// Makes series `sid` a member of aggregate `ai` if its selector matches.
+  void join_aggregate(uint32_t ai, uint32_t sid);
+  /// Installs the aggregates of `m`, keeping the state of unchanged ones.
+  void install_aggregates(const CompiledModule& m);
+  /// Records a sample of an aggregate member (counter state, the group owes a value).
+  void aggregate_sample(uint32_t sid, TimeMs t, double v,
+                        std::vector<std::pair<uint32_t, uint32_t>>& dirty);
+  /// Appends the value at time t of every dirty group to its output series.
+  void flush_aggregates(TimeMs t, std::vector<std::pair<uint32_t, uint32_t>>& dirty,
+                        std::unordered_map<uint32_t, size_t>& first_new);
   void resolve_matches(RuleRuntime& rr, uint32_t inst);
   Alert make_alert(const RuleRuntime& rr, const Instance& in, AlertEvent ev, TimeMs at,
                    double value, const std::vector<std::vector<double>>* outs, size_t row) const;
