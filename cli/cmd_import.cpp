@@ -8,8 +8,11 @@
 //   objectives[i].target / targetPercent   -> target P% (exact decimal text, never a double)
 //   timeWindow[0].duration                 -> over DURATION (M = 30d, Q = 90d, Y = 365d)
 //   alert conditions (kind burnrate)       -> alert SEVERITY burn T over LOOKBACK [for AFTER]
-//   metricSource.spec.query                -> a series: only a Prometheus-style simple selector
-//                                             metric{label="v", ...} is accepted
+//   metricSource.spec.query                -> a series: a Prometheus-style simple selector
+//                                             metric{label="v", ...}; for ratio counters also
+//                                             sum([by (l)] rate|increase(SEL[range])) and the
+//                                             like (the intent sums counters itself; `by`
+//                                             labels become the intent's `by`)
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "cli/args.h"
@@ -102,9 +106,9 @@ bool parse_selector(const std::string& q, PromSelector* out, std::string* why) {
   out->metric = name(true);
   ws();
   if (i < n && q[i] == '(') {
-    *why = fmt::format("'{}(...)' is a function or aggregation; Omen joins one series per "
-                       "instance and has no cross-series aggregation, so pre-aggregate it (e.g. "
-                       "with a recording rule) and import the resulting series",
+    *why = fmt::format("'{}(...)' is a function or aggregation: a threshold metric must be a "
+                       "series as it is (sum/rate/increase are imported for ratioMetric counters "
+                       "only)",
                        out->metric);
     return false;
   }
@@ -208,6 +212,117 @@ bool parse_selector(const std::string& q, PromSelector* out, std::string* why) {
     }
   }
   return true;
+}
+
+// Index just past the parenthesis that closes the one at q[open] (quotes skipped); npos if none.
+size_t closing_paren(const std::string& q, size_t open) {
+  int depth = 0;
+  char quote_char = 0;
+  for (size_t i = open; i < q.size(); ++i) {
+    char c = q[i];
+    if (quote_char) {
+      if (c == '\\' && quote_char != '`') ++i;
+      else if (c == quote_char) quote_char = 0;
+    } else if (c == '"' || c == '\'' || c == '`') {
+      quote_char = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string::npos;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\n\r"), e = s.find_last_not_of(" \t\n\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// `by (a, b)` at the start of `s`: the labels and the rest; false if `s` does not start so.
+bool by_clause(const std::string& s, std::vector<std::string>* by, std::string* rest, std::string* why) {
+  if (s.compare(0, 2, "by") != 0 || (s.size() > 2 && (std::isalnum(static_cast<unsigned char>(s[2])) || s[2] == '_')))
+    return false;
+  std::string t = trim(s.substr(2));
+  if (t.empty() || t[0] != '(' || t.find(')') == std::string::npos) {
+    *why = "expected '(' labels ')' after 'by'";
+    return false;
+  }
+  size_t close = t.find(')');
+  std::string list = t.substr(1, close - 1);
+  by->clear();
+  size_t k = 0;
+  while (k <= list.size()) {
+    size_t comma = list.find(',', k);
+    std::string l = trim(list.substr(k, comma == std::string::npos ? std::string::npos : comma - k));
+    if (!l.empty()) by->push_back(l);
+    if (comma == std::string::npos) break;
+    k = comma + 1;
+  }
+  *rest = trim(t.substr(close + 1));
+  return true;
+}
+
+// A counter query of a ratio metric: SEL, rate(SEL[r]), increase(SEL[r]), each optionally
+// wrapped in sum(...), `sum by (l) (...)` or `sum(...) by (l)`. The intent aggregates counters
+// itself (counter_sum, resets handled), so the wrappers only contribute their `by` labels.
+bool parse_counter_query(const std::string& query, PromSelector* out, std::vector<std::string>* by,
+                         std::string* why) {
+  std::string q = trim(query);
+  by->clear();
+  std::string after_sum = q.compare(0, 3, "sum") == 0 ? trim(q.substr(3)) : "";
+  if (!after_sum.empty() && (after_sum[0] == '(' || after_sum.compare(0, 3, "by ") == 0 ||
+                             after_sum.compare(0, 3, "by(") == 0 ||
+                             after_sum.compare(0, 7, "without") == 0)) {
+    std::string rest = after_sum;
+    std::string after;
+    if (by_clause(rest, by, &after, why)) rest = after;
+    else if (!why->empty()) return false;
+    if (rest.compare(0, 7, "without") == 0) {
+      *why = "sum without (...) is not supported: name the labels to keep with sum by (...)";
+      return false;
+    }
+    if (rest.empty() || rest[0] != '(') {
+      *why = "expected '(' after sum";
+      return false;
+    }
+    size_t end = closing_paren(rest, 0);
+    if (end == std::string::npos) {
+      *why = "unbalanced parentheses";
+      return false;
+    }
+    std::string inner = rest.substr(1, end - 2);
+    std::string tail = trim(rest.substr(end));
+    if (!tail.empty()) {
+      std::vector<std::string> by2;
+      if (!by->empty() || !by_clause(tail, &by2, &after, why) || !after.empty()) {
+        if (why->empty()) *why = fmt::format("unexpected '{}' after sum(...)", tail);
+        return false;
+      }
+      *by = by2;
+    }
+    q = trim(inner);
+  }
+  for (const char* fn : {"rate", "increase"}) {
+    size_t len = std::strlen(fn);
+    if (q.compare(0, len, fn) != 0) continue;
+    std::string rest = trim(q.substr(len));
+    if (rest.empty() || rest[0] != '(') continue;
+    size_t end = closing_paren(rest, 0);
+    if (end == std::string::npos || !trim(rest.substr(end)).empty()) {
+      *why = fmt::format("unbalanced parentheses in {}(...)", fn);
+      return false;
+    }
+    std::string inner = trim(rest.substr(1, end - 2));
+    size_t bracket = inner.rfind('[');
+    if (bracket == std::string::npos || inner.back() != ']') {
+      *why = fmt::format("{}(...) takes a range selector such as metric{{...}}[5m]", fn);
+      return false;
+    }
+    q = trim(inner.substr(0, bracket));
+    break;
+  }
+  return parse_selector(q, out, why);
 }
 
 // ---- exact decimals ----
@@ -335,8 +450,10 @@ class Importer {
   }
 
   // The Omen series declaration(s) for a metricSource; returns the series name.
+  // `by` non-null: a ratio counter (sum/rate/increase wrappers allowed, their labels in *by).
   std::string series(const Doc& doc, const YAML::Node& holder, const std::string& path,
-                     const std::string& name, std::string* decls) const {
+                     const std::string& name, std::string* decls,
+                     std::vector<std::string>* by = nullptr) const {
     const YAML::Node ms = holder["metricSource"];
     if (!ms || !ms.IsMap()) fail(doc, holder, path + ".metricSource", "missing");
     const YAML::Node spec = ms["spec"];
@@ -349,7 +466,12 @@ class Importer {
            "selector such as metric{label=\"v\"}");
     PromSelector sel;
     std::string why;
-    if (!parse_selector(q.Scalar(), &sel, &why))
+    if (by && !parse_counter_query(q.Scalar(), &sel, by, &why))
+      fail(doc, q, field,
+           fmt::format("'{}' is not a counter query Omen imports (metric{{label=\"v\"}}, "
+                       "optionally in rate(...[5m]), increase(...) and sum [by (...)]): {}",
+                       q.Scalar(), why));
+    if (!by && !parse_selector(q.Scalar(), &sel, &why))
       fail(doc, q, field,
            fmt::format("'{}' is not a Prometheus-style simple selector metric{{label=\"v\"}}: {}",
                        q.Scalar(), why));
@@ -524,6 +646,7 @@ class Importer {
 
     std::string decls;
     std::string objective;  // with "{OP} {VALUE}" placeholders for thresholds
+    std::vector<std::string> by_labels;  // ratio counters summed by these labels
     bool threshold = false;
     const YAML::Node& ci = ind;
     if (ci["ratioMetric"]) {
@@ -539,9 +662,20 @@ class Importer {
       if (r["good"] && r["bad"]) fail(sli, r["bad"], rpath + ".bad", "give good or bad, not both");
       if (!r["good"] && !r["bad"]) fail(sli, r, rpath + ".good", "missing (give good or bad)");
       const char* role = r["good"] ? "good" : "bad";
-      std::string num = series(sli, r[role], rpath + "." + role, id + "_" + role, &decls);
-      std::string total = series(sli, r["total"], rpath + ".total", id + "_total", &decls);
+      // Named *_events: the intent itself declares INTENT_good/bad/total (the summed counters).
+      std::vector<std::string> num_by, total_by;
+      std::string num = series(sli, r[role], rpath + "." + role, id + "_" + role + "_events",
+                               &decls, &num_by);
+      std::string total = series(sli, r["total"], rpath + ".total", id + "_total_events", &decls,
+                                 &total_by);
       objective = fmt::format("ratio({} = {}, total = {})", role, num, total);
+      std::set<std::string> a(num_by.begin(), num_by.end()), b(total_by.begin(), total_by.end());
+      if (a != b && !num_by.empty() && !total_by.empty())
+        fail(sli, r["total"], rpath + ".total.metricSource.spec.query",
+             fmt::format("sum by ({}) here but by ({}) in {}: good/bad and total must be grouped "
+                         "by the same labels",
+                         fmt::join(total_by, ", "), fmt::join(num_by, ", "), role));
+      by_labels = num_by.empty() ? total_by : num_by;
       if (method != "Occurrences")
         notes.push_back(fmt::format("budgetingMethod {} is imported as Occurrences: Omen budgets "
                                     "ratio objectives by events",
@@ -621,6 +755,7 @@ class Importer {
       if (spec["service"]) out += "  service " + quote(spec["service"].as<std::string>("")) + "\n";
       out += "  objective " + obj + "\n";
       out += fmt::format("  target {}% over {}\n", target, period);
+      if (!by_labels.empty()) out += fmt::format("  by ({})\n", fmt::join(by_labels, ", "));
       for (const auto& a : alert_lines) out += "  " + a + "\n";
       out += "}\n";
     }

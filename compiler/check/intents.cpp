@@ -83,7 +83,7 @@ class Expander {
   // ---- checking ----
 
   // A declared series, optionally narrowed by a selector. *text is its Omen text.
-  bool series_ref(const ast::Expr& e, const char* role, std::string* text) {
+  bool series_ref(const ast::Expr& e, const char* role, std::string* text, bool* aggregate) {
     if (e.kind != ast::ExprKind::Name) {
       ctx_.error(e.loc, "E082",
                  fmt::format("the {} of an objective must be a declared series such as "
@@ -110,6 +110,7 @@ class Expander {
     SeriesSelector sel;
     if (!ctx_.resolve_selector(e.text, e.selector, e.loc, false, &sel)) return false;
     *text = ast::print(e);
+    *aggregate = !sel.metric.empty() && sel.metric[0] == '@';
     return true;
   }
 
@@ -141,10 +142,27 @@ class Expander {
       }
       kind_ = args.count("good") ? Kind::Good : Kind::Bad;
       std::string num, total;
-      bool a = series_ref(*args.at(kind_ == Kind::Good ? "good" : "bad"),
-                          kind_ == Kind::Good ? "good events" : "bad events", &num);
-      bool b = series_ref(*args.at("total"), "total events", &total);
+      bool num_agg = false, total_agg = false;
+      const ast::Expr& num_e = *args.at(kind_ == Kind::Good ? "good" : "bad");
+      bool a = series_ref(num_e, kind_ == Kind::Good ? "good events" : "bad events", &num, &num_agg);
+      bool b = series_ref(*args.at("total"), "total events", &total, &total_agg);
       if (!a || !b) return;
+      if (num_agg != total_agg) {
+        const ast::Expr& plain = num_agg ? *args.at("total") : num_e;
+        ctx_.error(plain.loc, "E082",
+                   fmt::format("'{}' is a measured series but the other side of the ratio is an "
+                               "aggregate: declare both as aggregates (counter_sum(...) by (...)) "
+                               "or neither (the intent then aggregates both)",
+                               ast::print(plain)));
+        return;
+      }
+      if (total_agg && in_.has_by) {
+        ctx_.error(in_.by_loc, "E082",
+                   "'by' groups the objective's counters, but they are already aggregates with "
+                   "their own 'by': remove one of them");
+        return;
+      }
+      aggregated_ = !total_agg;
       num_ = num;
       on_ = total;
       on_expr_ = args.at("total");
@@ -154,7 +172,14 @@ class Expander {
     if (e.kind == ast::ExprKind::Binary && cmp.count(e.text)) {
       kind_ = Kind::Threshold;
       std::string lhs;
-      bool ok = series_ref(*e.args[0], "threshold", &lhs);
+      bool lhs_agg = false;
+      bool ok = series_ref(*e.args[0], "threshold", &lhs, &lhs_agg);
+      if (in_.has_by) {
+        ctx_.error(in_.by_loc, "E082",
+                   "'by' groups the counters of a ratio objective; a threshold objective is "
+                   "checked on each series as it is (aggregate it first: series s = max(x) by (...))");
+        ok = false;
+      }
       Elaborator el(ctx_, nullptr);
       Val v = el.eval(*e.args[1]);
       if (!v.ok()) return;
@@ -335,6 +360,13 @@ class Expander {
       if (!seen.insert(l.name).second)
         ctx_.error(l.loc, "E011", fmt::format("label '{}' is given twice", l.name));
     }
+    std::set<std::string> by;
+    for (size_t i = 0; i < in_.by.size(); ++i) {
+      if (!std::regex_match(in_.by[i], name_re))
+        ctx_.error(in_.by_locs[i], "E036", fmt::format("'{}' is not a valid label name", in_.by[i]));
+      else if (!by.insert(in_.by[i]).second)
+        ctx_.error(in_.by_locs[i], "E011", fmt::format("label '{}' is given twice", in_.by[i]));
+    }
   }
 
   // ---- generation ----
@@ -352,13 +384,26 @@ class Expander {
     // The `on` series: a declared name, or a series declared here for a selector.
     std::string on = on_;
     std::string num = num_;
-    if (on_expr_->has_selector) {
-      on = fn_name(kind_ == Kind::Threshold ? "sli" : "total");
-      src += fmt::format("series {} = {}\n", on, on_);
-    }
-    if (kind_ != Kind::Threshold && num_.find('{') != std::string::npos) {
+    if (aggregated_) {
+      // Ratio objectives count events over everything their selectors match: the counters
+      // are summed (increases, resets handled per series) per group of the `by` labels.
+      std::string by;
+      for (size_t i = 0; i < in_.by.size(); ++i) by += (i ? ", " : "") + in_.by[i];
+      on = fn_name("total");
       num = fn_name(kind_ == Kind::Good ? "good" : "bad");
-      src += fmt::format("series {} = {}\n", num, num_);
+      src += "# The counters, summed over all the series they match";
+      src += in_.by.empty() ? ":\n" : fmt::format(", per {}:\n", by);
+      src += fmt::format("series {} = counter_sum({}) by ({})\n", on, on_, by);
+      src += fmt::format("series {} = counter_sum({}) by ({})\n", num, num_, by);
+    } else {
+      if (on_expr_->has_selector) {
+        on = fn_name(kind_ == Kind::Threshold ? "sli" : "total");
+        src += fmt::format("series {} = {}\n", on, on_);
+      }
+      if (kind_ != Kind::Threshold && num_.find('{') != std::string::npos) {
+        num = fn_name(kind_ == Kind::Good ? "good" : "bad");
+        src += fmt::format("series {} = {}\n", num, num_);
+      }
     }
     std::string error_ratio;
     switch (kind_) {
@@ -447,6 +492,7 @@ class Expander {
   Kind kind_ = Kind::Good;
   std::string on_, num_, op_, bound_;
   const ast::Expr* on_expr_ = nullptr;
+  bool aggregated_ = false;  // ratio over measured counters: generate counter_sum aggregates
   std::string target_text_, budget_text_;
   double budget_ = 0;
   int64_t period_ms_ = 0;

@@ -138,7 +138,8 @@ TEST_CASE("an intent lowers to ordinary rules with the exact budget", "[lowering
     if (r.name == "shop_page_1h") {
       ++found;
       CHECK(r.severity == "page");
-      CHECK(r.selectors[0].to_string() == "requests_total");
+      // `on` the generated aggregate of requests_total (an '@' series computed by the engine).
+      CHECK(r.selectors[0].metric.rfind("@shop_total:", 0) == 0);
       CHECK(r.program.windows.size() == 4);  // rate of good and total over 1h and 5m
     }
   }
@@ -163,7 +164,8 @@ TEST_CASE("default windows scale with the SLO period", "[lowering]") {
         std::string::npos);
   CHECK(in.source.find("week_burn_rate(16h48m) > 1 and week_burn_rate(1h24m) > 1") !=
         std::string::npos);
-  CHECK(in.source.find("rate(requests_ok, w) / rate(requests_total, w)") != std::string::npos);
+  CHECK(in.source.find("series week_total = counter_sum(requests_total) by ()") != std::string::npos);
+  CHECK(in.source.find("rate(week_bad, w) / rate(week_total, w)") != std::string::npos);
 }
 
 TEST_CASE("selectors in objectives become generated series", "[lowering]") {
@@ -177,10 +179,74 @@ TEST_CASE("selectors in objectives become generated series", "[lowering]") {
   INFO(c.diags->render());
   REQUIRE(c.ok());
   const auto& in = c.module->intents[0];
-  CHECK(in.source.find("series api_good = requests{code!~\"5..\"}") != std::string::npos);
+  CHECK(in.source.find("series api_good = counter_sum(requests{code!~\"5..\"}) by ()") !=
+        std::string::npos);
   CHECK(in.rules == std::vector<std::string>{"api_page_1h", "api_page_1h_2"});
   for (const auto& r : c.module->rules)
     if (r.name == "api_page_1h_2") CHECK(r.for_ms == 300'000);
+  REQUIRE(c.module->aggregates.size() == 2);
+  for (const auto& a : c.module->aggregates) {
+    CHECK(a.op == omen::CompiledAggregate::CounterSum);
+    CHECK(a.by.empty());
+    CHECK(a.members.metric == "http_requests_total");
+  }
+}
+
+TEST_CASE("by groups the counters of an intent and user-declared aggregates are used as they are",
+          "[lowering]") {
+  auto c = compile_one("series requests = metric(\"http_requests_total\")\n"
+                       "intent api {\n"
+                       "  objective ratio(bad = requests{code=~\"5..\"}, total = requests)\n"
+                       "  target 99.5% over 30d\n"
+                       "  by (service, region)\n"
+                       "}\n");
+  INFO(c.diags->render());
+  REQUIRE(c.ok());
+  CHECK(c.module->intents[0].source.find(
+            "series api_bad = counter_sum(requests{code=~\"5..\"}) by (service, region)") !=
+        std::string::npos);
+  for (const auto& a : c.module->aggregates) CHECK(a.by == std::vector<std::string>{"service", "region"});
+
+  auto d = compile_one("series ok = counter_sum(metric(\"req\", code = \"200\")) by (job)\n"
+                       "series all = counter_sum(req) by (job)\n"
+                       "intent api {\n"
+                       "  objective ratio(good = ok, total = all)\n"
+                       "  target 99.5% over 30d\n"
+                       "}\n");
+  INFO(d.diags->render());
+  REQUIRE(d.ok());
+  CHECK(d.module->intents[0].source.find("counter_sum") == std::string::npos);
+  CHECK(d.module->aggregates.size() == 2);
+}
+
+TEST_CASE("by on an intent: misuse is an error", "[check]") {
+  auto mixed = compile_one("series ok = counter_sum(req{code=\"200\"}) by (job)\n"
+                           "series all = metric(\"req\")\n"
+                           "intent api {\n"
+                           "  objective ratio(good = ok, total = all)\n"
+                           "  target 99.5% over 30d\n"
+                           "}\n");
+  CHECK_FALSE(mixed.ok());
+  CHECK(mixed.diags->render().find("declare both as aggregates") != std::string::npos);
+  auto threshold = compile_one("series lat = metric(\"latency\")\n"
+                               "intent api {\n"
+                               "  objective lat < 300ms\n"
+                               "  target 99% over 30d\n"
+                               "  by (job)\n"
+                               "}\n");
+  CHECK_FALSE(threshold.ok());
+  CHECK(threshold.diags->render().find("threshold objective") != std::string::npos);
+  auto twice = compile_one("series r = metric(\"req\")\n"
+                           "intent api {\n"
+                           "  objective ratio(good = r{code=\"200\"}, total = r)\n"
+                           "  target 99% over 30d\n"
+                           "  by (job, job)\n"
+                           "  by (x)\n"
+                           "}\n");
+  CHECK_FALSE(twice.ok());
+  std::string r = twice.diags->render();
+  CHECK(r.find("label 'job' is given twice") != std::string::npos);
+  CHECK(r.find("more than one 'by' clause") != std::string::npos);
 }
 
 TEST_CASE("a generated rule name that collides with a user rule is an error", "[lowering]") {
