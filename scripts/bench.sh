@@ -3,16 +3,21 @@
 # bench/, printing markdown tables to stdout.
 #
 #   scripts/bench.sh [--quick] [--data DIR] [--build DIR] [--reps N] [--update-docs]
-#                    [--only core|score|causal]
+#                    [--only core|jit|score|validate|causal]
 #
-#   --quick        smaller runs (a couple of minutes instead of about ten)
+#   --quick        smaller runs: about 30 s instead of 3 minutes after the build (the first
+#                  Release build takes 10-15 minutes at -j2 on a shared 2-core machine)
 #   --data DIR     shared data sets (NAB, PetShop, causal-learn); default ../shared/data
 #                  relative to the repository, i.e. /work/shared/data
 #   --build DIR    build directory; default build-bench
 #   --reps N       repetitions per measurement (median reported); default 5
 #   --update-docs  also replace the generated section of docs/benchmarks.md with this run
 #   --only PART    run one part: core (bench/core), jit (bench/jit), score (bench/score),
-#                  causal (bench/causal)
+#                  validate (bench/validate, the unsupervised NAB run), causal (bench/causal)
+#
+# Bench-only requirements: Debian's python3-numpy and python3-pandas for the Python baselines
+# of `core` (not needed by the build or by scripts/test.sh). When they are missing, bench.sh
+# installs them with apt-get if it runs as root, else it skips the Python baselines and says so.
 #
 # Environment: JOBS (default 2) build parallelism; OMEN_BENCH_COMMIT names the commit when the
 # tree is not a git checkout (e.g. a `git archive` export); PYTHON (default /usr/bin/python3, Debian's,
@@ -35,11 +40,15 @@ while [ $# -gt 0 ]; do
     --reps) reps=$2; shift ;;
     --update-docs) update_docs=1 ;;
     --only) only=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
+case $only in
+  all | core | jit | score | validate | causal) ;;
+  *) echo "bench.sh: --only takes core, jit, score, validate or causal" >&2; exit 2 ;;
+esac
 data=$(cd "$data" 2>/dev/null && pwd || echo "$data")
 jobs=${JOBS:-2}
 python=${PYTHON:-/usr/bin/python3}
@@ -55,8 +64,40 @@ started=$(date +%s)
 log() { echo "bench.sh: $*" >&2; }
 want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 
+# The Python baselines need numpy and pandas (bench only: scripts/test.sh does not).
+if want core && ! "$python" -c 'import numpy, pandas' 2>/dev/null &&
+  [ "$python" = /usr/bin/python3 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  log "installing python3-numpy python3-pandas (Python baselines)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    python3-numpy python3-pandas >"$out/apt.log" 2>&1 ||
+    { apt-get update -qq >>"$out/apt.log" 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        python3-numpy python3-pandas >>"$out/apt.log" 2>&1; } ||
+    log "apt-get failed (see $out/apt.log); the Python baselines will be skipped"
+fi
+
 log "building (Release, -j$jobs) in $build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$out/cmake.log" 2>&1 ||
+# bench/validate (nab_validate_bench) is not added by bench/CMakeLists.txt at this commit, and
+# CMake cannot add a subdirectory late; so a deferred call, at the end of the top-level
+# CMakeLists once omen_validate exists, defines the target as bench/validate/CMakeLists.txt
+# does (and does nothing when the target already exists or bench/validate is gone).
+cat >"$build/bench-sh-validate.cmake" <<'EOF'
+function(omen_bench_sh_validate)
+  set(d ${CMAKE_SOURCE_DIR}/bench/validate)
+  if(TARGET omen_validate AND NOT TARGET nab_validate_bench AND EXISTS ${d}/nab_validate_bench.cpp)
+    add_executable(nab_validate_bench EXCLUDE_FROM_ALL ${d}/nab_validate_bench.cpp)
+    target_link_libraries(nab_validate_bench PRIVATE omen_validate omen omen_score fmt::fmt
+                          Threads::Threads)
+    target_compile_options(nab_validate_bench PRIVATE ${OMEN_WARNINGS})
+    target_compile_definitions(nab_validate_bench PRIVATE OMEN_VALIDATE_BENCH_DIR="${d}")
+    set_target_properties(nab_validate_bench PROPERTIES
+                          RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench/validate)
+  endif()
+endfunction()
+cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL omen_bench_sh_validate)
+EOF
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PROJECT_omen_INCLUDE="$build/bench-sh-validate.cmake" >"$out/cmake.log" 2>&1 ||
   { cat "$out/cmake.log" >&2; exit 1; }
 targets=(omen_cli omen_core_bench)
 want causal && targets+=(causal_petshop_bench causal_discovery_bench)
@@ -69,6 +110,13 @@ if want jit && [ -f "$root/bench/jit/CMakeLists.txt" ]; then
     log "bench/jit: jit_bench does not build here (no JIT?); skipped"
 fi
 
+have_validate_bench=0
+if want validate; then
+  cmake --build "$build" -j"$jobs" --target nab_validate_bench >>"$out/build.log" 2>&1 &&
+    have_validate_bench=1 || log "bench/validate: nab_validate_bench does not build here; skipped"
+fi
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
+
 # Everything that follows goes to stdout and to $results.
 exec 3>&1 > >(tee "$results")
 teepid=$!
@@ -77,13 +125,14 @@ dirty=$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | gre
 echo "# Omen benchmarks"
 echo
 echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(uname -m)), commit $commit$dirty:"
-echo "\`scripts/bench.sh${quick_flag:+ --quick}$([ "$reps" != 5 ] && echo " --reps $reps")\`" \
+echo "\`scripts/bench.sh${quick_flag:+ --quick}$([ "$reps" != 5 ] && echo " --reps $reps")$([ "$only" != all ] && echo " --only $only")\`" \
   "(Release, GCC $(gcc -dumpversion), LLVM 16; data $data)."
+echo "Machine load at the start (load averages 1/5/15 min, $(nproc) cores): $(loadavg)."
 echo
 
 core=$build/bench/core/omen_core_bench
 if want core; then
-  log "core: throughput (about 3 minutes; --quick: 1)"
+  log "core: throughput"
   pycmd="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $python"
   if ! $python -c 'import numpy, pandas' 2>/dev/null; then
     log "no numpy/pandas in $python: Python baselines skipped"
@@ -126,6 +175,20 @@ if want score; then
   echo
 fi
 
+if want validate && [ $have_validate_bench = 1 ]; then
+  log "validate: unsupervised NAB rule set (bench/validate)"
+  echo "## NAB with Omen rules: the unsupervised rule set (docs/validate.md)"
+  echo
+  echo "\`nab_validate_bench unsupervised $data/nab --jobs 2\`"
+  echo
+  if [ -d "$data/nab" ]; then
+    "$build/bench/validate/nab_validate_bench" unsupervised "$data/nab" --jobs 2
+  else
+    echo "- skipped: no $data/nab"
+  fi
+  echo
+fi
+
 if want causal; then
   log "causal: PetShop RCA and causal-learn discovery"
   echo "## Causal: PetShop root-cause analysis (docs/causal.md)"
@@ -143,7 +206,8 @@ if want causal; then
   echo
 fi
 
-echo "Total bench.sh time: $(( $(date +%s) - started )) s (including the build)."
+echo "Total bench.sh time: $(( $(date +%s) - started )) s (including the build)." \
+  "Machine load at the end: $(loadavg)."
 exec 1>&3 3>&-
 wait "$teepid" 2>/dev/null || true
 

@@ -57,6 +57,8 @@ int run_compile(const Options& o) {
   fmt::print("## 3. Compile latency per rule: {} distinct one-rule files (3 shapes)\n\n", n);
   Samples interp, jit, front, create, jit_only;
   std::vector<double> diff, j_build, j_opt, j_gen;
+  // By shape (i % 3): Tier::Jit end to end and jit::Jit::compile alone, CPU ms.
+  std::vector<double> by_shape_e2e[3], by_shape_jit[3];
   std::string err, jit_err;
   // Cold start: the first Tier::Jit engine of the process (LLVM target initialization).
   Samples cold;
@@ -79,7 +81,10 @@ int run_compile(const Options& o) {
       jit.cpu.pop_back();
       jit.wall.pop_back();
     }
-    if (jit.cpu.size() > nj) diff.push_back(jit.cpu.back() - interp.cpu.back());
+    if (jit.cpu.size() > nj) {
+      diff.push_back(jit.cpu.back() - interp.cpu.back());
+      by_shape_e2e[i % 3].push_back(jit.cpu.back());
+    }
     Stopwatch sw;
     auto c = omen::compile({{"rule.omen", src}});
     front.add(sw);
@@ -96,6 +101,7 @@ int run_compile(const Options& o) {
       auto fn = j->compile(c.module->rules[0].program, &e, &cs);
       if (fn) {
         jit_only.add(sj);
+        by_shape_jit[i % 3].push_back(jit_only.cpu.back());
         j_build.push_back(cs.build_ms);
         j_opt.push_back(cs.optimize_ms);
         j_gen.push_back(cs.codegen_ms);
@@ -127,6 +133,16 @@ int run_compile(const Options& o) {
              "figures). Cold start (the process's first Tier::Jit engine, LLVM "
              "initialization): {} ms CPU.\n",
              cold.cpu.empty() ? "missing" : ms3(cold.cpu[0]));
+  Table ts({"shape", "Tier::Jit end to end: median", "p95", "jit::Jit::compile alone: median",
+             "p95", "n"});
+  const char* shape_names[] = {"threshold `x > c`", "z-score `abs((x - mean) / (stddev + "
+                               "1e-9)) > c for Nm` (2 windows)", "ratio `x / y > c` by (id)"};
+  for (int k = 0; k < 3; ++k) {
+    Summary e = summarize(by_shape_e2e[k]), j = summarize(by_shape_jit[k]);
+    ts.row({shape_names[k], e.n ? ms3(e.median) : "missing", e.n ? ms3(e.p95) : "missing",
+            j.n ? ms3(j.median) : "missing", j.n ? ms3(j.p95) : "missing", std::to_string(e.n)});
+  }
+  fmt::print("\nBy rule shape (thread CPU ms):\n\n{}", ts.markdown());
   if (!jit_err.empty()) fmt::print("\n- note: JIT figures missing: {}\n", jit_err);
   Summary sj = summarize(jit.cpu);
   fmt::print("\nGoal: median <= 5 ms per rule with the JIT: {} (median {} ms end to end).\n\n",

@@ -507,10 +507,11 @@ int run_throughput(const Options& o) {
     double n = double(S * N);
     Table tp({"implementation", "M samples/s", "Omen JIT end to end / this",
               "Omen JIT kernel only / this", "pending / firing events"});
-    double numpy_rate = kNaN;
+    double numpy_rate = kNaN, pandas_rate = kNaN;
     for (const auto& p : py) {
       double r = n / p.seconds;
       if (p.name == "numpy_cumsum") numpy_rate = r;
+      if (p.name == "pandas_rolling") pandas_rate = r;
       tp.row({p.name, mps(r), ratio(get("b_jit"), r), ratio(get("b_kjit"), r),
               fmt::format("{} / {}", p.pending, p.firing)});
     }
@@ -533,6 +534,8 @@ int run_throughput(const Options& o) {
     if (!err.empty()) fmt::print("- note: {}\n\n", err);
     goal_row("Omen JIT / numpy, end to end", ">= 10x", get("b_jit") / numpy_rate, 10);
     goal_row("Omen JIT / numpy, kernel only", ">= 10x", get("b_kjit") / numpy_rate, 10);
+    goal_row("Omen JIT / pandas, end to end", ">= 10x", get("b_jit") / pandas_rate, 10);
+    goal_row("Omen JIT / pandas, kernel only", ">= 10x", get("b_kjit") / pandas_rate, 10);
   }
   fmt::print("### Throughput goals\n\n{}\n", goals.markdown());
   if (!contention.empty())
