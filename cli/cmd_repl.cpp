@@ -52,6 +52,14 @@ namespace omen::cli {
 
 namespace {
 
+// A series as users name it: an aggregate's output `@NAME:HASH{...}` shows as `NAME{...}`.
+std::string shown_series(const SeriesKey& key) {
+  if (key.name.empty() || key.name[0] != '@') return format_series(key);
+  SeriesKey k = key;
+  k.name = key.name.substr(1, key.name.rfind(':') - 1);
+  return format_series(k);
+}
+
 namespace fs = std::filesystem;
 
 constexpr int64_t kMaxWindowMs = 90LL * 86'400'000;  // the language's window limit
@@ -900,7 +908,7 @@ class Repl {
                       const double* cond, const uint8_t* nan, size_t n) {
       if (rule != observed) return;
       SeriesResult& r = by_labels[format_labels(key.labels)];
-      r.name = format_series(key);
+      r.name = shown_series(key);
       r.t.insert(r.t.end(), t, t + n);
       r.nan_input.insert(r.nan_input.end(), nan, nan + n);
       if (boolean) r.v.insert(r.v.end(), cond, cond + n);
