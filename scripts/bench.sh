@@ -77,27 +77,7 @@ if want core && ! "$python" -c 'import numpy, pandas' 2>/dev/null &&
 fi
 
 log "building (Release, -j$jobs) in $build"
-# bench/validate (nab_validate_bench) is not added by bench/CMakeLists.txt at this commit, and
-# CMake cannot add a subdirectory late; so a deferred call, at the end of the top-level
-# CMakeLists once omen_validate exists, defines the target as bench/validate/CMakeLists.txt
-# does (and does nothing when the target already exists or bench/validate is gone).
-cat >"$build/bench-sh-validate.cmake" <<'EOF'
-function(omen_bench_sh_validate)
-  set(d ${CMAKE_SOURCE_DIR}/bench/validate)
-  if(TARGET omen_validate AND NOT TARGET nab_validate_bench AND EXISTS ${d}/nab_validate_bench.cpp)
-    add_executable(nab_validate_bench EXCLUDE_FROM_ALL ${d}/nab_validate_bench.cpp)
-    target_link_libraries(nab_validate_bench PRIVATE omen_validate omen omen_score fmt::fmt
-                          Threads::Threads)
-    target_compile_options(nab_validate_bench PRIVATE ${OMEN_WARNINGS})
-    target_compile_definitions(nab_validate_bench PRIVATE OMEN_VALIDATE_BENCH_DIR="${d}")
-    set_target_properties(nab_validate_bench PROPERTIES
-                          RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench/validate)
-  endif()
-endfunction()
-cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL omen_bench_sh_validate)
-EOF
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_PROJECT_omen_INCLUDE="$build/bench-sh-validate.cmake" >"$out/cmake.log" 2>&1 ||
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$out/cmake.log" 2>&1 ||
   { cat "$out/cmake.log" >&2; exit 1; }
 targets=(omen_cli omen_core_bench)
 want causal && targets+=(causal_petshop_bench causal_discovery_bench)
