@@ -4,7 +4,8 @@
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config antlr4 libantlr4-runtime-dev llvm-16-dev libeigen3-dev
       libboost-graph-dev libcurl4-openssl-dev nlohmann-json3-dev catch2 libedit-dev libfmt-dev
-      uuid-dev python3-numpy python3-pandas libyaml-cpp-dev)
+      uuid-dev libyaml-cpp-dev)
+# python3-numpy and python3-pandas are only for the benchmarks: scripts/bench.sh installs them.
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
