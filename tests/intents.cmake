@@ -46,6 +46,15 @@ if(yaml-cpp_FOUND)
   endforeach()
 endif()
 
+# examples/slo: `omen run` of an intent over generated counters prints exactly these alerts.
+add_test(NAME example:slo
+         COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli>
+                 "-DARGS=run;checkout.omen;--data;requests.csv"
+                 -DWORKDIR=${PROJECT_SOURCE_DIR}/examples/slo
+                 -DEXPECT_OUT=${PROJECT_SOURCE_DIR}/examples/slo/expected.txt
+                 -DIGNORE_STDERR=1
+                 -P ${OMEN_INTENTS_DIR}/golden.cmake)
+
 # Exact error budgets, printer and lowering details (Catch2).
 find_package(Catch2 2 QUIET)
 if(Catch2_FOUND AND TARGET omen)
