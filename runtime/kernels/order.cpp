@@ -79,6 +79,31 @@ bool OrderSet::erase(double v) {
   return true;
 }
 
+bool OrderSet::replace(double old, double v) {
+  if (tree_) {
+    if (!erase(old)) return false;
+    insert(v);
+    return true;
+  }
+  int64_t* a = flat_.data();
+  const size_t n = flat_.size();
+  const int64_t ko = order_key(old), kv = order_key(v);
+  const size_t e = search<false>(a, n, ko);
+  if (e == n || a[e] != ko) return false;
+  if (kv >= ko) {
+    // a[e] == old <= v, so v goes at p - 1 >= e once a[e + 1 .. p) move down by one.
+    const size_t p = search<true>(a, n, kv);
+    for (size_t i = e; i + 1 < p; ++i) a[i] = a[i + 1];
+    a[p - 1] = kv;
+  } else {
+    // v < old: v goes at p <= e once a[p .. e) move up by one.
+    const size_t p = search<true>(a, e, kv);
+    for (size_t i = e; i > p; --i) a[i] = a[i - 1];
+    a[p] = kv;
+  }
+  return true;
+}
+
 size_t OrderSet::count_below(double v) const {
   if (tree_) return tree_->count_below(v);
   return search<false>(flat_.data(), flat_.size(), order_key(v));
@@ -95,6 +120,15 @@ bool OrderSet::valid() const {
 
 void order_push(OrderState& s, int64_t t, double v) {
   const int64_t cut = window_cutoff(t, s.width);
+  // Steady state: exactly one sample expires and one arrives.
+  if (!std::isnan(v) && !s.ring.empty() && s.ring.front().t <= cut &&
+      (s.ring.size() == 1 || s.ring[1].t > cut)) {
+    const double old = s.ring.front().v;
+    s.ring.pop_front();
+    s.ring.push_back({t, v});
+    s.set.replace(old, v);
+    return;
+  }
   while (!s.ring.empty() && s.ring.front().t <= cut) {
     s.set.erase(s.ring.front().v);
     s.ring.pop_front();

@@ -23,6 +23,9 @@ class OrderSet {
   void insert(double v);
   /// Removes one element bitwise equal to v; false (and nothing done) if there is none.
   bool erase(double v);
+  /// erase(old) then insert(v) (a window's steady state: one sample out, one in); in the
+  /// flat array a single shift of the elements between the two positions.
+  bool replace(double old, double v);
   size_t size() const { return tree_ ? tree_->size() : flat_.size(); }
   /// The k-th smallest element, 0-based; k < size().
   double select(size_t k) const {

@@ -2,6 +2,7 @@
 // the scalar runtime functions.
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -259,6 +260,32 @@ TEST_CASE("order set behaves like a sorted multiset across the flat / tree switc
   });
   CHECK(to_tree >= 5);
   CHECK(to_flat >= 5);
+  // replace = erase + insert, in both representations, with duplicates and signed zeros.
+  std::mt19937_64 rng(5);
+  for (size_t n : {size_t{1}, size_t{2}, size_t{7}, size_t{60}, size_t{300}}) {
+    detail::OrderSet a, b;
+    std::vector<double> held;
+    auto draw = [&] { return static_cast<double>(static_cast<int>(rng() % 9) - 4); };
+    for (size_t i = 0; i < n; ++i) {
+      double v = rng() % 6 == 0 ? -0.0 : draw();
+      a.insert(v);
+      b.insert(v);
+      held.push_back(v);
+    }
+    for (int step = 0; step < 2000; ++step) {
+      size_t j = rng() % held.size();
+      double v = rng() % 6 == 0 ? -0.0 : draw();
+      REQUIRE(a.replace(held[j], v));
+      REQUIRE(b.erase(held[j]));
+      b.insert(v);
+      held[j] = v;
+      REQUIRE(a.size() == b.size());
+      for (size_t k = 0; k < a.size(); ++k)
+        REQUIRE(std::bit_cast<uint64_t>(a.select(k)) == std::bit_cast<uint64_t>(b.select(k)));
+    }
+    REQUIRE(a.valid());
+    CHECK(!a.replace(0.5, 1.0));
+  }
   CHECK(!set.erase(0.123));
   detail::OrderSet zeros;  // -0.0 and +0.0 stay apart in the flat array too
   zeros.insert(0.0);
