@@ -377,8 +377,15 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
 
 double estimate_cost(const ir::Program& p) {
   double cost = 0;
-  for (const auto& in : p.code)
-    cost += in.op == Op::Window ? window_cost(p.windows[in.slot]) : 1;
+  for (const auto& in : p.code) {
+    if (in.op == Op::WindowRead) {  // a call sharing another's state: costed as if alone
+      kernels::WindowSpec view = p.windows[in.slot];
+      view.kind = static_cast<kernels::WindowKind>(in.b);
+      cost += window_cost(view);
+    } else {
+      cost += in.op == Op::Window ? window_cost(p.windows[in.slot]) : 1;
+    }
+  }
   return cost;
 }
 

@@ -223,7 +223,32 @@ const CompiledAggregate* Context::aggregate(const ast::SeriesDecl& decl,
 
 // ---------------------------------------------------------------- Lowering
 
+// A window call over the same input and width as an earlier one whose kernel shares its
+// state (kernels::ShareGroup: mean with stddev; median, quantile and mad) becomes a read
+// of that state: one buffer and one push per tick instead of one per call. The call's
+// own slot, just added by the caller, is dropped when nothing else uses it.
 uint32_t Lowering::emit(const ir::Instr& in) {
+  if (in.op == ir::Op::Window) {
+    const kernels::WindowSpec spec = program.windows[in.slot];
+    const kernels::KernelInfo& info = kernels::kernel_info(spec.kind);
+    for (uint32_t j = 0; info.read && j < program.code.size(); ++j) {
+      const ir::Instr& push = program.code[j];
+      if (push.op != ir::Op::Window || push.a != in.a || push.slot == in.slot) continue;
+      const kernels::WindowSpec& other = program.windows[push.slot];
+      if (other.width_ms != spec.width_ms || !kernels::can_read(other.kind, spec.kind)) continue;
+      bool slot_used = false;
+      for (const ir::Instr& x : program.code)
+        slot_used |= (x.op == ir::Op::Window || x.op == ir::Op::WindowRead) && x.slot == in.slot;
+      if (!slot_used && in.slot + 1 == program.windows.size()) program.windows.pop_back();
+      ir::Instr read;
+      read.op = ir::Op::WindowRead;
+      read.a = j;
+      read.b = static_cast<uint32_t>(spec.kind);
+      read.slot = push.slot;
+      read.imm = info.n_params ? spec.param : 0.0;
+      return emit(read);
+    }
+  }
   uint64_t bits;
   std::memcpy(&bits, &in.imm, sizeof bits);
   std::string key = fmt::format("{}:{}:{}:{}:{}:{}", static_cast<int>(in.op), in.a, in.b, in.c,

@@ -42,7 +42,8 @@ double eval_scalar(ir::Op op, double a, double b, double c) {
     case Op::Const:
     case Op::Input:
     case Op::Time:
-    case Op::Window: break;
+    case Op::Window:
+    case Op::WindowRead: break;
   }
   return kNaN;
 }
@@ -62,6 +63,11 @@ void run_batch(const ir::Program& p, const ir::BatchArgs& args, double* v) {
         case Op::Window: {
           const auto& info = kernels::kernel_info(p.windows[in.slot].kind);
           v[i] = info.push(args.states[in.slot], t, v[in.a]);
+          break;
+        }
+        case Op::WindowRead: {
+          const auto& info = kernels::kernel_info(static_cast<kernels::WindowKind>(in.b));
+          v[i] = info.read(args.states[in.slot], in.imm);
           break;
         }
         default: v[i] = eval_scalar(in.op, v[in.a], v[in.b], v[in.c]);

@@ -36,6 +36,7 @@ const char* op_name(Op op) {
     case Op::Or: return "or";
     case Op::Select: return "select";
     case Op::Window: return "window";
+    case Op::WindowRead: return "window_read";
   }
   return "?";
 }
@@ -54,7 +55,8 @@ int arity(Op op) {
     case Op::Floor:
     case Op::Ceil:
     case Op::IsNaN:
-    case Op::Window: return 1;
+    case Op::Window:
+    case Op::WindowRead: return 1;
     case Op::Select: return 3;
     default: return 2;
   }
@@ -79,6 +81,12 @@ std::string to_string(const Program& p) {
       case Op::Input: args = fmt::format("#{}", in.a); break;
       case Op::Time: break;
       case Op::Window: args = fmt::format("w{}, %{}", in.slot, in.a); break;
+      case Op::WindowRead: {
+        const kernels::KernelInfo& info = kernels::kernel_info(static_cast<kernels::WindowKind>(in.b));
+        args = fmt::format("w{} {} after %{}", in.slot, info.name, in.a);
+        if (info.n_params) args += fmt::format(", {}={}", info.params[0].name, in.imm);
+        break;
+      }
       default: {
         int n = arity(in.op);
         if (n >= 1) args = fmt::format("%{}", in.a);

@@ -53,6 +53,11 @@ enum class Op : uint8_t {
   Select,  // a != 0 ? b : c
   // window call site: value = kernel(windows[slot]).push(t, value a)
   Window,
+  // read of a window state shared with an earlier call over the same input and width
+  // (kernels::ShareGroup): value = kernel(b).read(windows[slot], imm), with b a
+  // kernels::WindowKind and imm its constant parameter (quantile's q). Operand a names
+  // the Window instruction that pushes windows[slot] this tick (so the read follows it).
+  WindowRead,
 };
 
 const char* op_name(Op op);
@@ -62,8 +67,8 @@ int arity(Op op);
 struct Instr {
   Op op = Op::Const;
   uint32_t a = 0, b = 0, c = 0;
-  uint32_t slot = 0;  // Window: index into Program::windows
-  double imm = 0.0;   // Const
+  uint32_t slot = 0;  // Window, WindowRead: index into Program::windows
+  double imm = 0.0;   // Const; WindowRead: the read's parameter
 };
 
 /// One rule, lowered. Outputs: outputs[0] is the condition (0/1); outputs[1..] are the

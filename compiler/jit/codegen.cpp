@@ -54,7 +54,8 @@ int operand_count(Op op) {
     case Op::Floor:
     case Op::Ceil:
     case Op::IsNaN:
-    case Op::Window: return 1;
+    case Op::Window:
+    case Op::WindowRead: return 1;
     case Op::Select: return 3;
     default: return 2;
   }
@@ -98,7 +99,8 @@ double fold(Op op, double a, double b, double c) {
     case Op::Const:
     case Op::Input:
     case Op::Time:
-    case Op::Window: break;
+    case Op::Window:
+    case Op::WindowRead: break;
   }
   return kNaN;
 }
@@ -123,6 +125,7 @@ class Lowering {
   }
   llvm::FunctionCallee rt_fn(const char* name, unsigned arity);
   llvm::FunctionCallee kernel_fn(kernels::WindowKind kind);
+  llvm::FunctionCallee read_fn(kernels::WindowKind kind);
   llvm::Value* emit(const ir::Instr& in, const std::vector<llvm::Value*>& v,
                     llvm::Value* row, llvm::Value* t);
 
@@ -169,6 +172,14 @@ llvm::FunctionCallee Lowering::kernel_fn(kernels::WindowKind kind) {
   return m_.getOrInsertFunction(symbol, fty);
 }
 
+// Reads only look at the state, but the pushes that change it are opaque calls: no
+// attributes either, so a read stays between the pushes it sits between.
+llvm::FunctionCallee Lowering::read_fn(kernels::WindowKind kind) {
+  const char* symbol = kernels::kernel_info(kind).read_symbol;
+  auto* fty = llvm::FunctionType::get(f64_, {ptr_, f64_}, false);
+  return m_.getOrInsertFunction(symbol, fty);
+}
+
 llvm::Value* Lowering::emit(const ir::Instr& in, const std::vector<llvm::Value*>& v,
                             llvm::Value* row, llvm::Value* t) {
   auto A = [&] { return v[in.a]; };
@@ -188,6 +199,11 @@ llvm::Value* Lowering::emit(const ir::Instr& in, const std::vector<llvm::Value*>
     case Op::Window: {
       auto kind = p_.windows[in.slot].kind;
       return b_.CreateCall(kernel_fn(kind), {state_[in.slot], t, A()});
+    }
+    case Op::WindowRead: {
+      auto kind = static_cast<kernels::WindowKind>(in.b);
+      return b_.CreateCall(read_fn(kind),
+                           {state_[in.slot], llvm::ConstantFP::get(f64_, in.imm)});
     }
     case Op::Neg: return b_.CreateFNeg(A());
     case Op::Not: return b2d(b_.CreateFCmpOEQ(A(), llvm::ConstantFP::get(f64_, 0.0)));
@@ -250,7 +266,7 @@ void Lowering::run(const std::string& fn_name) {
   for (const ir::Instr& in : p_.code) {
     if (in.op == Op::Time || in.op == Op::Window) needs_t = true;
     if (in.op == Op::Input) col_used[in.a] = true;
-    if (in.op == Op::Window) slot_used[in.slot] = true;
+    if (in.op == Op::Window || in.op == Op::WindowRead) slot_used[in.slot] = true;
   }
 
   b_.SetInsertPoint(entry);
@@ -288,7 +304,8 @@ void Lowering::run(const std::string& fn_name) {
     std::optional<double> k;
     if (in.op == Op::Const) {
       k = in.imm;
-    } else if (in.op != Op::Input && in.op != Op::Time && in.op != Op::Window) {
+    } else if (in.op != Op::Input && in.op != Op::Time && in.op != Op::Window &&
+               in.op != Op::WindowRead) {
       int n_ops = operand_count(in.op);
       bool all = known[in.a] && (n_ops < 2 || known[in.b]) && (n_ops < 3 || known[in.c]);
       if (all)
@@ -319,7 +336,7 @@ bool validate(const ir::Program& p, std::string* error) {
   };
   for (size_t i = 0; i < p.code.size(); ++i) {
     const ir::Instr& in = p.code[i];
-    if (static_cast<unsigned>(in.op) > static_cast<unsigned>(Op::Window))
+    if (static_cast<unsigned>(in.op) > static_cast<unsigned>(Op::WindowRead))
       return fail(i, "unknown opcode");
     int k = operand_count(in.op);
     if ((k > 0 && in.a >= i) || (k > 1 && in.b >= i) || (k > 2 && in.c >= i))
@@ -329,6 +346,15 @@ bool validate(const ir::Program& p, std::string* error) {
       if (in.slot >= p.windows.size()) return fail(i, "window slot out of range");
       if (static_cast<size_t>(p.windows[in.slot].kind) >= kernels::kNumWindowKinds)
         return fail(i, "unknown window kind");
+    }
+    if (in.op == Op::WindowRead) {
+      if (in.slot >= p.windows.size()) return fail(i, "window slot out of range");
+      const ir::Instr& push = p.code[in.a];
+      if (push.op != Op::Window || push.slot != in.slot)
+        return fail(i, "window read does not follow the push of its slot");
+      if (in.b >= kernels::kNumWindowKinds ||
+          !kernels::can_read(p.windows[in.slot].kind, static_cast<kernels::WindowKind>(in.b)))
+        return fail(i, "window read of a kind its state does not serve");
     }
   }
   for (uint32_t o : p.outputs)

@@ -170,6 +170,7 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
   for (size_t k = 0; k < kernels::kNumWindowKinds; ++k) {
     const kernels::KernelInfo& info = kernels::kernel_info(static_cast<kernels::WindowKind>(k));
     add(info.symbol, info.push);
+    if (info.read) add(info.read_symbol, info.read);
   }
   add("omen_rt_exp", &omen_rt_exp);
   add("omen_rt_log", &omen_rt_log);

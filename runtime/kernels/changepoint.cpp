@@ -20,22 +20,22 @@ constexpr double kAlpha0 = 1.0;
 }  // namespace
 
 void Baseline::before(int64_t t, double* count, double* mean, double* stddev) {
-  *mean = this->mean = omen_win_mean(&sum, t, kNaN);
-  *stddev = omen_win_stddev(&sd, t, kNaN);
-  *count = static_cast<double>(sum.ring.size());
+  moment_push(m, t, kNaN);
+  *mean = this->mean = moment_mean(m);
+  *stddev = moment_stddev(m);
+  *count = static_cast<double>(m.ring.size());
 }
 
 double Baseline::deviation(double v) const {
-  const size_t n = sd.ring.size() - sd.n_nonfinite;
-  if (n == 0 || sd.n_nonfinite) return v - mean;
-  return (v - sd.shift) - sd.s1.value() / static_cast<double>(n);
+  const size_t n = m.ring.size();
+  if (n == 0 || m.n_pos_inf || m.n_neg_inf) return v - mean;
+  return (v - m.shift) - m.s1.value() / static_cast<double>(n);
 }
 
 void Baseline::add(int64_t t, double v) {
   // The second push at the same time only appends: the window was advanced to t by
   // before(), so nothing more expires.
-  omen_win_mean(&sum, t, v);
-  omen_win_stddev(&sd, t, v);
+  moment_push(m, t, v);
 }
 
 CusumState::CusumState(const WindowSpec& spec)

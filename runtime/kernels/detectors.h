@@ -39,8 +39,8 @@ struct FitQuantileState {
 /// (the same functions, so the same bits). `before(t)` advances the window to t without
 /// adding anything (the window *preceding* the sample at t); `add(t, v)` then adds it.
 struct Baseline {
-  explicit Baseline(const WindowSpec& spec) : sum(spec), sd(spec) {}
-  size_t bytes() const { return sum.bytes() + sd.bytes(); }
+  explicit Baseline(const WindowSpec& spec) : m(spec) {}
+  size_t bytes() const { return m.bytes(); }
   /// Advances to t; sets the count, mean and population stddev of the samples in
   /// (t - width, t) (NaN mean/stddev if none).
   void before(int64_t t, double* count, double* mean, double* stddev);
@@ -50,8 +50,7 @@ struct Baseline {
   /// keep only the bits the rounded mean has.
   double deviation(double v) const;
 
-  SumState sum;
-  StddevState sd;
+  MomentState m;  // the window's samples and shifted moments
   double mean = 0.0;  // as of the last before()
 };
 

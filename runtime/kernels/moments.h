@@ -34,18 +34,29 @@ struct SumState {
   uint32_t n_neg_inf = 0;
 };
 
-/// Shifted moments: s1 = sum(x - shift), s2 = sum((x - shift)^2), both compensated. The
-/// shift is a sample close to the mean, chosen at each rebuild, which keeps
-/// s2/n - (s1/n)^2 free of cancellation.
-struct StddevState {
-  explicit StddevState(const WindowSpec& spec) : width(sane_width(spec)) {}
+/// Shared by mean and stddev (so that one state serves both when a rule asks for the two
+/// over the same input and width): shifted moments s1 = sum(x - shift), s2 =
+/// sum((x - shift)^2), both compensated. The shift is a sample close to the mean, chosen
+/// at each rebuild, which keeps s2/n - (s1/n)^2 free of cancellation. All maintenance
+/// (expiry, periodic exact rebuild, re-centring) happens in the push; the reads
+/// (moment_mean, moment_stddev) are pure, so a value never depends on which other values
+/// of the state were read.
+struct MomentState {
+  explicit MomentState(const WindowSpec& spec) : width(sane_width(spec)) {}
   size_t bytes() const { return sizeof(*this) + ring.bytes(); }
 
   int64_t width;
   Ring<Sample> ring;  // non-NaN samples in the window
   double shift = 0.0;
   CompensatedSum s1, s2;  // over the finite samples
-  uint32_t n_nonfinite = 0;
+  uint32_t n_pos_inf = 0;
+  uint32_t n_neg_inf = 0;
 };
+
+/// Advances the window to t and adds v (NaN: only advances).
+void moment_push(MomentState& s, int64_t t, double v);
+/// The window's mean / population standard deviation (NaN when empty).
+double moment_mean(const MomentState& s);
+double moment_stddev(const MomentState& s);
 
 }  // namespace omen::kernels::detail

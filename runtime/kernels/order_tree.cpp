@@ -7,14 +7,8 @@
 namespace omen::kernels::detail {
 namespace {
 
-// Maps doubles (NaN excluded) to int64 keys whose signed order is the numeric order,
-// with -0.0 just below +0.0; keys are compared as integers and removed bit-exactly.
-int64_t to_key(double v) {
-  int64_t b = std::bit_cast<int64_t>(v);
-  return b ^ ((b >> 63) & INT64_MAX);
-}
-
-double from_key(int64_t k) { return std::bit_cast<double>(k ^ ((k >> 63) & INT64_MAX)); }
+int64_t to_key(double v) { return order_key(v); }
+double from_key(int64_t k) { return order_value(k); }
 
 constexpr size_t kMaxSpares = 8;
 

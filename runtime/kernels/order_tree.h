@@ -4,11 +4,20 @@
 // Nodes stay at least a quarter full, so memory follows the contents.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace omen::kernels::detail {
+
+/// Maps doubles (NaN excluded) to int64 keys whose signed order is the numeric order,
+/// with -0.0 just below +0.0; keys are compared as integers and removed bit-exactly.
+inline int64_t order_key(double v) {
+  int64_t b = std::bit_cast<int64_t>(v);
+  return b ^ ((b >> 63) & INT64_MAX);
+}
+inline double order_value(int64_t k) { return std::bit_cast<double>(k ^ ((k >> 63) & INT64_MAX)); }
 
 class OrderTree {
  public:

@@ -26,4 +26,13 @@ double omen_win_cusum(void* state, int64_t t_ms, double v);
 double omen_win_bocpd(void* state, int64_t t_ms, double v);
 double omen_win_gauss_score(void* state, int64_t t_ms, double v);
 double omen_win_cooldown(void* state, int64_t t_ms, double v);
+
+// Reads of a state shared by several window calls (KernelInfo::read): the value of the
+// kernel over the window as of the last push, without pushing. `param` is the read's
+// constant parameter (quantile's q; ignored by the others).
+double omen_win_read_mean(void* state, double param);
+double omen_win_read_stddev(void* state, double param);
+double omen_win_read_median(void* state, double param);
+double omen_win_read_quantile(void* state, double param);
+double omen_win_read_mad(void* state, double param);
 }

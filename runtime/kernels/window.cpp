@@ -42,14 +42,19 @@ constexpr uint8_t count(const ParamInfo (&)[N]) {
 constexpr std::array<KernelInfo, kNumWindowKinds> kKernels = {{
     {K::Count, "count", "omen_win_count", &omen_win_count, "O(1) amortized"},
     {K::Sum, "sum", "omen_win_sum", &omen_win_sum, "O(1) amortized"},
-    {K::Mean, "mean", "omen_win_mean", &omen_win_mean, "O(1) amortized"},
+    {K::Mean, "mean", "omen_win_mean", &omen_win_mean, "O(1) amortized", 0, nullptr,
+     ShareGroup::Moments, &omen_win_read_mean, "omen_win_read_mean"},
     {K::Min, "min", "omen_win_min", &omen_win_min, "O(1) amortized"},
     {K::Max, "max", "omen_win_max", &omen_win_max, "O(1) amortized"},
-    {K::Stddev, "stddev", "omen_win_stddev", &omen_win_stddev, "O(1) amortized"},
-    {K::Median, "median", "omen_win_median", &omen_win_median, "O(log w)"},
+    {K::Stddev, "stddev", "omen_win_stddev", &omen_win_stddev, "O(1) amortized", 0, nullptr,
+     ShareGroup::Moments, &omen_win_read_stddev, "omen_win_read_stddev"},
+    {K::Median, "median", "omen_win_median", &omen_win_median, "O(log w)", 0, nullptr,
+     ShareGroup::Order, &omen_win_read_median, "omen_win_read_median"},
     {K::Quantile, "quantile", "omen_win_quantile", &omen_win_quantile, "O(log w)",
-     count(kQuantileParams), kQuantileParams},
-    {K::Mad, "mad", "omen_win_mad", &omen_win_mad, "O(log^2 w)"},
+     count(kQuantileParams), kQuantileParams, ShareGroup::Order, &omen_win_read_quantile,
+     "omen_win_read_quantile"},
+    {K::Mad, "mad", "omen_win_mad", &omen_win_mad, "O(log^2 w)", 0, nullptr, ShareGroup::Order,
+     &omen_win_read_mad, "omen_win_read_mad"},
     {K::Ewma, "ewma", "omen_win_ewma", &omen_win_ewma, "O(1)"},
     {K::Delta, "delta", "omen_win_delta", &omen_win_delta, "O(1) amortized"},
     {K::Rate, "rate", "omen_win_rate", &omen_win_rate, "O(1) amortized"},
@@ -85,11 +90,11 @@ decltype(auto) with_state_type(WindowKind kind, F&& f) {
   using namespace detail;
   switch (kind) {
     case K::Count: return f(static_cast<CountState*>(nullptr));
-    case K::Sum:
-    case K::Mean: return f(static_cast<SumState*>(nullptr));
+    case K::Sum: return f(static_cast<SumState*>(nullptr));
+    case K::Mean:
+    case K::Stddev: return f(static_cast<MomentState*>(nullptr));
     case K::Min:
     case K::Max: return f(static_cast<ExtremumState*>(nullptr));
-    case K::Stddev: return f(static_cast<StddevState*>(nullptr));
     case K::Median:
     case K::Quantile:
     case K::Mad: return f(static_cast<OrderState*>(nullptr));
@@ -143,6 +148,13 @@ double spec_param(const WindowSpec& spec, size_t i) {
 const KernelInfo& kernel_info(WindowKind kind) {
   size_t i = static_cast<size_t>(kind);
   return kKernels[i < kKernels.size() ? i : 0];
+}
+
+bool can_read(WindowKind state, WindowKind view) {
+  const KernelInfo& s = kernel_info(state);
+  const KernelInfo& v = kernel_info(view);
+  return s.kind == state && v.kind == view && v.read && v.group != ShareGroup::None &&
+         v.group == s.group;
 }
 
 const KernelInfo* find_kernel(std::string_view name) {

@@ -89,6 +89,16 @@ struct ParamInfo {
 /// Kernel entry point with C linkage, callable from JIT code.
 using PushFn = double (*)(void* state, int64_t t_ms, double v);
 
+/// Read of a state shared by several window calls: the kernel's value over the window as
+/// of the state's last push (by any kernel of the same share group), without pushing.
+using ReadFn = double (*)(void* state, double param);
+
+/// Window calls over the same input and width whose kernels are in the same share group
+/// (nonzero) can share one state: the first call pushes, the others only read
+/// (ir::Op::WindowRead). Mean and stddev share the shifted moments; median, quantile and
+/// mad share the sorted window.
+enum class ShareGroup : uint8_t { None, Moments, Order };
+
 /// Static description of a kernel, used by the checker (names), the JIT (symbols) and
 /// the docs (complexity).
 struct KernelInfo {
@@ -99,9 +109,15 @@ struct KernelInfo {
   const char* complexity;  // per-sample cost, e.g. "O(log w)"
   uint8_t n_params = 0;           // constant numeric parameters, WindowSpec::arg(0..n-1)
   const ParamInfo* params = nullptr;
+  ShareGroup group = ShareGroup::None;
+  ReadFn read = nullptr;              // set for kernels of a share group
+  const char* read_symbol = nullptr;  // its C symbol, e.g. "omen_win_read_mad"
 };
 
 const KernelInfo& kernel_info(WindowKind kind);
+/// True if a read of kernel `view` may be applied to a state created for kernel `state`
+/// (both in the same share group).
+bool can_read(WindowKind state, WindowKind view);
 /// Finds a kernel by its Omen built-in name; nullptr if there is none.
 const KernelInfo* find_kernel(std::string_view name);
 

@@ -88,8 +88,11 @@ TEST_CASE("the allow-list is the kernel table plus omen_rt_*", "[jit][allow]") {
   auto jit = make_jit();
   std::vector<std::string> allowed = jit::testing::allow_list(*jit);
   std::vector<std::string> expected;
-  for (size_t k = 0; k < kernels::kNumWindowKinds; ++k)
-    expected.push_back(kernels::kernel_info(static_cast<kernels::WindowKind>(k)).symbol);
+  for (size_t k = 0; k < kernels::kNumWindowKinds; ++k) {
+    const auto& info = kernels::kernel_info(static_cast<kernels::WindowKind>(k));
+    expected.push_back(info.symbol);
+    if (info.read) expected.push_back(info.read_symbol);  // reads of shared states
+  }
   for (const char* s : {"omen_rt_exp", "omen_rt_log", "omen_rt_pow", "omen_rt_fmod"})
     expected.push_back(s);
   std::sort(allowed.begin(), allowed.end());
@@ -186,6 +189,28 @@ TEST_CASE("malformed IR is an error, not a crash", "[jit][errors]") {
   p = small_program("bad");
   p.code[1].op = static_cast<Op>(200);
   expect_error(p, "opcode");
+  // Window reads: the push they follow must be of their slot, their kind of its group.
+  p = small_program("bad");
+  p.windows = {{kernels::WindowKind::Mean, 1000, 0}, {kernels::WindowKind::Median, 1000, 0}};
+  p.code.push_back({Op::Window, 0, 0, 0, 0});
+  const uint32_t push = static_cast<uint32_t>(p.code.size() - 1);
+  p.code.push_back({Op::WindowRead, push, static_cast<uint32_t>(kernels::WindowKind::Stddev), 0, 0});
+  {
+    std::string error;
+    CHECK(jit->compile(p, &error) != nullptr);
+    INFO(error);
+  }
+  p.code.back().b = static_cast<uint32_t>(kernels::WindowKind::Mad);  // not a moment
+  expect_error(p, "does not serve");
+  p.code.back().b = static_cast<uint32_t>(kernels::WindowKind::Sum);  // no read
+  expect_error(p, "does not serve");
+  p.code.back().b = 999;
+  expect_error(p, "does not serve");
+  p.code.back().b = static_cast<uint32_t>(kernels::WindowKind::Stddev);
+  p.code.back().slot = 1;  // not the slot of the push
+  expect_error(p, "follow");
+  p.code.back().slot = 7;
+  expect_error(p, "slot");
 }
 
 TEST_CASE("programs with any name, no code, no outputs", "[jit][edge]") {

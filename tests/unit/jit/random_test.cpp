@@ -92,3 +92,43 @@ TEST_CASE("random window-heavy programs over long batches", "[jit][random][windo
     REQUIRE(d == "");
   }
 }
+
+TEST_CASE("random programs reading shared window states", "[jit][random][window]") {
+  // Mean / stddev and median / quantile / mad windows, each followed by reads of the
+  // other kernels of its share group from the same state (ir::Op::WindowRead), as the
+  // checker lowers calls over the same input and width.
+  using K = kernels::WindowKind;
+  const K kinds[] = {K::Mean, K::Stddev, K::Median, K::Quantile, K::Mad};
+  auto jit = make_jit();
+  std::mt19937_64 rng(1234);
+  for (int i = 0; i < 40; ++i) {
+    GenOptions opts;
+    opts.max_inputs = 2;
+    opts.max_code = 10;
+    ir::Program p = random_program(rng, opts, "shared");
+    size_t n_code = p.code.size();
+    for (size_t v = 0; v < n_code; ++v) {
+      K kind = kinds[rng() % 5];
+      kernels::WindowSpec spec{kind, static_cast<int64_t>(1 + rng() % 100000),
+                               static_cast<double>(rng() % 5) / 4};
+      const uint32_t slot = static_cast<uint32_t>(p.windows.size());
+      p.windows.push_back(spec);
+      p.code.push_back({ir::Op::Window, static_cast<uint32_t>(v), 0, 0, slot});
+      const uint32_t push = static_cast<uint32_t>(p.code.size() - 1);
+      p.outputs.push_back(push);
+      for (K view : kinds) {
+        if (!kernels::can_read(kind, view) || rng() % 3 == 0) continue;
+        ir::Instr read{ir::Op::WindowRead, push, static_cast<uint32_t>(view), 0, slot};
+        read.imm = static_cast<double>(rng() % 11) / 10;
+        p.code.push_back(read);
+        p.outputs.push_back(static_cast<uint32_t>(p.code.size() - 1));
+      }
+    }
+    Batch batch = random_batch(rng, p.n_inputs, 2000, 1700000000000);
+    std::string d = check_program(*jit, p, batch, rng);
+    INFO("program " << i);
+    REQUIRE(d == "");
+  }
+}
+
+

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <sstream>
 #include <string>
@@ -189,6 +190,67 @@ TEST_CASE("kernels match the reference over long runs with drains", "[kernels][r
       auto series = make_series(seed, shape, Times::Gaps, 12000, 0.05);
       failures += run(series, 2000, std::string("long/") + name(shape), 13);
     }
+  }
+  CHECK(failures == 0);
+}
+
+/// Pushes the series into one state of `leader` and, at every tick, reads each of `reads`
+/// from it (as a rule does after lowering to ir::Op::WindowRead); each read must be
+/// bitwise what a separate state of that kernel returns. Returns the mismatches.
+size_t run_shared(const std::vector<Tick>& series, int64_t width, WindowKind leader, double q,
+                  const std::vector<std::pair<WindowKind, double>>& reads,
+                  const std::string& label) {
+  WindowState shared(WindowSpec{leader, width, q});
+  WindowState alone(WindowSpec{leader, width, q});
+  std::vector<WindowState> separate;
+  for (const auto& [kind, param] : reads) separate.emplace_back(WindowSpec{kind, width, param});
+  size_t failures = 0;
+  for (size_t i = 0; i < series.size(); ++i) {
+    const Tick& x = series[i];
+    double got = shared.push(x.t, x.v), want = alone.push(x.t, x.v);
+    bool ok = std::memcmp(&got, &want, sizeof got) == 0;
+    for (size_t r = 0; ok && r < reads.size(); ++r) {
+      got = kernel_info(reads[r].first).read(shared.get(), reads[r].second);
+      want = separate[r].push(x.t, x.v);
+      ok = same(got, want) && std::signbit(got) == std::signbit(want);
+    }
+    if (!ok && ++failures <= 5)
+      FAIL_CHECK(label << " tick " << i << ": got " << fmt(got) << " want " << fmt(want));
+  }
+  return failures;
+}
+
+TEST_CASE("a shared state reads exactly what separate states return", "[kernels][random]") {
+  using K = WindowKind;
+  struct Group {
+    K leader;
+    double q;
+    std::vector<std::pair<K, double>> reads;
+  };
+  const Group groups[] = {
+      {K::Mean, 0.5, {{K::Stddev, 0}}},
+      {K::Stddev, 0.5, {{K::Mean, 0}}},
+      {K::Median, 0, {{K::Mad, 0}, {K::Quantile, 0.9}, {K::Quantile, 0.0}, {K::Quantile, 1.0}}},
+      {K::Mad, 0, {{K::Median, 0}, {K::Quantile, 1.0 / 3.0}}},
+      {K::Quantile, 0.25, {{K::Median, 0}, {K::Mad, 0}, {K::Quantile, 0.99}}},
+  };
+  const Values shapes[] = {Values::Normal, Values::SmallInts, Values::Offset, Values::Outliers,
+                           Values::Wide, Values::Spikes, Values::TinyNoise, Values::Ramp};
+  size_t failures = 0, runs = 0;
+  for (const Group& g : groups)
+    for (Values shape : shapes)
+      for (Times timing : {Times::Jitter, Times::Gaps})
+        for (int64_t width : {7, 250, 4000}) {
+          auto series = make_series(4243 + runs++, shape, timing, 400, 0.1);
+          failures += run_shared(series, width, g.leader, g.q, g.reads,
+                                 std::string(kernel_info(g.leader).name) + "/" + name(shape) +
+                                     "/" + name(timing) + "/w=" + std::to_string(width));
+        }
+  // Long runs: ~1000 samples, so the sorted window switches to the tree and back.
+  for (const Group& g : groups) {
+    auto series = make_series(77 + runs++, Values::Outliers, Times::Gaps, 12000, 0.05);
+    failures += run_shared(series, 2000, g.leader, g.q, g.reads,
+                           std::string("long/") + kernel_info(g.leader).name);
   }
   CHECK(failures == 0);
 }

@@ -2,6 +2,7 @@
 // the scalar runtime functions.
 #include <catch2/catch.hpp>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -11,6 +12,7 @@
 #include <utility>
 
 #include "compiler/ir/ir.h"
+#include "runtime/kernels/order.h"
 #include "runtime/kernels/order_tree.h"
 #include "runtime/kernels/push_fns.h"
 #include "runtime/kernels/ring.h"
@@ -126,17 +128,24 @@ TEST_CASE("ring behaves like a deque", "[kernels][ring]") {
   CHECK(max_cap >= 4096);
 }
 
-TEST_CASE("order tree behaves like a sorted multiset", "[kernels][tree]") {
-  std::mt19937_64 rng(9);
-  detail::OrderTree tree;
+/// Random inserts and erasures (mostly oldest first, like a window) on `set` and on a
+/// std::multiset, growing for `phase` steps then shrinking, and so on; checks size at
+/// every step and contents, select and count_below every `every` steps. `step` is
+/// called after each step.
+template <class Set, class Step>
+void against_multiset(Set& set, uint64_t seed, int steps, int phase, unsigned grow_pct,
+                      int every, Step step) {
+  std::mt19937_64 rng(seed);
   std::multiset<double> ref;
-  std::deque<double> fifo;  // erase order: mostly oldest first, like a window
+  std::deque<double> fifo;
   const double pool[] = {-0.0, 0.0, 1.0, -1.0, 2.5, 1e300, -1e-300, 7.0};
-  for (int i = 0; i < 100'000; ++i) {
-    bool grow = (i / 10'000) % 2 == 0;
-    if (fifo.empty() || rng() % 10 < (grow ? 6u : 3u)) {
-      double v = rng() % 3 == 0 ? pool[rng() % 8] : std::ldexp(static_cast<double>(rng() % 1000) - 500, static_cast<int>(rng() % 20) - 10);
-      tree.insert(v);
+  for (int i = 0; i < steps; ++i) {
+    bool grow = (i / phase) % 2 == 0;
+    if (fifo.empty() || rng() % 10 < (grow ? grow_pct : 10 - grow_pct)) {
+      double v = rng() % 3 == 0 ? pool[rng() % 8]
+                                : std::ldexp(static_cast<double>(rng() % 1000) - 500,
+                                             static_cast<int>(rng() % 20) - 10);
+      set.insert(v);
       ref.insert(v);
       fifo.push_back(v);
     } else {
@@ -149,23 +158,29 @@ TEST_CASE("order tree behaves like a sorted multiset", "[kernels][tree]") {
         v = fifo.front();
         fifo.pop_front();
       }
-      REQUIRE(tree.erase(v));
+      REQUIRE(set.erase(v));
       ref.erase(ref.find(v));  // numerically equal is enough for the multiset
     }
-    REQUIRE(tree.size() == ref.size());
-    if (i % 97 == 0) REQUIRE(tree.valid());
-    if (i % 97 == 0 && !ref.empty()) {
+    REQUIRE(set.size() == ref.size());
+    step();
+    if (i % every == 0) REQUIRE(set.valid());
+    if (i % every == 0 && !ref.empty()) {
       size_t k = 0;
       for (double x : ref) {
-        REQUIRE(tree.select(k) == x);
+        REQUIRE(set.select(k) == x);
         ++k;
       }
       double probe = pool[rng() % 8];
       size_t below = static_cast<size_t>(std::distance(ref.begin(), ref.lower_bound(probe)));
-      // The tree orders -0.0 before +0.0; the multiset treats them as equal.
-      if (probe != 0.0) REQUIRE(tree.count_below(probe) == below);
+      // The set orders -0.0 before +0.0; the multiset treats them as equal.
+      if (probe != 0.0) REQUIRE(set.count_below(probe) == below);
     }
   }
+}
+
+TEST_CASE("order tree behaves like a sorted multiset", "[kernels][tree]") {
+  detail::OrderTree tree;
+  against_multiset(tree, 9, 100'000, 10'000, 6, 97, [] {});
   CHECK(tree.bytes() > 0);
 }
 
@@ -227,6 +242,77 @@ TEST_CASE("order tree keeps -0.0 and +0.0 apart", "[kernels][tree]") {
   tree.erase(-0.0);
   CHECK(tree.size() == 2);
   CHECK(!std::signbit(tree.select(0)));
+}
+
+TEST_CASE("order set behaves like a sorted multiset across the flat / tree switch",
+          "[kernels][tree]") {
+  // Sizes swing between 0 and ~600, so the set converts flat -> tree past kToTree and
+  // back below kToFlat many times.
+  detail::OrderSet set;
+  size_t to_tree = 0, to_flat = 0;
+  bool was_flat = true;
+  against_multiset(set, 17, 60'000, 1'500, 7, 89, [&] {
+    if (set.is_flat() == was_flat) return;
+    (set.is_flat() ? to_flat : to_tree)++;
+    was_flat = set.is_flat();
+    REQUIRE(set.valid());
+    REQUIRE(set.size() == (was_flat ? detail::OrderSet::kToFlat : detail::OrderSet::kToTree + 1));
+  });
+  CHECK(to_tree >= 5);
+  CHECK(to_flat >= 5);
+  // replace = erase + insert, in both representations, with duplicates and signed zeros.
+  std::mt19937_64 rng(5);
+  for (size_t n : {size_t{1}, size_t{2}, size_t{7}, size_t{60}, size_t{300}}) {
+    detail::OrderSet a, b;
+    std::vector<double> held;
+    auto draw = [&] { return static_cast<double>(static_cast<int>(rng() % 9) - 4); };
+    for (size_t i = 0; i < n; ++i) {
+      double v = rng() % 6 == 0 ? -0.0 : draw();
+      a.insert(v);
+      b.insert(v);
+      held.push_back(v);
+    }
+    for (int step = 0; step < 2000; ++step) {
+      size_t j = rng() % held.size();
+      double v = rng() % 6 == 0 ? -0.0 : draw();
+      REQUIRE(a.replace(held[j], v));
+      REQUIRE(b.erase(held[j]));
+      b.insert(v);
+      held[j] = v;
+      REQUIRE(a.size() == b.size());
+      for (size_t k = 0; k < a.size(); ++k)
+        REQUIRE(std::bit_cast<uint64_t>(a.select(k)) == std::bit_cast<uint64_t>(b.select(k)));
+    }
+    REQUIRE(a.valid());
+    CHECK(!a.replace(0.5, 1.0));
+  }
+  CHECK(!set.erase(0.123));
+  detail::OrderSet zeros;  // -0.0 and +0.0 stay apart in the flat array too
+  zeros.insert(0.0);
+  zeros.insert(-0.0);
+  CHECK(std::signbit(zeros.select(0)));
+  CHECK(zeros.count_below(0.0) == 1);
+  CHECK(zeros.erase(-0.0));
+  CHECK(!zeros.erase(-0.0));
+  CHECK(!std::signbit(zeros.select(0)));
+}
+
+TEST_CASE("share groups: every member can read every member's state", "[kernels][table]") {
+  for (size_t a = 0; a < kNumWindowKinds; ++a)
+    for (size_t b = 0; b < kNumWindowKinds; ++b) {
+      const KernelInfo& x = kernel_info(static_cast<WindowKind>(a));
+      const KernelInfo& y = kernel_info(static_cast<WindowKind>(b));
+      bool same_group = x.group != ShareGroup::None && x.group == y.group;
+      CHECK(can_read(x.kind, y.kind) == same_group);
+      if (y.group != ShareGroup::None) {
+        CHECK(y.read != nullptr);
+        CHECK(y.read_symbol != nullptr);
+      }
+    }
+  CHECK(can_read(WindowKind::Mean, WindowKind::Stddev));
+  CHECK(can_read(WindowKind::Mad, WindowKind::Quantile));
+  CHECK(!can_read(WindowKind::Sum, WindowKind::Mean));
+  CHECK(!can_read(WindowKind::Median, WindowKind::Mean));
 }
 
 TEST_CASE("scalar runtime functions", "[kernels][scalar]") {
