@@ -56,9 +56,64 @@ void Engine::Impl::map_series(const Batch& batch) {
       continue;
     }
     uint32_t cached = batch_ids[i];
-    if (cached < store.size() && store.at(cached).key == key) continue;
-    bool added = false;
-    batch_ids[i] = intern_series(key, &added);
+    if (!(cached < store.size() && store.at(cached).key == key)) {
+      bool added = false;
+      batch_ids[i] = intern_series(key, &added);
+    }
+  }
+  // Does any series appear at two positions? SeriesData::stamp marks the ids seen (a fresh
+  // stamp value; ingest takes another one before appending, so first_new is unaffected).
+  ++batch_stamp;
+  batch_ids_distinct = true;
+  for (uint32_t id : batch_ids) {
+    if (id >= UINT32_MAX - 1) continue;
+    SeriesData& d = store.at(id);
+    if (d.stamp == batch_stamp) batch_ids_distinct = false;
+    d.stamp = batch_stamp;
+  }
+}
+
+void Engine::Impl::append_bucketed(const Batch& batch, TimeMs& newest, uint64_t& accepted) {
+  const size_t n = batch.t.size(), ns = batch_ids.size();
+  const bool sorted = order.empty();
+  // Count the samples of each batch series (and drop those naming no usable series).
+  bucket_start.assign(ns + 1, 0);
+  for (size_t k = 0; k < n; ++k) {
+    uint32_t b = batch.sid[sorted ? k : order[k]];
+    if (usable(b < ns ? batch_ids[b] : UINT32_MAX)) ++bucket_start[b + 1];
+  }
+  for (size_t b = 0; b < ns; ++b) bucket_start[b + 1] += bucket_start[b];
+  bucketed.resize(bucket_start[ns]);
+  {
+    // Scatter sample indices (4 bytes each) into their series' range, keeping time order.
+    std::vector<uint32_t>& next = order_scratch;
+    next.assign(bucket_start.begin(), bucket_start.end() - 1);
+    for (size_t k = 0; k < n; ++k) {
+      uint32_t i = sorted ? static_cast<uint32_t>(k) : order[k];
+      uint32_t b = batch.sid[i];
+      if (b >= ns || batch_ids[b] >= UINT32_MAX - 1) continue;
+      bucketed[next[b]++] = i;
+    }
+  }
+  // Then each series appends its samples in one sequential run.
+  for (size_t b = 0; b < ns; ++b) {
+    uint32_t lo = bucket_start[b], hi = bucket_start[b + 1];
+    if (lo == hi) continue;
+    uint32_t id = batch_ids[b];
+    SeriesData& d = store.at(id);
+    size_t need = d.t.size() + (hi - lo);
+    if (need > d.t.capacity()) {  // geometric, as push_back would
+      d.t.reserve(std::max(need, 2 * d.t.capacity()));
+      d.v.reserve(std::max(need, 2 * d.v.capacity()));
+    }
+    for (uint32_t k = lo; k < hi; ++k) {
+      uint32_t i = bucketed[k];
+      TimeMs t = batch.t[i];
+      if (!admit(d, t)) continue;
+      append(d, id, t, batch.v[i]);
+      ++accepted;
+    }
+    newest = std::max(newest, d.last_t);
   }
 }
 
@@ -79,18 +134,11 @@ void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
   auto one = [&](size_t i) {
     uint32_t b = batch.sid[i];
     uint32_t id = b < n_ids ? ids[b] : UINT32_MAX;
-    if (id >= UINT32_MAX - 1) [[unlikely]] {
-      ++(id == UINT32_MAX ? counters.dropped_series_limit : counters.dropped_reserved);
-      return;
-    }
+    if (!usable(id)) return;
     TimeMs t = batch.t[i];
     if (aggregating && !dirty.empty() && t != dirty_t) flush_aggregates(dirty_t, dirty);
     SeriesData& d = store.at(id);
-    if (t <= d.last_t) [[unlikely]] {
-      if (t == d.last_t) ++counters.dropped_duplicate;
-      else ++counters.dropped_out_of_order;
-      return;
-    }
+    if (!admit(d, t)) return;
     append(d, id, t, batch.v[i]);
     ++accepted;
     newest = std::max(newest, t);
@@ -100,13 +148,19 @@ void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
     }
   };
   // Time order (stable): a batch behaves like its samples pushed one by one.
-  if (std::is_sorted(batch.t.begin(), batch.t.end())) {
-    for (size_t i = 0; i < n; ++i) one(i);
-  } else {
+  order.clear();
+  if (!std::is_sorted(batch.t.begin(), batch.t.end())) {
     order.resize(n);
     std::iota(order.begin(), order.end(), 0u);
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t a, uint32_t b) { return batch.t[a] < batch.t[b]; });
+  }
+  if (!aggregating && batch_ids_distinct && n >= n_ids) {
+    // Series do not interact while samples are appended: append series by series.
+    append_bucketed(batch, newest, accepted);
+  } else if (order.empty()) {
+    for (size_t i = 0; i < n; ++i) one(i);
+  } else {
     for (uint32_t i : order) one(i);
   }
   if (!dirty.empty()) flush_aggregates(dirty_t, dirty);

@@ -153,6 +153,10 @@ struct Engine::Impl {
   std::vector<uint32_t> touched;        // store ids that got samples in this pass
   std::vector<uint32_t> batch_ids;      // the previous batch's series -> store ids (a cache)
   std::vector<uint32_t> order;          // time order of an unsorted batch
+  std::vector<uint32_t> bucket_start;   // per batch series: its samples' range in `bucketed`
+  std::vector<uint32_t> bucketed;       // sample indices grouped by batch series
+  std::vector<uint32_t> order_scratch;  // append_bucketed's write cursors
+  bool batch_ids_distinct = false;      // no two positions of the batch name one series
   std::vector<std::pair<uint32_t, uint32_t>> dirty;  // aggregate groups owing a value
   std::unordered_map<std::string, size_t> rule_pos;  // rule name -> position (deliver)
   mutable std::mutex mu;
@@ -183,6 +187,23 @@ struct Engine::Impl {
   /// Maps the batch's series to store ids (batch_ids), reusing the previous batch's ids
   /// where the batch names the same series at the same position.
   void map_series(const Batch& batch);
+  /// Appends the batch's samples series by series (a counting sort on the batch's series
+  /// index, then sequential appends). Only without aggregates and with distinct batch
+  /// series, where the order across series does not matter.
+  void append_bucketed(const Batch& batch, TimeMs& newest, uint64_t& accepted);
+  /// Whether a sample at t may be appended to d; if not, counts it as a duplicate or out of
+  /// order (docs/language.md, "Evaluation").
+  bool admit(const engine::SeriesData& d, TimeMs t) {
+    if (t > d.last_t) [[likely]] return true;
+    ++(t == d.last_t ? counters.dropped_duplicate : counters.dropped_out_of_order);
+    return false;
+  }
+  /// Whether a batch's store id names a usable series; if not, counts the dropped sample.
+  bool usable(uint32_t id) {
+    if (id < UINT32_MAX - 1) [[likely]] return true;
+    ++(id == UINT32_MAX ? counters.dropped_series_limit : counters.dropped_reserved);
+    return false;
+  }
   /// Appends a sample to series d (store id `id`), recording the pass's first new index.
   void append(engine::SeriesData& d, uint32_t id, TimeMs t, double v) {
     if (d.stamp != batch_stamp) {
