@@ -73,47 +73,64 @@ void Engine::Impl::map_series(const Batch& batch) {
   }
 }
 
-void Engine::Impl::append_bucketed(const Batch& batch, TimeMs& newest, uint64_t& accepted) {
+void Engine::Impl::append_by_series(const Batch& batch, TimeMs& newest, uint64_t& accepted) {
   const size_t n = batch.t.size(), ns = batch_ids.size();
   const bool sorted = order.empty();
   // Count the samples of each batch series (and drop those naming no usable series).
-  bucket_start.assign(ns + 1, 0);
+  cursors.assign(ns, Cursor{});
   for (size_t k = 0; k < n; ++k) {
     uint32_t b = batch.sid[sorted ? k : order[k]];
-    if (usable(b < ns ? batch_ids[b] : UINT32_MAX)) ++bucket_start[b + 1];
+    if (usable(b < ns ? batch_ids[b] : UINT32_MAX)) ++cursors[b].count;
   }
-  for (size_t b = 0; b < ns; ++b) bucket_start[b + 1] += bucket_start[b];
-  bucketed.resize(bucket_start[ns]);
-  {
-    // Scatter sample indices (4 bytes each) into their series' range, keeping time order.
-    std::vector<uint32_t>& next = order_scratch;
-    next.assign(bucket_start.begin(), bucket_start.end() - 1);
-    for (size_t k = 0; k < n; ++k) {
-      uint32_t i = sorted ? static_cast<uint32_t>(k) : order[k];
-      uint32_t b = batch.sid[i];
-      if (b >= ns || batch_ids[b] >= UINT32_MAX - 1) continue;
-      bucketed[next[b]++] = i;
-    }
-  }
-  // Then each series appends its samples in one sequential run.
+  // Make room at the end of each series (geometric growth, as push_back would).
   for (size_t b = 0; b < ns; ++b) {
-    uint32_t lo = bucket_start[b], hi = bucket_start[b + 1];
-    if (lo == hi) continue;
-    uint32_t id = batch_ids[b];
-    SeriesData& d = store.at(id);
-    size_t need = d.t.size() + (hi - lo);
-    if (need > d.t.capacity()) {  // geometric, as push_back would
+    Cursor& c = cursors[b];
+    if (c.count == 0) continue;
+    SeriesData& d = store.at(batch_ids[b]);
+    size_t first = d.t.size(), need = first + c.count;
+    if (need > d.t.capacity()) {
       d.t.reserve(std::max(need, 2 * d.t.capacity()));
       d.v.reserve(std::max(need, 2 * d.v.capacity()));
     }
-    for (uint32_t k = lo; k < hi; ++k) {
-      uint32_t i = bucketed[k];
-      TimeMs t = batch.t[i];
-      if (!admit(d, t)) continue;
-      append(d, id, t, batch.v[i]);
-      ++accepted;
+    d.t.resize(need);
+    d.v.resize(need);
+    c.t = d.t.data() + first;
+    c.v = d.v.data() + first;
+    c.last = d.last_t;
+  }
+  // One pass in time order; all per-series state is in the small dense cursor array.
+  for (size_t k = 0; k < n; ++k) {
+    uint32_t i = sorted ? static_cast<uint32_t>(k) : order[k];
+    uint32_t b = batch.sid[i];
+    if (b >= ns) continue;
+    Cursor& c = cursors[b];
+    if (!c.t) continue;
+    TimeMs t = batch.t[i];
+    if (t <= c.last) [[unlikely]] {
+      ++(t == c.last ? counters.dropped_duplicate : counters.dropped_out_of_order);
+      continue;
     }
-    newest = std::max(newest, d.last_t);
+    *c.t++ = t;
+    *c.v++ = batch.v[i];
+    c.last = t;
+  }
+  // Give back the room of dropped samples; record the pass's new samples.
+  for (size_t b = 0; b < ns; ++b) {
+    Cursor& c = cursors[b];
+    if (!c.t) continue;
+    uint32_t id = batch_ids[b];
+    SeriesData& d = store.at(id);
+    size_t first = d.t.size() - c.count;
+    size_t kept = static_cast<size_t>(c.t - d.t.data()) - first;
+    d.t.resize(first + kept);
+    d.v.resize(first + kept);
+    if (kept == 0) continue;
+    d.stamp = batch_stamp;
+    d.first_new = first;
+    touched.push_back(id);
+    d.last_t = c.last;
+    accepted += kept;
+    newest = std::max(newest, c.last);
   }
 }
 
@@ -157,7 +174,7 @@ void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
   }
   if (!aggregating && batch_ids_distinct && n >= n_ids) {
     // Series do not interact while samples are appended: append series by series.
-    append_bucketed(batch, newest, accepted);
+    append_by_series(batch, newest, accepted);
   } else if (order.empty()) {
     for (size_t i = 0; i < n; ++i) one(i);
   } else {

@@ -153,9 +153,14 @@ struct Engine::Impl {
   std::vector<uint32_t> touched;        // store ids that got samples in this pass
   std::vector<uint32_t> batch_ids;      // the previous batch's series -> store ids (a cache)
   std::vector<uint32_t> order;          // time order of an unsorted batch
-  std::vector<uint32_t> bucket_start;   // per batch series: its samples' range in `bucketed`
-  std::vector<uint32_t> bucketed;       // sample indices grouped by batch series
-  std::vector<uint32_t> order_scratch;  // append_bucketed's write cursors
+  /// append_by_series: per batch series, its write cursors and newest accepted time.
+  struct Cursor {
+    TimeMs* t = nullptr;  // null: the position names no usable series
+    double* v = nullptr;
+    TimeMs last = INT64_MIN;
+    uint32_t count = 0;
+  };
+  std::vector<Cursor> cursors;
   bool batch_ids_distinct = false;      // no two positions of the batch name one series
   std::vector<std::pair<uint32_t, uint32_t>> dirty;  // aggregate groups owing a value
   std::unordered_map<std::string, size_t> rule_pos;  // rule name -> position (deliver)
@@ -187,10 +192,11 @@ struct Engine::Impl {
   /// Maps the batch's series to store ids (batch_ids), reusing the previous batch's ids
   /// where the batch names the same series at the same position.
   void map_series(const Batch& batch);
-  /// Appends the batch's samples series by series (a counting sort on the batch's series
-  /// index, then sequential appends). Only without aggregates and with distinct batch
-  /// series, where the order across series does not matter.
-  void append_bucketed(const Batch& batch, TimeMs& newest, uint64_t& accepted);
+  /// Appends the batch's samples with their series' space reserved first (a count per
+  /// batch series, then one pass writing through dense per-series cursors). Only without
+  /// aggregates and with distinct batch series, where the order across series does not
+  /// matter.
+  void append_by_series(const Batch& batch, TimeMs& newest, uint64_t& accepted);
   /// Whether a sample at t may be appended to d; if not, counts it as a duplicate or out of
   /// order (docs/language.md, "Evaluation").
   bool admit(const engine::SeriesData& d, TimeMs t) {
