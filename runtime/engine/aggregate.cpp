@@ -51,7 +51,7 @@ void Engine::Impl::join_aggregate(uint32_t ai, uint32_t sid) {
   ar.members.push_back({sid, g, 0, false});
   ar.member_of.emplace(sid, m);
   ar.groups[g].members.push_back(m);
-  memberships[sid].emplace_back(ai, m);
+  add_membership(sid, ai, m);
 }
 
 void Engine::Impl::install_aggregates(const CompiledModule& m) {
@@ -72,7 +72,7 @@ void Engine::Impl::install_aggregates(const CompiledModule& m) {
   }
   for (uint32_t ai = 0; ai < aggregates.size(); ++ai)
     for (uint32_t mi = 0; mi < aggregates[ai]->members.size(); ++mi)
-      memberships[aggregates[ai]->members[mi].sid].emplace_back(ai, mi);
+      add_membership(aggregates[ai]->members[mi].sid, ai, mi);
   // New aggregates take the series already known as members; counters start from their next
   // sample. (Series added here are outputs: their names start with '@' and are not members.)
   for (uint32_t ai : fresh)
@@ -83,9 +83,8 @@ void Engine::Impl::install_aggregates(const CompiledModule& m) {
 
 void Engine::Impl::aggregate_sample(uint32_t sid, TimeMs t, double v,
                                     std::vector<std::pair<uint32_t, uint32_t>>& dirty) {
-  auto it = memberships.find(sid);
-  if (it == memberships.end()) return;
-  for (auto [ai, mi] : it->second) {
+  if (sid >= memberships.size()) return;
+  for (auto [ai, mi] : memberships[sid]) {
     AggregateRuntime& ar = *aggregates[ai];
     AggregateRuntime::Member& m = ar.members[mi];
     AggregateRuntime::Group& g = ar.groups[m.group];
@@ -103,8 +102,8 @@ void Engine::Impl::aggregate_sample(uint32_t sid, TimeMs t, double v,
   }
 }
 
-void Engine::Impl::flush_aggregates(TimeMs t, std::vector<std::pair<uint32_t, uint32_t>>& dirty,
-                                    std::unordered_map<uint32_t, size_t>& first_new) {
+void Engine::Impl::flush_aggregates(TimeMs t,
+                                    std::vector<std::pair<uint32_t, uint32_t>>& dirty) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   for (auto [ai, gi] : dirty) {
     AggregateRuntime& ar = *aggregates[ai];
@@ -146,10 +145,7 @@ void Engine::Impl::flush_aggregates(TimeMs t, std::vector<std::pair<uint32_t, ui
       ++counters.dropped_out_of_order;
       continue;
     }
-    first_new.try_emplace(g.out_sid, o.t.size());
-    o.t.push_back(t);
-    o.v.push_back(value);
-    o.last_t = t;
+    append(o, g.out_sid, t, value);
     ++counters.aggregate_samples;
   }
   dirty.clear();

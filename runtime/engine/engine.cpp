@@ -42,79 +42,185 @@ Engine::Impl::~Impl() {
       if (rr && rr->pending.valid()) rr->pending.wait();
 }
 
+void Engine::Impl::map_series(const Batch& batch) {
+  // Clients usually send the same series list batch after batch: a position whose store id
+  // from the previous batch still names an equal key needs no interning (no format_series,
+  // no hash). Store ids are never reused, so an equal key means the same series.
+  // Names starting with '@' are reserved for aggregates' outputs (UINT32_MAX - 1 below).
+  const size_t ns = batch.series.size();
+  batch_ids.resize(ns, UINT32_MAX);
+  for (size_t i = 0; i < ns; ++i) {
+    const SeriesKey& key = batch.series[i];
+    if (!key.name.empty() && key.name[0] == '@') {
+      batch_ids[i] = UINT32_MAX - 1;
+      continue;
+    }
+    uint32_t cached = batch_ids[i];
+    if (!(cached < store.size() && store.at(cached).key == key)) {
+      bool added = false;
+      batch_ids[i] = intern_series(key, &added);
+    }
+  }
+  // Does any series appear at two positions? SeriesData::stamp marks the ids seen (a fresh
+  // stamp value; ingest takes another one before appending, so first_new is unaffected).
+  ++batch_stamp;
+  batch_ids_distinct = true;
+  for (uint32_t id : batch_ids) {
+    if (id >= UINT32_MAX - 1) continue;
+    SeriesData& d = store.at(id);
+    if (d.stamp == batch_stamp) batch_ids_distinct = false;
+    d.stamp = batch_stamp;
+  }
+}
+
+void Engine::Impl::append_by_series(const Batch& batch, TimeMs& newest, uint64_t& accepted) {
+  const size_t n = batch.t.size(), ns = batch_ids.size();
+  const bool sorted = order.empty();
+  // Count the samples of each batch series (and drop those naming no usable series).
+  cursors.assign(ns, Cursor{});
+  for (size_t k = 0; k < n; ++k) {
+    uint32_t b = batch.sid[sorted ? k : order[k]];
+    if (usable(b < ns ? batch_ids[b] : UINT32_MAX)) ++cursors[b].count;
+  }
+  // Make room at the end of each series (geometric growth, as push_back would).
+  for (size_t b = 0; b < ns; ++b) {
+    Cursor& c = cursors[b];
+    if (c.count == 0) continue;
+    SeriesData& d = store.at(batch_ids[b]);
+    size_t first = d.t.size(), need = first + c.count;
+    if (need > d.t.capacity()) {
+      d.t.reserve(std::max(need, 2 * d.t.capacity()));
+      d.v.reserve(std::max(need, 2 * d.v.capacity()));
+    }
+    d.t.resize(need);
+    d.v.resize(need);
+    c.t = d.t.data() + first;
+    c.v = d.v.data() + first;
+    c.last = d.last_t;
+  }
+  // One pass in time order; all per-series state is in the small dense cursor array.
+  for (size_t k = 0; k < n; ++k) {
+    uint32_t i = sorted ? static_cast<uint32_t>(k) : order[k];
+    uint32_t b = batch.sid[i];
+    if (b >= ns) continue;
+    Cursor& c = cursors[b];
+    if (!c.t) continue;
+    TimeMs t = batch.t[i];
+    if (t <= c.last) [[unlikely]] {
+      ++(t == c.last ? counters.dropped_duplicate : counters.dropped_out_of_order);
+      continue;
+    }
+    *c.t++ = t;
+    *c.v++ = batch.v[i];
+    c.last = t;
+  }
+  // Give back the room of dropped samples; record the pass's new samples.
+  for (size_t b = 0; b < ns; ++b) {
+    Cursor& c = cursors[b];
+    if (!c.t) continue;
+    uint32_t id = batch_ids[b];
+    SeriesData& d = store.at(id);
+    size_t first = d.t.size() - c.count;
+    size_t kept = static_cast<size_t>(c.t - d.t.data()) - first;
+    d.t.resize(first + kept);
+    d.v.resize(first + kept);
+    if (kept == 0) continue;
+    d.stamp = batch_stamp;
+    d.first_new = first;
+    touched.push_back(id);
+    d.last_t = c.last;
+    accepted += kept;
+    newest = std::max(newest, c.last);
+  }
+}
+
 void Engine::Impl::ingest(const Batch& batch, std::vector<Alert>& alerts) {
   const size_t n = batch.t.size();
   counters.samples_in += n;
   // Map the batch's series to store ids; new series may start rule instances.
-  // Names starting with '@' are reserved for aggregates' outputs (UINT32_MAX - 1 below).
-  std::vector<uint32_t> ids(batch.series.size(), UINT32_MAX);
-  for (size_t i = 0; i < batch.series.size(); ++i) {
-    if (!batch.series[i].name.empty() && batch.series[i].name[0] == '@') {
-      ids[i] = UINT32_MAX - 1;
-      continue;
-    }
-    bool added = false;
-    ids[i] = intern_series(batch.series[i], &added);
-  }
-  // Time order (stable): a batch behaves like its samples pushed one by one.
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  if (!std::is_sorted(batch.t.begin(), batch.t.end()))
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return batch.t[a] < batch.t[b]; });
-  std::unordered_map<uint32_t, size_t> first_new;  // store id -> index of its first new sample
-  std::vector<std::pair<uint32_t, uint32_t>> dirty;  // aggregate groups owing a value at dirty_t
+  map_series(batch);
+  ++batch_stamp;
+  touched.clear();
+  dirty.clear();
+  const uint32_t* ids = batch_ids.data();
+  const size_t n_ids = batch_ids.size();
+  const bool aggregating = !memberships.empty();  // some series is a member
   TimeMs dirty_t = INT64_MIN;
-  for (uint32_t i : order) {
+  TimeMs newest = watermark;
+  uint64_t accepted = 0;
+  auto one = [&](size_t i) {
     uint32_t b = batch.sid[i];
-    uint32_t id = b < ids.size() ? ids[b] : UINT32_MAX;
-    if (id >= UINT32_MAX - 1) {
-      ++(id == UINT32_MAX ? counters.dropped_series_limit : counters.dropped_reserved);
-      continue;
-    }
+    uint32_t id = b < n_ids ? ids[b] : UINT32_MAX;
+    if (!usable(id)) return;
     TimeMs t = batch.t[i];
-    if (!dirty.empty() && t != dirty_t) flush_aggregates(dirty_t, dirty, first_new);
+    if (aggregating && !dirty.empty() && t != dirty_t) flush_aggregates(dirty_t, dirty);
     SeriesData& d = store.at(id);
-    if (t <= d.last_t) {
-      if (t == d.last_t) ++counters.dropped_duplicate;
-      else ++counters.dropped_out_of_order;
-      continue;
-    }
-    first_new.try_emplace(id, d.t.size());
-    d.t.push_back(t);
-    d.v.push_back(batch.v[i]);
-    d.last_t = t;
-    ++counters.samples_accepted;
-    watermark = std::max(watermark, t);
-    if (!memberships.empty()) {
+    if (!admit(d, t)) return;
+    append(d, id, t, batch.v[i]);
+    ++accepted;
+    newest = std::max(newest, t);
+    if (aggregating) {
       aggregate_sample(id, t, batch.v[i], dirty);
       dirty_t = t;
     }
+  };
+  // Time order (stable): a batch behaves like its samples pushed one by one.
+  order.clear();
+  if (!std::is_sorted(batch.t.begin(), batch.t.end())) {
+    order.resize(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return batch.t[a] < batch.t[b]; });
   }
-  if (!dirty.empty()) flush_aggregates(dirty_t, dirty, first_new);
+  if (!aggregating && batch_ids_distinct && n >= n_ids) {
+    // Series do not interact while samples are appended: append series by series.
+    append_by_series(batch, newest, accepted);
+  } else if (order.empty()) {
+    for (size_t i = 0; i < n; ++i) one(i);
+  } else {
+    for (uint32_t i : order) one(i);
+  }
+  if (!dirty.empty()) flush_aggregates(dirty_t, dirty);
+  counters.samples_accepted += accepted;
+  watermark = newest;
+  // Each rule evaluates its instances on the touched series, in store-id order (instances
+  // are sorted by series id: a merge walk with binary search, no per-rule hash lookups).
+  if (!std::is_sorted(touched.begin(), touched.end())) std::sort(touched.begin(), touched.end());
   for (auto& rr : rules) {
-    for (auto& [id, first] : first_new) {
-      auto it = rr->by_series.find(id);
-      if (it != rr->by_series.end()) evaluate(*rr, it->second, first, alerts);
+    const size_t n_inst = rr->instances.size();
+    size_t pos = 0;
+    for (uint32_t id : touched) {
+      if (pos == n_inst) break;
+      if (rr->instances[pos].on_sid < id) {
+        pos = rr->lower_bound(id, pos);
+        if (pos == n_inst) break;
+      }
+      if (rr->instances[pos].on_sid == id) {
+        evaluate(*rr, static_cast<uint32_t>(pos), store.at(id).first_new, alerts);
+        ++pos;
+      }
     }
   }
   expire(watermark, alerts);
   if (watermark != INT64_MIN) {
     TimeMs keep = std::max(options.history_ms, options.staleness_ms);
-    for (auto& [id, first] : first_new) store.at(id).trim_before(watermark - keep);
+    for (uint32_t id : touched) store.at(id).trim_before(watermark - keep);
   }
 }
 
 void Engine::Impl::deliver(std::vector<Alert>& alerts) {
+  counters.alerts += alerts.size();
+  if (alerts.size() < 2) return;
   // Deterministic order whatever the batching: by time, then rule order, then labels.
-  std::map<std::string, size_t> rule_pos;
-  for (size_t i = 0; i < rules.size(); ++i) rule_pos[rules[i]->rule->name] = i;
+  auto pos = [&](const std::string& rule) {
+    auto it = rule_pos.find(rule);
+    return it == rule_pos.end() ? SIZE_MAX : it->second;
+  };
   std::stable_sort(alerts.begin(), alerts.end(), [&](const Alert& a, const Alert& b) {
     if (a.at != b.at) return a.at < b.at;
-    if (a.rule != b.rule) return rule_pos[a.rule] < rule_pos[b.rule];
+    if (a.rule != b.rule) return pos(a.rule) < pos(b.rule);
     return a.labels < b.labels;
   });
-  counters.alerts += alerts.size();
 }
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -222,13 +328,15 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
       for (auto& o : rules)
         if (o.get() == rr) next.push_back(std::move(o));
       next.back()->rule = rule;
-      for (auto& in : next.back()->instances) in.match_generation = UINT64_MAX;
+      for (auto& g : next.back()->match_generation) g = UINT64_MAX;
     }
   }
   // Rules that disappeared: wait for any background compile that still refers to them.
   for (auto& o : rules)
     if (o && o->pending.valid()) retired.push_back(std::move(o));
   rules = std::move(next);
+  rule_pos.clear();
+  for (size_t i = 0; i < rules.size(); ++i) rule_pos.emplace(rules[i]->rule->name, i);
   retired_modules.push_back(module);
   module = std::move(m);
   return "";
@@ -360,6 +468,11 @@ void Engine::flush(TimeMs now) {
   for (const auto& a : alerts) cb(a);
 }
 
+namespace {
+constexpr size_t kMallocOverhead = 16;       // per heap block (glibc: 8-23 B, 16 on average)
+constexpr size_t kBlocksPerWindowState = 2;  // the kernel's state object and its buffer
+}  // namespace
+
 EngineStats Engine::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   EngineStats s = impl_->counters;
@@ -376,13 +489,17 @@ EngineStats Engine::stats() const {
     r.evaluations = rr->evaluations;
     r.cost = rr->rule->cost;
     s.instances += r.instances;
-    // Per instance: the Instance record, its index entry, its join slots and the
-    // WindowState handles; window buffers are counted separately.
-    s.state_bytes += rr->instances.size() *
-                     (sizeof(engine::Instance) + sizeof(std::pair<uint32_t, uint32_t>) + 16 +
-                      rr->n_joins() * sizeof(int32_t));
+    // Everything the rule allocates per instance, by capacity: the Instance records, the
+    // join slots (and their generations), the WindowState handles, and per window state
+    // the allocator's overhead for its heap blocks (the state object and its buffer, at
+    // least two: glibc adds 8-23 B to each, 16 on average). The bytes the kernels report
+    // for the states themselves (struct and buffers) are window_bytes.
+    s.state_bytes += rr->instances.capacity() * sizeof(engine::Instance) +
+                     rr->matched.capacity() * sizeof(int32_t) +
+                     rr->match_generation.capacity() * sizeof(uint64_t) +
+                     rr->windows.capacity() * sizeof(kernels::WindowState);
     for (const auto& w : rr->windows) {
-      s.state_bytes += sizeof(kernels::WindowState);
+      s.state_bytes += kMallocOverhead * kBlocksPerWindowState;
       s.window_bytes += w.bytes();
     }
     s.per_rule.push_back(std::move(r));

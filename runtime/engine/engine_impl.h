@@ -1,6 +1,7 @@
 // Internal to runtime/engine: the series store, rule instances and the Engine's state.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <map>
@@ -15,18 +16,25 @@
 
 namespace omen::engine {
 
-/// Per-series sample history: newest last, strictly increasing timestamps.
+/// Per-series sample history: newest last, strictly increasing timestamps. The fields
+/// ingestion touches for every sample come first (the key is cold).
 struct SeriesData {
-  SeriesKey key;
   std::vector<TimeMs> t;
   std::vector<double> v;
   size_t head = 0;  // first live sample (older ones were trimmed)
   TimeMs last_t = INT64_MIN;
+  uint64_t stamp = 0;    // the ingest pass (Impl::batch_stamp) that last appended to it
+  size_t first_new = 0;  // with stamp == the current pass: index of its first new sample
+  SeriesKey key;
 
   size_t size() const { return t.size() - head; }
   /// Index of the latest sample with time <= at, or SIZE_MAX.
   size_t at_or_before(TimeMs at) const;
-  void trim_before(TimeMs cutoff);  // keeps at least the newest sample
+  /// Drops the samples older than cutoff, keeping at least the newest one. Storage is
+  /// compacted once the dead prefix outgrows the live part (and shrunk when mostly empty),
+  /// so memory stays proportional to the live history, not to everything ever pushed.
+  /// Indices into t / v (first_new) are invalidated when it compacts.
+  void trim_before(TimeMs cutoff);
 };
 
 class SeriesStore {
@@ -49,7 +57,7 @@ class SeriesStore {
 enum class State : uint8_t { Inactive, Pending, Firing };
 
 /// The lifecycle state of one (rule, series). Window states and joined series live in
-/// flat per-rule arrays indexed by the instance number (see RuleRuntime).
+/// flat per-rule arrays indexed by the instance number (see RuleRuntime). 40 bytes.
 struct Instance {
   uint32_t on_sid = 0;
   State state = State::Inactive;
@@ -57,7 +65,6 @@ struct Instance {
   TimeMs fired_at = 0;
   TimeMs clear_since = INT64_MIN;  // firing, condition false since (for `keep`)
   TimeMs last_tick = INT64_MIN;
-  uint64_t match_generation = UINT64_MAX;  // store generation of `matched`
 };
 
 /// The running state of one aggregate series (CompiledAggregate): its members, grouped by
@@ -86,19 +93,32 @@ struct RuleRuntime {
   const CompiledRule* rule = nullptr;
   std::atomic<ir::BatchFn> native{nullptr};
   std::shared_future<ir::BatchFn> pending;  // Tier::Auto background compilation
+  /// Sorted by on_sid, strictly increasing: instances are only ever added for a series
+  /// newer than all others (interning) or over the whole store in id order (install), so
+  /// the instance of a series is found by binary search (find_instance); no hash map.
   std::vector<Instance> instances;
-  std::unordered_map<uint32_t, uint32_t> by_series;  // on sid -> instance
-  std::vector<kernels::WindowState> windows;         // instances x program.windows
-  std::vector<int32_t> matched;                      // instances x (selectors - 1): sid, -1, -2
+  std::vector<kernels::WindowState> windows;  // instances x program.windows
+  std::vector<int32_t> matched;               // instances x (selectors - 1): sid, -1, -2
+  std::vector<uint64_t> match_generation;     // per instance, only with joins: store
+                                              // generation `matched` was resolved at
+  size_t active = 0;                          // instances not Inactive (expire() skips 0)
   uint64_t evaluations = 0;
-  // scratch, reused between batches
-  std::vector<TimeMs> ts;
+  // scratch, reused between batches (columns only grow; rows beyond n are stale)
   std::vector<std::vector<double>> cols, outs;
+  std::vector<const double*> col_ptrs;
+  std::vector<double*> out_ptrs;
   std::vector<double> interp_scratch;
   std::vector<void*> state_ptrs;
 
   size_t n_windows() const { return rule->program.windows.size(); }
   size_t n_joins() const { return rule->selectors.size() - 1; }
+  /// Index of the instance on series sid at or after instance `from`, or instances.size().
+  size_t lower_bound(uint32_t sid, size_t from) const {
+    auto it = std::lower_bound(instances.begin() + static_cast<std::ptrdiff_t>(from),
+                               instances.end(), sid,
+                               [](const Instance& in, uint32_t s) { return in.on_sid < s; });
+    return static_cast<size_t>(it - instances.begin());
+  }
 };
 
 }  // namespace omen::engine
@@ -114,8 +134,13 @@ struct Engine::Impl {
   std::unique_ptr<jit::Jit> jit;
   std::vector<std::unique_ptr<RuleRuntime>> rules;
   std::vector<std::unique_ptr<engine::AggregateRuntime>> aggregates;
-  /// store id -> (aggregate, member) pairs it feeds
-  std::unordered_map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> memberships;
+  /// store id -> (aggregate, member) pairs it feeds (indexed by id: no hash per sample;
+  /// ids past the end feed nothing)
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> memberships;
+  void add_membership(uint32_t sid, uint32_t ai, uint32_t mi) {
+    if (memberships.size() <= sid) memberships.resize(sid + 1);
+    memberships[sid].emplace_back(ai, mi);
+  }
   SeriesStore store;
   TimeMs watermark = INT64_MIN;
   EngineStats counters;
@@ -123,6 +148,22 @@ struct Engine::Impl {
   Engine::VerdictObserver verdicts;
   std::vector<uint8_t> nan_scratch;
   std::vector<Alert> queue;
+  // Ingestion state and scratch, reused between batches.
+  uint64_t batch_stamp = 0;             // one per ingest pass (SeriesData::stamp)
+  std::vector<uint32_t> touched;        // store ids that got samples in this pass
+  std::vector<uint32_t> batch_ids;      // the previous batch's series -> store ids (a cache)
+  std::vector<uint32_t> order;          // time order of an unsorted batch
+  /// append_by_series: per batch series, its write cursors and newest accepted time.
+  struct Cursor {
+    TimeMs* t = nullptr;  // null: the position names no usable series
+    double* v = nullptr;
+    TimeMs last = INT64_MIN;
+    uint32_t count = 0;
+  };
+  std::vector<Cursor> cursors;
+  bool batch_ids_distinct = false;      // no two positions of the batch name one series
+  std::vector<std::pair<uint32_t, uint32_t>> dirty;  // aggregate groups owing a value
+  std::unordered_map<std::string, size_t> rule_pos;  // rule name -> position (deliver)
   mutable std::mutex mu;
   std::shared_ptr<std::atomic<bool>> stop_compiling = std::make_shared<std::atomic<bool>>(false);
 
@@ -147,8 +188,39 @@ struct Engine::Impl {
   void aggregate_sample(uint32_t sid, TimeMs t, double v,
                         std::vector<std::pair<uint32_t, uint32_t>>& dirty);
   /// Appends the value at time t of every dirty group to its output series.
-  void flush_aggregates(TimeMs t, std::vector<std::pair<uint32_t, uint32_t>>& dirty,
-                        std::unordered_map<uint32_t, size_t>& first_new);
+  void flush_aggregates(TimeMs t, std::vector<std::pair<uint32_t, uint32_t>>& dirty);
+  /// Maps the batch's series to store ids (batch_ids), reusing the previous batch's ids
+  /// where the batch names the same series at the same position.
+  void map_series(const Batch& batch);
+  /// Appends the batch's samples with their series' space reserved first (a count per
+  /// batch series, then one pass writing through dense per-series cursors). Only without
+  /// aggregates and with distinct batch series, where the order across series does not
+  /// matter.
+  void append_by_series(const Batch& batch, TimeMs& newest, uint64_t& accepted);
+  /// Whether a sample at t may be appended to d; if not, counts it as a duplicate or out of
+  /// order (docs/language.md, "Evaluation").
+  bool admit(const engine::SeriesData& d, TimeMs t) {
+    if (t > d.last_t) [[likely]] return true;
+    ++(t == d.last_t ? counters.dropped_duplicate : counters.dropped_out_of_order);
+    return false;
+  }
+  /// Whether a batch's store id names a usable series; if not, counts the dropped sample.
+  bool usable(uint32_t id) {
+    if (id < UINT32_MAX - 1) [[likely]] return true;
+    ++(id == UINT32_MAX ? counters.dropped_series_limit : counters.dropped_reserved);
+    return false;
+  }
+  /// Appends a sample to series d (store id `id`), recording the pass's first new index.
+  void append(engine::SeriesData& d, uint32_t id, TimeMs t, double v) {
+    if (d.stamp != batch_stamp) {
+      d.stamp = batch_stamp;
+      d.first_new = d.t.size();
+      touched.push_back(id);
+    }
+    d.t.push_back(t);
+    d.v.push_back(v);
+    d.last_t = t;
+  }
   void resolve_matches(RuleRuntime& rr, uint32_t inst);
   Alert make_alert(const RuleRuntime& rr, const Instance& in, AlertEvent ev, TimeMs at,
                    double value, const std::vector<std::vector<double>>* outs, size_t row) const;

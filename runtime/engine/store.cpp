@@ -15,12 +15,26 @@ size_t SeriesData::at_or_before(TimeMs at) const {
 }
 
 void SeriesData::trim_before(TimeMs cutoff) {
-  while (head + 1 < t.size() && t[head] < cutoff) ++head;
-  // Compact once the dead prefix dominates, so memory stays proportional to history.
-  if (head > 1024 && head * 2 > t.size()) {
+  if (head + 1 < t.size() && t[head] < cutoff) {
+    // The first sample at or after cutoff, keeping at least the newest one.
+    auto last = t.end() - 1;
+    head = static_cast<size_t>(
+        std::lower_bound(t.begin() + static_cast<std::ptrdiff_t>(head), last, cutoff) -
+        t.begin());
+  }
+  // Compact once the dead prefix outgrows the live part: moving the live samples costs at
+  // most one move per trimmed sample, and storage stays within ~2x the live history.
+  constexpr size_t kMinDead = 16;
+  if (head >= kMinDead && head > t.size() - head) {
     t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(head));
     v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(head));
     head = 0;
+    // A burst (one big batch) may have grown the buffers far beyond the history: give the
+    // memory back when they are mostly empty.
+    if (t.capacity() > 64 && t.capacity() > 4 * t.size()) {
+      t.shrink_to_fit();
+      v.shrink_to_fit();
+    }
   }
 }
 
@@ -31,7 +45,8 @@ uint32_t SeriesStore::intern(const SeriesKey& key, size_t limit, bool* added) {
   if (it != index_.end()) return it->second;
   if (series_.size() >= limit) return UINT32_MAX;
   uint32_t id = static_cast<uint32_t>(series_.size());
-  series_.push_back(SeriesData{key});
+  series_.emplace_back();
+  series_.back().key = key;
   index_.emplace(std::move(k), id);
   metric_index_[key.name].push_back(id);
   ++generation_;
