@@ -79,20 +79,10 @@ std::string range_text(const kernels::ParamInfo& p) {
   return p.integer ? "an integer " + r : r;
 }
 
-// The constant parameters after the first (WindowSpec::more) of the window call being
-// lowered: Elaborator::window() takes only the first, so call_builtin hands the rest over
-// through this (per thread: checking may run on several threads).
-thread_local const kernels::WindowSpec* t_window_params = nullptr;
-
-struct WindowParamsScope {
-  explicit WindowParamsScope(const kernels::WindowSpec* spec) { t_window_params = spec; }
-  ~WindowParamsScope() { t_window_params = nullptr; }
-};
-
 }  // namespace
 
 Val Elaborator::window(const ast::Expr& e, WindowKind kind, const Val& x, const Val& width,
-                       double param) {
+                       const kernels::WindowSpec& params) {
   const char* fname = kernels::kernel_info(kind).name;
   if (!expect_type(x, {Type::Number, Type::Bool},
                    fmt::format("the first argument of {}()", fname).c_str()))
@@ -114,8 +104,8 @@ Val Elaborator::window(const ast::Expr& e, WindowKind kind, const Val& x, const 
     return Val::error();
   }
   if (!low_) return out;
-  kernels::WindowSpec spec{kind, static_cast<int64_t>(width.num), param};
-  if (t_window_params) spec.more = t_window_params->more;
+  kernels::WindowSpec spec{kind, static_cast<int64_t>(width.num), params.param};
+  spec.more = params.more;
   uint32_t arg = materialize(x);
   // Identical (kernel, width, parameters, argument) call sites share one state.
   uint32_t slot = UINT32_MAX;
@@ -276,8 +266,7 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
     }
     Val no_window{Type::Duration, true, false, 1.0};  // kernels without a window: 1ms, unused
     no_window.loc = e.loc;
-    WindowParamsScope scope(&params);
-    Val out = window(e, k->kind, *x, width ? *width : no_window, params.param);
+    Val out = window(e, k->kind, *x, width ? *width : no_window, params);
     if (out.ok() && sig.bool_result) out.type = Type::Bool;
     return out;
   }

@@ -103,8 +103,9 @@ class Elaborator {
   Val eval_call(const ast::Expr& e);
   Val call_user(const ast::Expr& e, const ast::Fn& fn);
   Val call_builtin(const ast::Expr& e, const std::string& name, std::vector<Val>& args);
+  /// A window call; `params` carries the kernel's constant parameters (param, more).
   Val window(const ast::Expr& e, kernels::WindowKind kind, const Val& x, const Val& width,
-             double param);
+             const kernels::WindowSpec& params);
   Val scalar(ir::Op op, Type result, const std::vector<Val>& args, const Loc& loc);
   bool expect_type(const Val& v, std::initializer_list<Type> allowed, const char* what);
 
