@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -217,11 +218,22 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
   if (options_.opt_level > 3) options_.opt_level = 3;
   if (!init_native_target(error)) return false;
 
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb) {
-    if (error) *error = llvm::toString(jtmb.takeError());
+  // The host (CPU name and features, read with cpuid) is detected once per process.
+  static std::once_flag once;
+  static std::optional<llvm::orc::JITTargetMachineBuilder> host;
+  static std::string host_error;
+  std::call_once(once, [] {
+    auto detected = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (detected)
+      host = std::move(*detected);
+    else
+      host_error = llvm::toString(detected.takeError());
+  });
+  if (!host) {
+    if (error) *error = host_error;
     return false;
   }
+  std::optional<llvm::orc::JITTargetMachineBuilder> jtmb = *host;
   llvm::CodeGenOpt::Level cg_level = codegen_level(options_.opt_level);
   jtmb->setCodeGenOptLevel(cg_level);
   // Bit-identical results with the interpreter: never fuse a multiply and an add, never
