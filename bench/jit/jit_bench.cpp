@@ -1,5 +1,8 @@
 // Compile latency (median / p95 over N compilations, after one warm-up) for a few rule
-// shapes, and the cost per row of the compiled code against the interpreter.
+// shapes, and the cost per row of the compiled code against the interpreter. Every
+// compilation is of a distinct program (one constant differs), so the Jit's cache of
+// identical programs never answers; its hit latency and compile_batch (several rules per
+// LLVM module) are measured apart.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -93,19 +96,35 @@ double pct(std::vector<double> v, double q) {
   return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
 }
 
+// Variant i of `p`: its first constant moved by i * 2^-20 (the same instructions, so the
+// same compile work, but a program of its own).
+ir::Program variant(const ir::Program& p, int i) {
+  ir::Program v = p;
+  for (auto& in : v.code)
+    if (in.op == Op::Const) {
+      in.imm += static_cast<double>(i) * 0x1p-20;
+      break;
+    }
+  return v;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int iters = 200;
-  for (int i = 1; i + 1 < argc; ++i)
+  jit::JitOptions options;
+  for (int i = 1; i + 1 < argc; ++i) {
     if (!std::strcmp(argv[i], "--iters")) iters = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--opt-level")) options.opt_level = std::atoi(argv[i + 1]);
+  }
+  std::printf("opt_level %d, %d compilations per shape\n", options.opt_level, iters);
   std::string error;
   // Jit::create cost: the first includes LLVM's one-time target initialization.
   std::vector<double> create_ms;
   std::unique_ptr<jit::Jit> jit;
   for (int i = 0; i < 21; ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    jit = jit::Jit::create({}, &error);
+    jit = jit::Jit::create(options, &error);
     create_ms.push_back(ms(std::chrono::steady_clock::now() - t0));
     if (!jit) {
       std::fprintf(stderr, "no JIT: %s\n", error.c_str());
@@ -131,7 +150,9 @@ int main(int argc, char** argv) {
       jit::CompileStats st;
       auto t0 = std::chrono::steady_clock::now();
       double c0 = thread_cpu_ms();
-      fn = jit->compile(s.program, &error, &st);
+      ir::Program p = variant(s.program, i);
+      p.name = s.name;
+      fn = jit->compile(p, &error, &st);
       double c = thread_cpu_ms() - c0;
       double t = ms(std::chrono::steady_clock::now() - t0);
       if (!fn) {
@@ -162,8 +183,12 @@ int main(int argc, char** argv) {
     std::vector<std::vector<double>> outs(s.program.outputs.size(), std::vector<double>(n));
     std::vector<double*> out_ptrs;
     for (auto& o : outs) out_ptrs.push_back(o.data());
+    // Median of 5 runs per tier.
     double per_row[2];
-    for (int tier = 0; tier < 2; ++tier) {
+    std::vector<double> runs[2];
+    for (int rep = 0; rep < 10; ++rep) {
+    int tier = rep % 2;
+    {
       std::vector<kernels::WindowState> states;
       std::vector<void*> sp;
       for (auto& w : s.program.windows) states.emplace_back(w);
@@ -175,13 +200,74 @@ int main(int argc, char** argv) {
         interp::run_batch(s.program, args, scratch.data());
       else
         fn(&args);
-      per_row[tier] = ms(std::chrono::steady_clock::now() - t0) * 1e6 / static_cast<double>(n);
+      runs[tier].push_back(ms(std::chrono::steady_clock::now() - t0) * 1e6 /
+                          static_cast<double>(n));
     }
+    }
+    for (int tier = 0; tier < 2; ++tier) per_row[tier] = pct(runs[tier], 0.5);
     std::printf("%-28s %7.2fms %7.2fms %7.2fms %7.2fms | %7.2f %7.2f %7.2f | %8.1fns %8.1fns\n",
                 s.name, pct(total, 0.5), pct(total, 0.95), pct(cpu, 0.5), first, pct(build, 0.5), pct(opt, 0.5),
                 pct(cg, 0.5), per_row[0], per_row[1]);
   }
   std::printf("%d functions compiled: RSS grew by %.1f MB (%.1f KB per function)\n", compiled,
               rss_mb() - rss0, (rss_mb() - rss0) * 1024.0 / compiled);
+
+  // The cache: compiling a program again (any name) returns its function.
+  {
+    std::vector<double> hit;
+    for (int i = 0; i < iters; ++i) {
+      ir::Program p = variant(shapes[1].program, 1 + i % 50);
+      p.name = "again";
+      double c0 = thread_cpu_ms();
+      if (!jit->compile(p, &error)) return 1;
+      hit.push_back(thread_cpu_ms() - c0);
+    }
+    std::printf("cache hit (a program compiled before): median %.4fms CPU\n", pct(hit, 0.5));
+  }
+
+  // compile_batch: k distinct programs of one shape per call (k = 1, 10, 100), a fresh Jit
+  // per call (as an engine has one), CPU ms per program; RSS growth per program over all.
+  std::printf("\ncompile_batch, fresh Jit per batch (CPU ms per program, median over batches):\n");
+  std::printf("%-28s %9s %9s %9s\n", "shape", "k=1", "k=10", "k=100");
+  int salt = 1000000;
+  for (auto& s : shapes) {
+    std::printf("%-28s", s.name);
+    for (int k : {1, 10, 100}) {
+      int batches = std::max(3, iters / k / 4);
+      std::vector<double> per;
+      for (int b = 0; b < batches; ++b) {
+        auto j = jit::Jit::create(options, &error);
+        std::vector<ir::Program> ps;
+        for (int i = 0; i < k; ++i) ps.push_back(variant(s.program, salt++));
+        std::vector<const ir::Program*> pp;
+        for (auto& p : ps) pp.push_back(&p);
+        std::vector<std::string> errors;
+        double c0 = thread_cpu_ms();
+        auto fns = j->compile_batch(pp, &errors);
+        per.push_back((thread_cpu_ms() - c0) / k);
+        for (size_t i = 0; i < fns.size(); ++i)
+          if (!fns[i]) {
+            std::fprintf(stderr, "%s: %s\n", s.name, errors[i].c_str());
+            return 1;
+          }
+      }
+      std::printf(" %7.3fms", pct(per, 0.5));
+    }
+    std::printf("\n");
+  }
+  {
+    const double r0 = rss_mb();
+    std::vector<ir::Program> ps;
+    for (int i = 0; i < 1000; ++i) ps.push_back(variant(shapes[i % 3].program, salt++));
+    std::vector<const ir::Program*> pp;
+    for (auto& p : ps) pp.push_back(&p);
+    std::vector<std::string> errors;
+    double c0 = thread_cpu_ms();
+    auto fns = jit->compile_batch(pp, &errors);
+    double c = thread_cpu_ms() - c0;
+    std::printf("1000 programs (first three shapes) in one compile_batch: %.1fms CPU "
+                "(%.3fms per program), RSS grew by %.1f KB per function\n",
+                c, c / 1000, (rss_mb() - r0) * 1024.0 / 1000);
+  }
   return 0;
 }

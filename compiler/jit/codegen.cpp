@@ -362,14 +362,24 @@ bool validate(const ir::Program& p, std::string* error) {
   return true;
 }
 
+std::unique_ptr<llvm::Module> new_module(const std::string& name, llvm::LLVMContext& ctx,
+                                         const llvm::TargetMachine& tm) {
+  auto m = std::make_unique<llvm::Module>(name, ctx);
+  m->setTargetTriple(tm.getTargetTriple().str());
+  m->setDataLayout(tm.createDataLayout());
+  return m;
+}
+
+void add_function(const ir::Program& program, const std::string& fn_name, llvm::Module& module) {
+  Lowering(program, module).run(fn_name);
+}
+
 std::unique_ptr<llvm::Module> build_module(const ir::Program& program,
                                            const std::string& fn_name,
                                            llvm::LLVMContext& ctx,
                                            const llvm::TargetMachine& tm) {
-  auto m = std::make_unique<llvm::Module>(fn_name, ctx);
-  m->setTargetTriple(tm.getTargetTriple().str());
-  m->setDataLayout(tm.createDataLayout());
-  Lowering(program, *m).run(fn_name);
+  auto m = new_module(fn_name, ctx, tm);
+  add_function(program, fn_name, *m);
   return m;
 }
 

@@ -22,8 +22,15 @@ namespace omen::jit {
 /// reports it instead of emitting out-of-bounds loads.
 bool validate(const ir::Program& program, std::string* error);
 
-/// Builds `void fn_name(const BatchArgs*)` for a validated program. The module gets the
-/// target triple and data layout of `tm`.
+/// An empty module with the target triple and data layout of `tm`.
+std::unique_ptr<llvm::Module> new_module(const std::string& name, llvm::LLVMContext& ctx,
+                                         const llvm::TargetMachine& tm);
+
+/// Adds `void fn_name(const BatchArgs*)` for a validated program to `module` (several
+/// programs may share one module; their kernel and omen_rt_* declarations are shared).
+void add_function(const ir::Program& program, const std::string& fn_name, llvm::Module& module);
+
+/// new_module + add_function: a module holding the one function of `program`.
 std::unique_ptr<llvm::Module> build_module(const ir::Program& program,
                                            const std::string& fn_name,
                                            llvm::LLVMContext& ctx,

@@ -5,12 +5,16 @@
 // link and compile() returns an error.
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <llvm/Analysis/TargetLibraryInfo.h>
 #include <llvm/AsmParser/Parser.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/Core.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -60,6 +64,44 @@ std::string function_name(const std::string& rule, uint64_t id) {
   return out + "_" + std::to_string(id);
 }
 
+// The cache key of a program: everything code generation may read (the name aside), as
+// raw bytes, so equal keys mean identical native code. A string, not a hash: no
+// collision can ever hand a rule another rule's function.
+std::string program_key(const ir::Program& p) {
+  std::string k;
+  k.reserve(16 + p.windows.size() * sizeof(kernels::WindowSpec) +
+            p.code.size() * (sizeof(ir::Instr)) + p.outputs.size() * 4);
+  auto put = [&k](const auto& v) {
+    const char* b = reinterpret_cast<const char*>(&v);
+    k.append(b, sizeof(v));
+  };
+  put(p.n_inputs);
+  put(p.windows.size());
+  for (const kernels::WindowSpec& w : p.windows) {
+    put(w.kind);
+    put(w.width_ms);
+    put(w.param);
+    for (double d : w.more) put(d);
+  }
+  put(p.code.size());
+  for (const ir::Instr& in : p.code) {
+    put(in.op);
+    put(in.a);
+    put(in.b);
+    put(in.c);
+    put(in.slot);
+    put(in.imm);
+  }
+  put(p.outputs.size());
+  for (uint32_t o : p.outputs) put(o);
+  return k;
+}
+
+// Programs per LLVM module in compile_batch: bounded by instructions, so that a huge rule
+// file does not build one enormous module (peak memory), while a module still carries
+// enough rules to amortize its fixed cost.
+constexpr size_t kModuleInstrs = 4096;
+
 llvm::CodeGenOpt::Level codegen_level(int opt_level) {
   switch (opt_level) {
     case 0: return llvm::CodeGenOpt::None;
@@ -69,17 +111,71 @@ llvm::CodeGenOpt::Level codegen_level(int opt_level) {
   }
 }
 
+// Target machines, shared out process-wide. A TargetMachine's first compilation sets up
+// its subtarget (instruction and lowering tables), a fixed cost of ~2 ms that every Jit
+// paid again for its first rule; and a TargetMachine is not thread-safe. So a Jit takes one
+// from this pool when created, uses it alone (its compilations are serialized), and gives
+// it back when destroyed: the next Jit (engine) gets a warm one. All have the same options
+// but the code generation level, the pool's key.
+class TargetMachinePool {
+ public:
+  static TargetMachinePool& get() {
+    static auto* pool = new TargetMachinePool;  // never destroyed: Jits may outlive statics
+    return *pool;
+  }
+  std::unique_ptr<llvm::TargetMachine> take(llvm::orc::JITTargetMachineBuilder& jtmb,
+                                            llvm::CodeGenOpt::Level level, std::string* error) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto& free = free_[level];
+      if (!free.empty()) {
+        auto tm = std::move(free.back());
+        free.pop_back();
+        return tm;
+      }
+    }
+    auto tm = jtmb.createTargetMachine();
+    if (!tm) {
+      if (error) *error = llvm::toString(tm.takeError());
+      return nullptr;
+    }
+    return std::move(*tm);
+  }
+  void give(std::unique_ptr<llvm::TargetMachine> tm) {
+    if (!tm) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& free = free_[tm->getOptLevel()];
+    if (free.size() < kMaxFree) free.push_back(std::move(tm));
+  }
+
+ private:
+  static constexpr size_t kMaxFree = 8;
+  std::mutex mu_;
+  std::map<int, std::vector<std::unique_ptr<llvm::TargetMachine>>> free_;
+};
+
 class JitImpl final : public Jit {
  public:
+  ~JitImpl() override {
+    lljit_.reset();  // its compiler refers to tm_
+    TargetMachinePool::get().give(std::move(tm_));
+  }
   bool init(const JitOptions& options, std::string* error);
   ir::BatchFn compile(const ir::Program& program, std::string* error,
                       CompileStats* stats) override;
+  std::vector<ir::BatchFn> compile_batch(const std::vector<const ir::Program*>& programs,
+                                         std::vector<std::string>* errors,
+                                         CompileStats* stats) override;
   std::string dump_llvm(const ir::Program& program, bool optimized) override;
 
   std::vector<std::string> allow_list() const { return allow_; }
   void* add_module(llvm::orc::JITDylib& jd, std::unique_ptr<llvm::Module> m,
                    std::unique_ptr<llvm::LLVMContext> ctx, const std::string& symbol,
                    std::string* error);
+  /// add_module for several symbols: their addresses in order, or false and *error.
+  bool add_module(llvm::orc::JITDylib& jd, std::unique_ptr<llvm::Module> m,
+                  std::unique_ptr<llvm::LLVMContext> ctx, const std::vector<std::string>& symbols,
+                  std::vector<void*>* addrs, std::string* error);
   /// Builds and optimizes the module of `program` (caller holds mu_); nullptr and *error
   /// on failure.
   std::unique_ptr<llvm::Module> lower(const ir::Program& program, const std::string& name,
@@ -94,6 +190,11 @@ class JitImpl final : public Jit {
 
  private:
   std::string take_session_errors();
+  /// Compiles validated, distinct, uncached programs into one module (caller holds mu_);
+  /// fns[i] / errors[i] for programs[i]. If the module as a whole fails, each program is
+  /// retried alone, so that one bad program cannot fail the others.
+  void compile_module(const std::vector<const ir::Program*>& programs, std::vector<ir::BatchFn>* fns,
+                      std::vector<std::string>* errors, CompileStats* stats);
 
   std::mutex mu_;  // serializes compile() and dump_llvm()
   JitOptions options_;
@@ -108,6 +209,7 @@ class JitImpl final : public Jit {
   std::unique_ptr<llvm::TargetLibraryInfoImpl> tlii_;
   std::vector<std::string> allow_;
   uint64_t next_id_ = 0;
+  std::unordered_map<std::string, ir::BatchFn> cache_;  // program_key -> function
 };
 
 bool JitImpl::init(const JitOptions& options, std::string* error) {
@@ -116,12 +218,24 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
   if (options_.opt_level > 3) options_.opt_level = 3;
   if (!init_native_target(error)) return false;
 
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb) {
-    if (error) *error = llvm::toString(jtmb.takeError());
+  // The host (CPU name and features, read with cpuid) is detected once per process.
+  static std::once_flag once;
+  static std::optional<llvm::orc::JITTargetMachineBuilder> host;
+  static std::string host_error;
+  std::call_once(once, [] {
+    auto detected = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (detected)
+      host = std::move(*detected);
+    else
+      host_error = llvm::toString(detected.takeError());
+  });
+  if (!host) {
+    if (error) *error = host_error;
     return false;
   }
-  jtmb->setCodeGenOptLevel(codegen_level(options_.opt_level));
+  std::optional<llvm::orc::JITTargetMachineBuilder> jtmb = *host;
+  llvm::CodeGenOpt::Level cg_level = codegen_level(options_.opt_level);
+  jtmb->setCodeGenOptLevel(cg_level);
   // Bit-identical results with the interpreter: never fuse a multiply and an add, never
   // assume away NaNs, infinities or signed zeros.
   llvm::TargetOptions& to = jtmb->getOptions();
@@ -131,19 +245,21 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
   to.NoNaNsFPMath = false;
   to.NoSignedZerosFPMath = false;
 
-  auto tm = jtmb->createTargetMachine();
-  if (!tm) {
-    if (error) *error = llvm::toString(tm.takeError());
-    return false;
-  }
-  tm_ = std::move(*tm);
+  tm_ = TargetMachinePool::get().take(*jtmb, cg_level, error);
+  if (!tm_) return false;
   tlii_ = std::make_unique<llvm::TargetLibraryInfoImpl>(tm_->getTargetTriple());
   tlii_->disableAllFunctions();
 
-  // No compile threads: LLJIT then compiles on the calling thread with one TargetMachine
-  // it keeps (no per-module TargetMachine construction).
+  // No compile threads: LLJIT compiles on the calling thread, with tm_ (the optimizer's
+  // TargetMachine too): one TargetMachine per Jit, from the pool.
+  llvm::TargetMachine* tm = tm_.get();
   auto lljit = llvm::orc::LLJITBuilder()
                    .setJITTargetMachineBuilder(std::move(*jtmb))
+                   .setCompileFunctionCreator(
+                       [tm](llvm::orc::JITTargetMachineBuilder)
+                           -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                         return std::make_unique<llvm::orc::SimpleCompiler>(*tm);
+                       })
                    .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
                    .setNumCompileThreads(0)
                    .create();
@@ -201,21 +317,47 @@ std::string JitImpl::take_session_errors() {
 void* JitImpl::add_module(llvm::orc::JITDylib& jd, std::unique_ptr<llvm::Module> m,
                           std::unique_ptr<llvm::LLVMContext> ctx, const std::string& symbol,
                           std::string* error) {
+  std::vector<void*> addrs;
+  if (!add_module(jd, std::move(m), std::move(ctx), std::vector<std::string>{symbol}, &addrs,
+                  error))
+    return nullptr;
+  return addrs[0];
+}
+
+// One lookup of all the module's symbols: the module is compiled and linked once.
+bool JitImpl::add_module(llvm::orc::JITDylib& jd, std::unique_ptr<llvm::Module> m,
+                         std::unique_ptr<llvm::LLVMContext> ctx,
+                         const std::vector<std::string>& symbols, std::vector<void*>* addrs,
+                         std::string* error) {
   take_session_errors();
   llvm::orc::ResourceTrackerSP rt = jd.createResourceTracker();
   llvm::orc::ThreadSafeModule tsm(std::move(m), std::move(ctx));
-  auto fail = [&](llvm::Error err) -> void* {
+  auto fail = [&](llvm::Error err) {
     std::string msg = llvm::toString(std::move(err));
     std::string reported = take_session_errors();
     if (!reported.empty()) msg = reported + " (" + msg + ")";
     if (auto rm = rt->remove()) msg += "; " + llvm::toString(std::move(rm));
     if (error) *error = "JIT: " + msg;
-    return nullptr;
+    return false;
   };
   if (auto err = lljit_->addIRModule(rt, std::move(tsm))) return fail(std::move(err));
-  auto addr = lljit_->lookup(jd, symbol);
-  if (!addr) return fail(addr.takeError());
-  return addr->toPtr<void*>();
+  llvm::orc::SymbolLookupSet lookup;
+  std::vector<llvm::orc::SymbolStringPtr> names;
+  for (const std::string& s : symbols) {
+    names.push_back(lljit_->mangleAndIntern(s));
+    lookup.add(names.back());
+  }
+  auto found = lljit_->getExecutionSession().lookup(llvm::orc::makeJITDylibSearchOrder(&jd),
+                                                    std::move(lookup));
+  if (!found) return fail(found.takeError());
+  addrs->clear();
+  for (const auto& n : names) {
+    auto it = found->find(n);
+    if (it == found->end()) return fail(llvm::make_error<llvm::StringError>(
+        "symbol " + (*n).str() + " not found", llvm::inconvertibleErrorCode()));
+    addrs->push_back(reinterpret_cast<void*>(static_cast<uintptr_t>(it->second.getAddress())));
+  }
+  return true;
 }
 
 std::unique_ptr<llvm::Module> JitImpl::lower(const ir::Program& program, const std::string& name,
@@ -239,17 +381,123 @@ std::unique_ptr<llvm::Module> JitImpl::lower(const ir::Program& program, const s
 
 ir::BatchFn JitImpl::compile(const ir::Program& program, std::string* error,
                              CompileStats* stats) {
+  std::vector<std::string> errors;
+  std::vector<ir::BatchFn> fns = compile_batch({&program}, &errors, stats);
+  if (!fns[0] && error) *error = errors[0];
+  return fns[0];
+}
+
+std::vector<ir::BatchFn> JitImpl::compile_batch(const std::vector<const ir::Program*>& programs,
+                                                std::vector<std::string>* errors,
+                                                CompileStats* stats) {
   std::lock_guard<std::mutex> lock(mu_);
   CompileStats st;
-  std::string name = function_name(program.name, next_id_++);
-  auto ctx = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> m = lower(program, name, *ctx, &st, error);
-  if (!m) return nullptr;
-  auto t0 = Clock::now();
-  void* fn = add_module(*rules_, std::move(m), std::move(ctx), name, error);
-  st.codegen_ms = ms_since(t0);
+  const size_t n = programs.size();
+  std::vector<ir::BatchFn> fns(n, nullptr);
+  std::vector<std::string> errs(n);
+  // Cache hits and duplicates within the batch first; what is left is compiled in modules
+  // of at most kModuleInstrs instructions.
+  std::vector<std::string> keys(n);
+  std::vector<size_t> same_as(n, SIZE_MAX);  // a duplicate of an earlier program of the batch
+  std::unordered_map<std::string, size_t> first;
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < n; ++i) {
+    const ir::Program& p = *programs[i];
+    if (!validate(p, &errs[i])) continue;
+    if (options_.cache) {
+      keys[i] = program_key(p);
+      if (auto it = cache_.find(keys[i]); it != cache_.end()) {
+        fns[i] = it->second;
+        ++st.cached;
+        continue;
+      }
+      auto [it, fresh] = first.try_emplace(keys[i], i);
+      if (!fresh) {
+        same_as[i] = it->second;
+        continue;
+      }
+    }
+    todo.push_back(i);
+  }
+  for (size_t begin = 0; begin < todo.size();) {
+    size_t end = begin, instrs = 0;
+    while (end < todo.size() && (end == begin || instrs + programs[todo[end]]->code.size() <= kModuleInstrs))
+      instrs += programs[todo[end++]]->code.size();
+    std::vector<const ir::Program*> part;
+    for (size_t k = begin; k < end; ++k) part.push_back(programs[todo[k]]);
+    std::vector<ir::BatchFn> part_fns;
+    std::vector<std::string> part_errs;
+    compile_module(part, &part_fns, &part_errs, &st);
+    for (size_t k = begin; k < end; ++k) {
+      size_t i = todo[k];
+      fns[i] = part_fns[k - begin];
+      errs[i] = std::move(part_errs[k - begin]);
+      if (fns[i] && options_.cache) cache_.emplace(keys[i], fns[i]);
+    }
+    begin = end;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (same_as[i] == SIZE_MAX) continue;
+    fns[i] = fns[same_as[i]];
+    errs[i] = errs[same_as[i]];
+    if (fns[i]) ++st.cached;
+  }
   if (stats) *stats = st;
-  return reinterpret_cast<ir::BatchFn>(fn);
+  if (errors) *errors = std::move(errs);
+  return fns;
+}
+
+void JitImpl::compile_module(const std::vector<const ir::Program*>& programs,
+                             std::vector<ir::BatchFn>* fns, std::vector<std::string>* errors,
+                             CompileStats* stats) {
+  const size_t n = programs.size();
+  fns->assign(n, nullptr);
+  errors->assign(n, std::string());
+  auto ctx = std::make_unique<llvm::LLVMContext>();
+  auto t0 = Clock::now();
+  std::vector<std::string> names;
+  for (const ir::Program* p : programs) names.push_back(function_name(p->name, next_id_++));
+  // After a failure of the module as a whole, the programs are compiled one by one, so
+  // that only the culprit fails.
+  auto one_by_one = [&] {
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<ir::BatchFn> f;
+      std::vector<std::string> e;
+      compile_module({programs[i]}, &f, &e, stats);
+      (*fns)[i] = f[0];
+      (*errors)[i] = std::move(e[0]);
+    }
+  };
+  std::unique_ptr<llvm::Module> m = new_module(names[0], *ctx, *tm_);
+  for (size_t i = 0; i < n; ++i) add_function(*programs[i], names[i], *m);
+  std::string verify;
+  llvm::raw_string_ostream vos(verify);
+  if (llvm::verifyModule(*m, &vos)) {
+    if (n == 1)
+      (*errors)[0] = "JIT: generated invalid LLVM IR for '" + programs[0]->name + "': " + verify;
+    else
+      one_by_one();
+    return;
+  }
+  stats->build_ms += ms_since(t0);
+  auto t1 = Clock::now();
+  optimize_module(*m, *tm_, *tlii_, options_.opt_level);
+  stats->optimize_ms += ms_since(t1);
+  auto t2 = Clock::now();
+  std::vector<void*> addrs;
+  std::string error;
+  bool ok = add_module(*rules_, std::move(m), std::move(ctx), names, &addrs, &error);
+  stats->codegen_ms += ms_since(t2);
+  ++stats->modules;
+  if (ok) {
+    for (size_t i = 0; i < n; ++i) (*fns)[i] = reinterpret_cast<ir::BatchFn>(addrs[i]);
+    stats->compiled += n;
+    return;
+  }
+  if (n == 1)
+    (*errors)[0] = std::move(error);
+  else
+    one_by_one();
 }
 
 // A JITDylib for one test: `symbols` first, then the allow-list. omen.rules never sees

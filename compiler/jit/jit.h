@@ -3,16 +3,24 @@
 // No LLVM type appears here: LLVM headers stay inside compiler/jit/*.cpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "compiler/ir/ir.h"
 
 namespace omen::jit {
 
 struct JitOptions {
-  int opt_level = 2;  // 0..3, the LLVM pass pipeline level
+  /// 0: no IR passes, fast instruction selection. 1, 2: a short function pipeline
+  /// (instcombine, early CSE, simplifycfg; optimize.cpp) and LLVM code generation at
+  /// "less" / "default". 3: LLVM's O3 module pipeline and "aggressive" code generation.
+  int opt_level = 2;
+  /// Identical programs (same code, inputs, windows and outputs; the name does not count)
+  /// are compiled once per Jit and share one native function.
+  bool cache = true;
 };
 
 /// Per-compilation figures, for benchmarks and `omen explain`.
@@ -20,6 +28,9 @@ struct CompileStats {
   double build_ms = 0;     // IR construction
   double optimize_ms = 0;  // pass pipeline
   double codegen_ms = 0;   // lookup (machine code generation + linking)
+  size_t compiled = 0;     // programs compiled to new native code
+  size_t cached = 0;       // programs answered from the cache (or a duplicate in the batch)
+  size_t modules = 0;      // LLVM modules compiled
 };
 
 /// One ORC LLJIT instance. Compiled functions stay valid until the Jit is destroyed.
@@ -36,6 +47,15 @@ class Jit {
   /// user error: programs reaching here are already checked).
   virtual ir::BatchFn compile(const ir::Program& program, std::string* error,
                               CompileStats* stats = nullptr) = 0;
+
+  /// Compiles several programs at once: as few LLVM modules as possible, so that the
+  /// fixed cost of a module (code generation setup, linking, memory pages) is shared.
+  /// result[i] is programs[i]'s function, or nullptr with (*errors)[i] set (errors is
+  /// resized to programs.size()); a failure affects only its own program. Same native code
+  /// and results as compile() of each program.
+  virtual std::vector<ir::BatchFn> compile_batch(const std::vector<const ir::Program*>& programs,
+                                                 std::vector<std::string>* errors,
+                                                 CompileStats* stats = nullptr) = 0;
 
   /// The LLVM IR text of `program`, before (optimized=false) or after the pass pipeline.
   virtual std::string dump_llvm(const ir::Program& program, bool optimized) = 0;

@@ -1,5 +1,11 @@
-// The pass pipeline: LLVM's per-module default pipeline (what clang -O2 runs), with
-// library-call knowledge switched off.
+// The pass pipeline. Rule programs are one loop over rows around a straight-line body
+// whose column pointers are already hoisted, whose constants are already folded and whose
+// common sub-expressions are already shared (compiler/check hash-conses; codegen.cpp folds
+// constants with the interpreter's own expressions). LLVM's O2 module pipeline (~2 ms per
+// module, most of a rule's compile time) found nothing more to win on such code: the
+// native code ran as fast per row (bench/jit). So levels 1 and 2 run a short function
+// pipeline instead; level 3 keeps LLVM's full O3 pipeline, with the loop vectorizer.
+// Library-call knowledge is switched off at every level.
 #include <llvm/Analysis/CGSCCPassManager.h>
 #include <llvm/Analysis/LoopAnalysisManager.h>
 #include <llvm/Analysis/TargetLibraryInfo.h>
@@ -8,6 +14,9 @@
 #include <llvm/Passes/OptimizationLevel.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Target/TargetMachine.h>
+#include <llvm/Transforms/InstCombine/InstCombine.h>
+#include <llvm/Transforms/Scalar/EarlyCSE.h>
+#include <llvm/Transforms/Scalar/SimplifyCFG.h>
 
 #include "compiler/jit/codegen.h"
 
@@ -20,15 +29,13 @@ void optimize_module(llvm::Module& module, llvm::TargetMachine& tm,
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
 
-  // Loop vectorization (and interleaving) only at O3: it doubles compile time for the
-  // loops it applies to (rules without windows, which are cheap per row anyway), and rules
-  // with windows call a kernel every row, which it cannot vectorize. Results are the same
-  // either way: vector lanes do the same IEEE operations.
+  // Only used at level 3 (LLVM's default pipeline). Results are the same with or without
+  // vectorization: vector lanes do the same IEEE operations.
   llvm::PipelineTuningOptions pto;
   pto.LoopVectorization = opt_level >= 3;
   pto.LoopInterleaving = opt_level >= 3;
-  pto.SLPVectorization = opt_level >= 2;
-  pto.LoopUnrolling = opt_level >= 2;
+  pto.SLPVectorization = opt_level >= 3;
+  pto.LoopUnrolling = opt_level >= 3;
   llvm::PassBuilder pb(&tm, pto);
   // Registered first, so it wins over the default TargetLibraryAnalysis: with every
   // library function unavailable, no pass recognizes, folds or creates libm/libc calls
@@ -41,16 +48,20 @@ void optimize_module(llvm::Module& module, llvm::TargetMachine& tm,
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
 
-  llvm::OptimizationLevel level = llvm::OptimizationLevel::O2;
-  switch (opt_level) {
-    case 0: level = llvm::OptimizationLevel::O0; break;
-    case 1: level = llvm::OptimizationLevel::O1; break;
-    case 3: level = llvm::OptimizationLevel::O3; break;
-    default: break;
+  llvm::ModulePassManager mpm;
+  if (opt_level <= 0) {
+    mpm = pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0);
+  } else if (opt_level <= 2) {
+    // The rule pipeline: peephole rewrites (instcombine), CSE of what they expose, CFG
+    // cleanup.
+    llvm::FunctionPassManager fpm;
+    fpm.addPass(llvm::InstCombinePass());
+    fpm.addPass(llvm::EarlyCSEPass());
+    fpm.addPass(llvm::SimplifyCFGPass());
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
+  } else {
+    mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
   }
-  llvm::ModulePassManager mpm = level == llvm::OptimizationLevel::O0
-                                    ? pb.buildO0DefaultPipeline(level)
-                                    : pb.buildPerModuleDefaultPipeline(level);
   mpm.run(module, mam);
 }
 

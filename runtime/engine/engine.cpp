@@ -287,17 +287,21 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
 #endif
   }
   if (jit && options.tier == Tier::Jit) {
-    for (auto& rr : fresh) {
-      std::string err;
-      ir::BatchFn fn = jit->compile(rr->rule->program, &err);
-      if (!fn)
-        return fmt::format("error[E900]: JIT compilation of rule '{}' failed: {}", rr->rule->name,
-                           err);
-      rr->native.store(fn);
+    // One compile_batch: several rules per LLVM module, identical programs compiled once.
+    std::vector<const ir::Program*> programs;
+    for (auto& rr : fresh) programs.push_back(&rr->rule->program);
+    std::vector<std::string> errs;
+    std::vector<ir::BatchFn> fns = jit->compile_batch(programs, &errs);
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      if (!fns[i])
+        return fmt::format("error[E900]: JIT compilation of rule '{}' failed: {}",
+                           fresh[i]->rule->name, errs[i]);
+      fresh[i]->native.store(fns[i]);
     }
   } else if (jit && !fresh.empty()) {
-    // Tier::Auto: one background thread compiles the new rules in source order; each rule
-    // switches to native code at its next batch after its compilation finishes.
+    // Tier::Auto: one background thread compiles the new rules in source order, in chunks
+    // of up to 16 (one compile_batch each); each rule switches to native code at its next
+    // batch after its chunk's compilation finishes.
     auto* j = jit.get();
     auto promises = std::make_shared<std::vector<std::promise<ir::BatchFn>>>(fresh.size());
     std::vector<const ir::Program*> programs;
@@ -307,10 +311,15 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
     }
     auto stop = stop_compiling;
     std::thread([j, promises, programs, stop] {
-      for (size_t i = 0; i < programs.size(); ++i) {
-        std::string e;
+      for (size_t i = 0; i < programs.size(); i += 16) {
+        size_t end = std::min(programs.size(), i + 16);
+        std::vector<std::string> e;
         // A failed compilation leaves the rule interpreted (results are identical).
-        (*promises)[i].set_value(stop->load() ? nullptr : j->compile(*programs[i], &e));
+        std::vector<ir::BatchFn> fns;
+        if (!stop->load())
+          fns = j->compile_batch({programs.begin() + i, programs.begin() + end}, &e);
+        for (size_t k = i; k < end; ++k)
+          (*promises)[k].set_value(fns.empty() ? nullptr : fns[k - i]);
       }
     }).detach();
   }

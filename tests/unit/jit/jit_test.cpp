@@ -223,12 +223,24 @@ TEST_CASE("programs with any name, no code, no outputs", "[jit][edge]") {
     REQUIRE(fn);
     CHECK(run_one(fn, 2.0) == omen_rt_exp(6.0));
   }
-  // The same name twice gives two functions.
+  // The same program twice, under any name, is compiled once (the cache); without the
+  // cache, the same name twice gives two functions.
   ir::BatchFn a = jit->compile(small_program("same"), &error);
   ir::BatchFn b = jit->compile(small_program("same"), &error);
+  ir::BatchFn c = jit->compile(small_program("other name"), &error);
   CHECK(a);
-  CHECK(b);
-  CHECK(a != b);
+  CHECK(a == b);
+  CHECK(a == c);
+  {
+    auto uncached = jit::Jit::create(jit::JitOptions{2, false}, &error);
+    REQUIRE(uncached);
+    a = uncached->compile(small_program("same"), &error);
+    b = uncached->compile(small_program("same"), &error);
+    CHECK(a);
+    CHECK(b);
+    CHECK(a != b);
+    CHECK(run_one(a, 2.0) == run_one(b, 2.0));
+  }
 
   ir::Program empty;
   empty.name = "empty";
@@ -310,4 +322,121 @@ TEST_CASE("compile stats are filled", "[jit][stats]") {
   CHECK(stats.optimize_ms > 0);
   CHECK(stats.codegen_ms > 0);
   CHECK(stats.build_ms + stats.optimize_ms + stats.codegen_ms < 1000);
+}
+
+TEST_CASE("compile_batch: one function per program, the same results as the interpreter",
+          "[jit][batch]") {
+  auto jit = make_jit();
+  std::mt19937_64 rng(4242);
+  for (int round = 0; round < 12; ++round) {
+    // Batches of 1 to 120 programs, sometimes with duplicates (by content, other names).
+    size_t k = round == 0 ? 1 : 1 + rng() % 120;
+    std::vector<ir::Program> ps;
+    for (size_t i = 0; i < k; ++i) {
+      if (i > 0 && rng() % 8 == 0) {
+        ps.push_back(ps[rng() % i]);
+        ps.back().name = "dup" + std::to_string(i);
+        continue;
+      }
+      GenOptions opts;
+      opts.windows = rng() % 2;
+      ps.push_back(random_program(rng, opts, "b" + std::to_string(round) + "_" + std::to_string(i)));
+    }
+    std::vector<const ir::Program*> pp;
+    for (auto& p : ps) pp.push_back(&p);
+    std::vector<std::string> errors;
+    jit::CompileStats stats;
+    std::vector<ir::BatchFn> fns = jit->compile_batch(pp, &errors, &stats);
+    REQUIRE(fns.size() == k);
+    REQUIRE(errors.size() == k);
+    CHECK(stats.compiled + stats.cached == k);
+    for (size_t i = 0; i < k; ++i) {
+      INFO("round " << round << " program " << i << ": " << errors[i]);
+      REQUIRE(fns[i]);
+      Batch batch = random_batch(rng, ps[i].n_inputs, rng() % 150, 1700000000000);
+      Outputs ref = run(ps[i], nullptr, batch, {batch.size()});
+      Outputs got = run(ps[i], fns[i], batch, {batch.size()});
+      REQUIRE(diff(ps[i], batch, ref, got) == "");
+    }
+  }
+}
+
+TEST_CASE("compile_batch: a bad program fails alone", "[jit][batch][errors]") {
+  auto jit = make_jit();
+  ir::Program good1 = small_program("good1"), bad = small_program("bad"), good2 = small_program("good2");
+  good2.code[1].imm = 5.0;
+  bad.code[2].b = 3;  // forward reference
+  std::vector<std::string> errors;
+  jit::CompileStats stats;
+  auto fns = jit->compile_batch({&good1, &bad, &good2}, &errors, &stats);
+  REQUIRE(fns.size() == 3);
+  CHECK(fns[0]);
+  CHECK(fns[1] == nullptr);
+  CHECK(errors[1].find("earlier value") != std::string::npos);
+  CHECK(fns[2]);
+  CHECK(errors[0].empty());
+  CHECK(errors[2].empty());
+  CHECK(stats.modules == 1);
+  CHECK(run_one(fns[0], 2.0) == omen_rt_exp(6.0));
+  CHECK(run_one(fns[2], 2.0) == omen_rt_exp(10.0));
+  CHECK(jit->compile_batch({}, &errors).empty());
+  CHECK(errors.empty());
+}
+
+TEST_CASE("compile_batch: large batches are split into several modules", "[jit][batch]") {
+  auto jit = make_jit();
+  std::mt19937_64 rng(99);
+  std::vector<ir::Program> ps;
+  GenOptions opts;
+  opts.max_code = 200;
+  for (int i = 0; i < 150; ++i) ps.push_back(random_program(rng, opts, "big"));
+  std::vector<const ir::Program*> pp;
+  size_t instrs = 0;
+  for (auto& p : ps) {
+    pp.push_back(&p);
+    instrs += p.code.size();
+  }
+  std::vector<std::string> errors;
+  jit::CompileStats stats;
+  auto fns = jit->compile_batch(pp, &errors, &stats);
+  INFO(instrs << " instructions");
+  CHECK(stats.modules >= 2);
+  CHECK(stats.modules < ps.size());
+  for (size_t i = 0; i < ps.size(); ++i) {
+    REQUIRE(fns[i]);
+    Batch batch = random_batch(rng, ps[i].n_inputs, 40, 1700000000000);
+    REQUIRE(diff(ps[i], batch, run(ps[i], nullptr, batch, {40}), run(ps[i], fns[i], batch, {40})) == "");
+  }
+}
+
+TEST_CASE("the cache keys on everything but the name", "[jit][cache]") {
+  auto jit = make_jit();
+  std::string error;
+  ir::Program p;
+  p.name = "w";
+  p.n_inputs = 2;
+  p.windows = {{kernels::WindowKind::Count, 1000, 0}};
+  p.code = {{Op::Input, 0}, {Op::Window, 0, 0, 0, 0}, {Op::Const, 0, 0, 0, 0, 2.0}, {Op::Mul, 1, 2}};
+  p.outputs = {3};
+  ir::BatchFn base = jit->compile(p, &error);
+  REQUIRE(base);
+  std::vector<ir::Program> variants(6, p);
+  variants[0].code[2].imm = 3.0;                           // a constant
+  variants[1].windows[0].width_ms = 2000;                  // a window's width
+  variants[2].windows[0].kind = kernels::WindowKind::Sum;  // a window's kind
+  variants[3].outputs = {3, 0};                            // the outputs
+  variants[4].n_inputs = 3;                                // the inputs
+  variants[5].code[0].a = 1;                               // an operand
+  for (size_t i = 0; i < variants.size(); ++i) {
+    INFO("variant " << i);
+    ir::BatchFn fn = jit->compile(variants[i], &error);
+    REQUIRE(fn);
+    CHECK(fn != base);
+  }
+  p.name = "renamed";
+  CHECK(jit->compile(p, &error) == base);
+  jit::CompileStats stats;
+  CHECK(jit->compile(variants[0], &error, &stats) != nullptr);
+  CHECK(stats.cached == 1);
+  CHECK(stats.compiled == 0);
 }
