@@ -142,7 +142,7 @@ void Engine::Impl::flush_aggregates(TimeMs t,
     SeriesData& o = store.at(g.out_sid);
     if (t <= o.last_t) {
       // A late member sample (older than the group's latest value): the value is not revised.
-      ++counters.dropped_out_of_order;
+      ++counters.aggregate_late;
       continue;
     }
     append(o, g.out_sid, t, value);

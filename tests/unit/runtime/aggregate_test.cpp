@@ -99,6 +99,7 @@ TEST_CASE("aggregates give the same alerts whatever the batching, members at jit
   auto s = whole->stats();
   CHECK(s.aggregate_samples > 0);
   CHECK(s.dropped_out_of_order == 0);
+  CHECK(s.aggregate_late == 0);
 }
 
 #ifdef OMEN_HAVE_JIT
@@ -170,4 +171,16 @@ TEST_CASE("aggregate outputs count against the series limit") {
   CHECK(s.series == 2);
   CHECK(s.aggregate_samples == 1);
   CHECK(s.dropped_series_limit == 1);  // cpu_max's output found no room
+}
+
+TEST_CASE("a member sample older than its group's newest value is kept but cannot revise it") {
+  auto e = build();
+  e->push({"cpu", {{"instance", "1"}, {"job", "a"}}}, 10 * 60'000, 1);
+  e->push({"cpu", {{"instance", "2"}, {"job", "a"}}}, 5 * 60'000, 2);  // b's first, but older
+  auto s = e->stats();
+  CHECK(s.samples_in == 2);
+  CHECK(s.samples_accepted == 2);  // both members keep their samples
+  CHECK(s.dropped_out_of_order == 0);
+  CHECK(s.aggregate_late == 2);    // cpu_sum and cpu_max of job a cannot go back to 5m
+  CHECK(s.aggregate_samples == 2);
 }
