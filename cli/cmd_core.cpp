@@ -142,13 +142,13 @@ int run_run(int argc, char** argv) {
       std::fprintf(stderr, "  rule %-24s tier=%-6s instances=%zu evaluations=%llu cost=%g\n",
                    r.name.c_str(), r.tier.c_str(), r.instances,
                    static_cast<unsigned long long>(r.evaluations), r.cost);
-    if (s.aggregate_samples || s.dropped_reserved || s.aggregate_late)
+    if (s.aggregate_samples || s.dropped_reserved || s.aggregate_dropped)
       std::fprintf(stderr,
-                   "  aggregates: %llu samples computed, %llu late member samples could not "
-                   "revise them; %llu pushed samples dropped (names starting with '@' are "
+                   "  aggregates: %llu samples computed, %llu not appended (late member "
+                   "samples, series limit); %llu pushed samples dropped (names starting with '@' are "
                    "reserved)\n",
                    static_cast<unsigned long long>(s.aggregate_samples),
-                   static_cast<unsigned long long>(s.aggregate_late),
+                   static_cast<unsigned long long>(s.aggregate_dropped),
                    static_cast<unsigned long long>(s.dropped_reserved));
     std::fprintf(stderr, "  state: %zu bytes (+ %zu bytes of window buffers)\n", s.state_bytes,
                  s.window_bytes);

@@ -107,8 +107,9 @@ struct EngineStats {
   uint64_t dropped_series_limit = 0;
   uint64_t dropped_reserved = 0;      // pushed to a series named '@...' (aggregates' outputs)
   uint64_t aggregate_samples = 0;     // samples computed by aggregate series (not in samples_in)
-  uint64_t aggregate_late = 0;        // aggregate values not appended: a member sample older
-                                      // than its group's newest value (not in samples_in)
+  uint64_t aggregate_dropped = 0;     // aggregate values not appended (not in samples_in): a
+                                      // member sample older than its group's newest value,
+                                      // or the group's output over max_series
   uint64_t ambiguous_matches = 0;     // evaluations where a joined series matched >1 series
   uint64_t evaluations = 0;
   uint64_t alerts = 0;

@@ -109,7 +109,7 @@ void Engine::Impl::flush_aggregates(TimeMs t,
     AggregateRuntime& ar = *aggregates[ai];
     AggregateRuntime::Group& g = ar.groups[gi];
     if (g.out_sid == UINT32_MAX) {
-      ++counters.dropped_series_limit;
+      ++counters.aggregate_dropped;
       continue;
     }
     double value;
@@ -142,7 +142,7 @@ void Engine::Impl::flush_aggregates(TimeMs t,
     SeriesData& o = store.at(g.out_sid);
     if (t <= o.last_t) {
       // A late member sample (older than the group's latest value): the value is not revised.
-      ++counters.aggregate_late;
+      ++counters.aggregate_dropped;
       continue;
     }
     append(o, g.out_sid, t, value);

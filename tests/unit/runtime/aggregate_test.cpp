@@ -99,7 +99,7 @@ TEST_CASE("aggregates give the same alerts whatever the batching, members at jit
   auto s = whole->stats();
   CHECK(s.aggregate_samples > 0);
   CHECK(s.dropped_out_of_order == 0);
-  CHECK(s.aggregate_late == 0);
+  CHECK(s.aggregate_dropped == 0);
 }
 
 #ifdef OMEN_HAVE_JIT
@@ -170,7 +170,8 @@ TEST_CASE("aggregate outputs count against the series limit") {
   auto s = e->stats();
   CHECK(s.series == 2);
   CHECK(s.aggregate_samples == 1);
-  CHECK(s.dropped_series_limit == 1);  // cpu_max's output found no room
+  CHECK(s.dropped_series_limit == 0);  // the pushed sample was accepted
+  CHECK(s.aggregate_dropped == 1);     // cpu_max's output found no room
 }
 
 TEST_CASE("a member sample older than its group's newest value is kept but cannot revise it") {
@@ -181,6 +182,6 @@ TEST_CASE("a member sample older than its group's newest value is kept but canno
   CHECK(s.samples_in == 2);
   CHECK(s.samples_accepted == 2);  // both members keep their samples
   CHECK(s.dropped_out_of_order == 0);
-  CHECK(s.aggregate_late == 2);    // cpu_sum and cpu_max of job a cannot go back to 5m
+  CHECK(s.aggregate_dropped == 2);    // cpu_sum and cpu_max of job a cannot go back to 5m
   CHECK(s.aggregate_samples == 2);
 }
