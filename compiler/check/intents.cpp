@@ -11,6 +11,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace omen::check {
 
@@ -387,8 +388,7 @@ class Expander {
     if (aggregated_) {
       // Ratio objectives count events over everything their selectors match: the counters
       // are summed (increases, resets handled per series) per group of the `by` labels.
-      std::string by;
-      for (size_t i = 0; i < in_.by.size(); ++i) by += (i ? ", " : "") + in_.by[i];
+      std::string by = fmt::format("{}", fmt::join(in_.by, ", "));
       on = fn_name("total");
       num = fn_name(kind_ == Kind::Good ? "good" : "bad");
       src += "# The counters, summed over all the series they match";

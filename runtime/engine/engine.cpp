@@ -240,10 +240,6 @@ CompileOptions compile_options(const EngineOptions& options) {
   return co;
 }
 
-}  // namespace
-
-namespace {
-
 // Two rules with equal fingerprints compute the same thing: state carries over on reload.
 std::string fingerprint(const CompiledRule& r) {
   std::string f = ir::to_string(r.program);
@@ -263,7 +259,6 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
   std::map<std::string, engine::RuleRuntime*> old;
   for (auto& rr : rules) old[rr->rule->name] = rr.get();
   // Build the new set without touching the running one; commit only if everything worked.
-  std::vector<engine::RuleRuntime*> reused;
   std::vector<std::unique_ptr<engine::RuleRuntime>> fresh;
   std::vector<std::pair<const CompiledRule*, engine::RuleRuntime*>> plan;
   for (const auto& r : m->rules) {
