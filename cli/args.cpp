@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace omen::cli {
 
 Args::Args(int argc, char** argv, const std::vector<std::string>& value_opts,
@@ -73,12 +72,23 @@ long long parse_duration_arg(const std::string& text) {
       i += 2;
     } else {
       switch (text[i++]) {
-        case 's': unit = 1000; break;
-        case 'm': unit = 60'000; break;
-        case 'h': unit = 3'600'000; break;
-        case 'd': unit = 86'400'000; break;
-        case 'w': unit = 604'800'000; break;
-        default: throw bad();
+        case 's':
+          unit = 1000;
+          break;
+        case 'm':
+          unit = 60'000;
+          break;
+        case 'h':
+          unit = 3'600'000;
+          break;
+        case 'd':
+          unit = 86'400'000;
+          break;
+        case 'w':
+          unit = 604'800'000;
+          break;
+        default:
+          throw bad();
       }
     }
     total += n * unit;

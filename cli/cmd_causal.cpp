@@ -1,5 +1,5 @@
 // `omen graph check|query|export`, `omen discover`, `omen rca`: the CLI face of
-// runtime/causal (include/omen/causal.h). Exit status: 0 ok, 1 failure or findings, 2 usage.
+// analysis/causal (include/omen/causal.h). Exit status: 0 ok, 1 failure or findings, 2 usage.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -72,7 +72,8 @@ struct Args {
   }
   void allow(const std::vector<std::string>& known) const {
     for (const auto& [k, v] : opts)
-      if (std::find(known.begin(), known.end(), k) == known.end()) throw UsageError("unknown option --" + k);
+      if (std::find(known.begin(), known.end(), k) == known.end())
+        throw UsageError("unknown option --" + k);
   }
 };
 
@@ -120,14 +121,19 @@ int fail(const std::exception& e) {
 
 const char* kGraphUsage =
     "usage: omen graph check  --graph G.dot|G.csv|G.txt --data D.csv [--alpha 0.05] [--lag 0]\n"
-    "                         [--permutations 100] [--seed 1] [--metric PREFIX] [--reverse] [--format text|json]\n"
-    "       omen graph query  --graph G [--reverse] [--format text|json] ancestors X | descendants X |\n"
-    "                         paths A B [--max-paths 1000] | dsep A B [Z...] | blanket X | topo | cycle\n"
+    "                         [--permutations 100] [--seed 1] [--metric PREFIX] [--reverse] "
+    "[--format text|json]\n"
+    "       omen graph query  --graph G [--reverse] [--format text|json] ancestors X | descendants "
+    "X |\n"
+    "                         paths A B [--max-paths 1000] | dsep A B [Z...] | blanket X | topo | "
+    "cycle\n"
     "       omen graph export --graph G [--reverse] --to dot|json|omen\n"
-    "  --reverse flips the edges of an adjacency-matrix CSV (caller->callee call graph -> causal graph)\n";
+    "  --reverse flips the edges of an adjacency-matrix CSV (caller->callee call graph -> causal "
+    "graph)\n";
 
 int graph_check(const Args& a) {
-  a.allow({"graph", "data", "alpha", "lag", "permutations", "seed", "metric", "reverse", "format", "max-tests"});
+  a.allow({"graph", "data", "alpha", "lag", "permutations", "seed", "metric", "reverse", "format",
+           "max-tests"});
   std::string format = format_of(a, {"text", "json"});
   oc::CheckOptions o;
   o.alpha = a.num("alpha", 0.05);
@@ -171,12 +177,15 @@ int graph_query(const Args& a) {
   if (q == "ancestors" || q == "descendants" || q == "blanket") {
     if (a.pos.size() != 3) throw UsageError(q + " takes one node");
     size_t x = node(2);
-    list(q == "ancestors" ? oc::ancestors(g, x) : q == "descendants" ? oc::descendants(g, x) : oc::markov_blanket(g, x));
+    list(q == "ancestors"     ? oc::ancestors(g, x)
+         : q == "descendants" ? oc::descendants(g, x)
+                              : oc::markov_blanket(g, x));
   } else if (q == "topo") {
     list(oc::topological_order(g));
   } else if (q == "cycle") {
     auto c = oc::find_cycle(g);
-    j["result"] = c ? nlohmann::ordered_json(oc::format_cycle(g, *c)) : nlohmann::ordered_json(nullptr);
+    j["result"] =
+        c ? nlohmann::ordered_json(oc::format_cycle(g, *c)) : nlohmann::ordered_json(nullptr);
     text = c ? oc::format_cycle(g, *c) + "\n" : "no cycle\n";
   } else if (q == "paths") {
     if (a.pos.size() != 4) throw UsageError("paths takes two nodes");
@@ -198,8 +207,8 @@ int graph_query(const Args& a) {
     for (size_t k = 4; k < a.pos.size(); ++k) z.push_back(node(k));
     bool sep = oc::d_separated(g, {node(2)}, {node(3)}, z);
     j["result"] = sep;
-    text = fmt::format("{} {} {}{}{}\n", a.pos[2], sep ? "_||_" : "not _||_", a.pos[3], z.empty() ? "" : " | ",
-                       names(g, z));
+    text = fmt::format("{} {} {}{}{}\n", a.pos[2], sep ? "_||_" : "not _||_", a.pos[3],
+                       z.empty() ? "" : " | ", names(g, z));
   } else {
     throw UsageError("unknown query '" + q + "'");
   }
@@ -211,10 +220,14 @@ int graph_export(const Args& a) {
   a.allow({"graph", "reverse", "to"});
   std::string to = a.get("to", "dot");
   oc::Graph g = load_graph(a);
-  if (to == "dot") std::fputs(oc::to_dot(g).c_str(), stdout);
-  else if (to == "json") std::fputs(oc::to_json(g).c_str(), stdout);
-  else if (to == "omen") std::fputs(oc::to_omen(g).c_str(), stdout);
-  else throw UsageError("--to must be dot, json or omen");
+  if (to == "dot")
+    std::fputs(oc::to_dot(g).c_str(), stdout);
+  else if (to == "json")
+    std::fputs(oc::to_json(g).c_str(), stdout);
+  else if (to == "omen")
+    std::fputs(oc::to_omen(g).c_str(), stdout);
+  else
+    throw UsageError("--to must be dot, json or omen");
   return 0;
 }
 
@@ -224,24 +237,30 @@ std::pair<size_t, size_t> window(const oc::Table& t, const std::string& spec, co
   bool by_time = !spec.empty() && spec[0] == '@';
   std::string s = by_time ? spec.substr(1) : spec;
   size_t colon = s.find(':');
-  if (colon == std::string::npos) throw UsageError(fmt::format("--{} is A:B (rows) or @T1:T2 (timestamps)", what));
+  if (colon == std::string::npos)
+    throw UsageError(fmt::format("--{} is A:B (rows) or @T1:T2 (timestamps)", what));
   double lo, hi;
   try {
     lo = colon == 0 ? 0 : std::stod(s.substr(0, colon));
-    hi = colon + 1 == s.size() ? (by_time ? INFINITY : double(t.rows())) : std::stod(s.substr(colon + 1));
+    hi = colon + 1 == s.size() ? (by_time ? INFINITY : double(t.rows()))
+                               : std::stod(s.substr(colon + 1));
   } catch (const std::exception&) {
     throw UsageError(fmt::format("--{}: cannot read '{}'", what, spec));
   }
   if (!by_time) {
     if (lo < 0 || hi > double(t.rows()) || lo >= hi)
-      throw oc::CausalError("window", fmt::format("--{} {}: rows must satisfy 0 <= A < B <= {}", what, spec, t.rows()));
+      throw oc::CausalError("window", fmt::format("--{} {}: rows must satisfy 0 <= A < B <= {}",
+                                                  what, spec, t.rows()));
     return {size_t(lo), size_t(hi)};
   }
-  if (t.time.empty()) throw oc::CausalError("window", fmt::format("--{} {}: the data has no time column", what, spec));
+  if (t.time.empty())
+    throw oc::CausalError("window",
+                          fmt::format("--{} {}: the data has no time column", what, spec));
   size_t b = t.rows(), e = 0;
   for (size_t r = 0; r < t.rows(); ++r)
     if (t.time[r] >= lo && t.time[r] <= hi) b = std::min(b, r), e = r + 1;
-  if (b >= e) throw oc::CausalError("window", fmt::format("--{} {}: no row in that time range", what, spec));
+  if (b >= e)
+    throw oc::CausalError("window", fmt::format("--{} {}: no row in that time range", what, spec));
   return {b, e};
 }
 
@@ -267,12 +286,13 @@ int run_graph(int argc, char** argv) {
 int run_discover(int argc, char** argv) {
   const char* usage =
       "usage: omen discover --data D [--alpha 0.05] [--depth -1] [--lagged K] [--granger K]\n"
-      "                     [--columns a,b,...] [--forbid A->B]... [--require A->B]... [--root X]... [--leaf X]...\n"
+      "                     [--columns a,b,...] [--forbid A->B]... [--require A->B]... [--root "
+      "X]... [--leaf X]...\n"
       "                     [--unstable] [--name G] [--format omen|json|dot]\n";
   try {
     Args a(argc, argv, 1, {"unstable"});
-    a.allow({"data", "alpha", "depth", "lagged", "granger", "columns", "forbid", "require", "root", "leaf", "unstable",
-             "name", "format"});
+    a.allow({"data", "alpha", "depth", "lagged", "granger", "columns", "forbid", "require", "root",
+             "leaf", "unstable", "name", "format"});
     if (!a.pos.empty()) throw UsageError("unexpected argument '" + a.pos[0] + "'");
     std::string format = format_of(a, {"omen", "json", "dot"});
     oc::Table data = oc::read_table(a.need("data"));
@@ -305,16 +325,21 @@ int run_discover(int argc, char** argv) {
       extra = fmt::format("pairwise Granger F-tests, {} lags, alpha {}", k, o.alpha);
     } else {
       auto t0 = std::chrono::steady_clock::now();
-      oc::PcResult r = a.has("lagged") ? oc::lagged_pc(data, int(a.num("lagged", 1)), o) : oc::pc(data, o);
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      oc::PcResult r =
+          a.has("lagged") ? oc::lagged_pc(data, int(a.num("lagged", 1)), o) : oc::pc(data, o);
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       g = std::move(r.cpdag);
-      extra = fmt::format("PC{} Fisher-z, alpha {}, {} tests, depth {}, {:.2f} ms", o.stable ? "-stable" : "", o.alpha,
-                          r.tests, r.max_depth, ms);
+      extra = fmt::format("PC{} Fisher-z, alpha {}, {} tests, depth {}, {:.2f} ms",
+                          o.stable ? "-stable" : "", o.alpha, r.tests, r.max_depth, ms);
     }
     g.set_name(a.get("name", "discovered"));
-    if (format == "json") std::fputs(oc::to_json(g).c_str(), stdout);
-    else if (format == "dot") std::fputs(oc::to_dot(g).c_str(), stdout);
-    else std::fputs(("# " + extra + "\n" + oc::to_omen(g, /*with_provenance=*/false)).c_str(), stdout);
+    if (format == "json")
+      std::fputs(oc::to_json(g).c_str(), stdout);
+    else if (format == "dot")
+      std::fputs(oc::to_dot(g).c_str(), stdout);
+    else
+      std::fputs(("# " + extra + "\n" + oc::to_omen(g, /*with_provenance=*/false)).c_str(), stdout);
     return 0;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "omen discover: %s\n%s", e.what(), usage);
@@ -326,15 +351,17 @@ int run_discover(int argc, char** argv) {
 
 int run_rca(int argc, char** argv) {
   const char* usage =
-      "usage: omen rca --data D --baseline A:B --incident C:D [--baseline-data B.csv] [--graph G [--reverse]]\n"
-      "                [--method baro|nsigma|traversal|random_walk|circa|ensemble] [--top 5] [--target X]\n"
+      "usage: omen rca --data D --baseline A:B --incident C:D [--baseline-data B.csv] [--graph G "
+      "[--reverse]]\n"
+      "                [--method baro|nsigma|traversal|random_walk|circa|ensemble] [--top 5] "
+      "[--target X]\n"
       "                [--pre-incident N] [--threshold 3] [--format text|json]\n"
       "  windows: A:B rows (0-based, end exclusive) or @T1:T2 timestamps (seconds, inclusive);\n"
       "  with --baseline-data the baseline window is taken from that file (default: all of it)\n";
   try {
     Args a(argc, argv, 1, {"reverse"});
-    a.allow({"data", "baseline", "incident", "baseline-data", "graph", "reverse", "method", "top", "target",
-             "pre-incident", "threshold", "format"});
+    a.allow({"data", "baseline", "incident", "baseline-data", "graph", "reverse", "method", "top",
+             "target", "pre-incident", "threshold", "format"});
     if (!a.pos.empty()) throw UsageError("unexpected argument '" + a.pos[0] + "'");
     std::string format = format_of(a, {"text", "json"});
     oc::RcaOptions o;
@@ -346,7 +373,8 @@ int run_rca(int argc, char** argv) {
     o.pre_incident_rows = size_t(a.num("pre-incident", 0));
     o.threshold = a.num("threshold", 3.0);
     if (!a.has("incident")) throw UsageError("missing --incident window");
-    if (!a.has("baseline") && !a.has("baseline-data")) throw UsageError("missing --baseline window");
+    if (!a.has("baseline") && !a.has("baseline-data"))
+      throw UsageError("missing --baseline window");
     oc::Table data = oc::read_table(a.need("data"));
     oc::Table base_src = a.has("baseline-data") ? oc::read_table(a.get("baseline-data")) : data;
     auto [b0, b1] = a.has("baseline") ? window(base_src, a.get("baseline"), "baseline")
@@ -356,7 +384,8 @@ int run_rca(int argc, char** argv) {
       throw oc::CausalError("window", "the baseline and incident windows overlap");
     std::optional<oc::Graph> g;
     if (a.has("graph")) g = load_graph(a);
-    oc::RcaResult r = oc::rca(oc::slice_rows(base_src, b0, b1), oc::slice_rows(data, i0, i1), g ? &*g : nullptr, o);
+    oc::RcaResult r = oc::rca(oc::slice_rows(base_src, b0, b1), oc::slice_rows(data, i0, i1),
+                              g ? &*g : nullptr, o);
     std::fputs((format == "json" ? oc::to_json(r, o.top) : oc::to_text(r, o.top)).c_str(), stdout);
     return 0;
   } catch (const UsageError& e) {

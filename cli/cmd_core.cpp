@@ -24,10 +24,14 @@ int usage_error(const char* cmd, const std::string& msg, const char* usage) {
 }
 
 bool parse_tier(const std::string& s, Tier* t) {
-  if (s == "interp") *t = Tier::Interp;
-  else if (s == "jit") *t = Tier::Jit;
-  else if (s == "auto") *t = Tier::Auto;
-  else return false;
+  if (s == "interp")
+    *t = Tier::Interp;
+  else if (s == "jit")
+    *t = Tier::Jit;
+  else if (s == "auto")
+    *t = Tier::Auto;
+  else
+    return false;
   return true;
 }
 
@@ -97,8 +101,8 @@ int run_run(int argc, char** argv) {
     skipped += r.skipped_rows;
     for (const auto& ex : r.skipped_examples) std::fprintf(stderr, "skipped: %s\n", ex.c_str());
   }
-  if (skipped > 0) std::fprintf(stderr, "omen run: skipped %zu bad row%s\n", skipped,
-                                skipped == 1 ? "" : "s");
+  if (skipped > 0)
+    std::fprintf(stderr, "omen run: skipped %zu bad row%s\n", skipped, skipped == 1 ? "" : "s");
   auto t_loaded = std::chrono::steady_clock::now();
 
   bool all_events = args.flag("all-events");
@@ -122,7 +126,8 @@ int run_run(int argc, char** argv) {
     part.t.clear();
     part.v.clear();
     size_t end = std::min(order.size(), begin + chunk);
-    for (size_t i = begin; i < end; ++i) part.add(batch.sid[order[i]], batch.t[order[i]], batch.v[order[i]]);
+    for (size_t i = begin; i < end; ++i)
+      part.add(batch.sid[order[i]], batch.t[order[i]], batch.v[order[i]]);
     built.engine->push(part);
   }
   std::fflush(stdout);
@@ -143,13 +148,14 @@ int run_run(int argc, char** argv) {
                    r.name.c_str(), r.tier.c_str(), r.instances,
                    static_cast<unsigned long long>(r.evaluations), r.cost);
     if (s.aggregate_samples || s.dropped_reserved || s.aggregate_dropped)
-      std::fprintf(stderr,
-                   "  aggregates: %llu samples computed, %llu not appended (late member "
-                   "samples, series limit); %llu pushed samples dropped (names starting with '@' are "
-                   "reserved)\n",
-                   static_cast<unsigned long long>(s.aggregate_samples),
-                   static_cast<unsigned long long>(s.aggregate_dropped),
-                   static_cast<unsigned long long>(s.dropped_reserved));
+      std::fprintf(
+          stderr,
+          "  aggregates: %llu samples computed, %llu not appended (late member "
+          "samples, series limit); %llu pushed samples dropped (names starting with '@' are "
+          "reserved)\n",
+          static_cast<unsigned long long>(s.aggregate_samples),
+          static_cast<unsigned long long>(s.aggregate_dropped),
+          static_cast<unsigned long long>(s.dropped_reserved));
     std::fprintf(stderr, "  state: %zu bytes (+ %zu bytes of window buffers)\n", s.state_bytes,
                  s.window_bytes);
   }
@@ -165,16 +171,19 @@ int run_test(int argc, char** argv) {
   if (args.positional().empty()) return usage_error("test", "no rule files given", usage);
   TestOptions options;
   std::string tier = args.get("tier", "both");
-  if (tier == "interp") options.tiers = {Tier::Interp};
-  else if (tier == "jit") options.tiers = {Tier::Jit};
-  else if (tier != "both") return usage_error("test", "--tier must be interp, jit or both", usage);
+  if (tier == "interp")
+    options.tiers = {Tier::Interp};
+  else if (tier == "jit")
+    options.tiers = {Tier::Jit};
+  else if (tier != "both")
+    return usage_error("test", "--tier must be interp, jit or both", usage);
   options.filter = args.get("filter");
   TestReport report = run_tests(args.positional(), options);
   std::fputs(report.diagnostics.c_str(), stderr);
   if (!report.compiled) return 1;
   for (const auto& c : report.cases) {
-    std::printf("%s %s (%s, %.1f ms)\n", c.passed ? "PASS" : "FAIL", c.name.c_str(),
-                c.file.c_str(), c.millis);
+    std::printf("%s %s (%s, %.1f ms)\n", c.passed ? "PASS" : "FAIL", c.name.c_str(), c.file.c_str(),
+                c.millis);
     for (const auto& f : c.failures) std::printf("    %s\n", f.c_str());
     if (!c.passed || args.flag("verbose")) {
       std::printf("    alert log:\n");
@@ -214,11 +223,16 @@ int run_explain(int argc, char** argv) {
   }
   std::string d = args.get("dump", "ir");
   Stage stage;
-  if (d == "ast") stage = Stage::Ast;
-  else if (d == "ir") stage = Stage::Ir;
-  else if (d == "llvm") stage = Stage::Llvm;
-  else if (d == "llvm-opt") stage = Stage::LlvmOptimized;
-  else return usage_error("explain", "--dump must be ast, ir, llvm or llvm-opt", usage);
+  if (d == "ast")
+    stage = Stage::Ast;
+  else if (d == "ir")
+    stage = Stage::Ir;
+  else if (d == "llvm")
+    stage = Stage::Llvm;
+  else if (d == "llvm-opt")
+    stage = Stage::LlvmOptimized;
+  else
+    return usage_error("explain", "--dump must be ast, ir, llvm or llvm-opt", usage);
   std::string out;
   bool ok = explain(args.positional(), stage, args.get("rule"), &out);
   std::fputs(out.c_str(), ok ? stdout : stderr);

@@ -66,11 +66,20 @@ std::string quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   return out + "\"";
@@ -94,11 +103,13 @@ bool parse_selector(const std::string& q, PromSelector* out, std::string* why) {
   };
   auto name = [&](bool colon) {
     size_t s = i;
-    if (i < n && (std::isalpha(static_cast<unsigned char>(q[i])) || q[i] == '_' || (colon && q[i] == ':')))
+    if (i < n &&
+        (std::isalpha(static_cast<unsigned char>(q[i])) || q[i] == '_' || (colon && q[i] == ':')))
       ++i;
     else
       return std::string();
-    while (i < n && (std::isalnum(static_cast<unsigned char>(q[i])) || q[i] == '_' || (colon && q[i] == ':')))
+    while (i < n && (std::isalnum(static_cast<unsigned char>(q[i])) || q[i] == '_' ||
+                     (colon && q[i] == ':')))
       ++i;
     return q.substr(s, i - s);
   };
@@ -106,10 +117,11 @@ bool parse_selector(const std::string& q, PromSelector* out, std::string* why) {
   out->metric = name(true);
   ws();
   if (i < n && q[i] == '(') {
-    *why = fmt::format("'{}(...)' is a function or aggregation: a threshold metric must be a "
-                       "series as it is (sum/rate/increase are imported for ratioMetric counters "
-                       "only)",
-                       out->metric);
+    *why = fmt::format(
+        "'{}(...)' is a function or aggregation: a threshold metric must be a "
+        "series as it is (sum/rate/increase are imported for ratioMetric counters "
+        "only)",
+        out->metric);
     return false;
   }
   if (i < n && q[i] == '{') {
@@ -149,12 +161,24 @@ bool parse_selector(const std::string& q, PromSelector* out, std::string* why) {
         if (c == '\\' && quote_char != '`' && i < n) {
           char e = q[i++];
           switch (e) {
-            case 'n': m.value += '\n'; break;
-            case 't': m.value += '\t'; break;
-            case '\\': m.value += '\\'; break;
-            case '"': m.value += '"'; break;
-            case '\'': m.value += '\''; break;
-            default: m.value += '\\'; m.value += e;  // regex escapes such as \d
+            case 'n':
+              m.value += '\n';
+              break;
+            case 't':
+              m.value += '\t';
+              break;
+            case '\\':
+              m.value += '\\';
+              break;
+            case '"':
+              m.value += '"';
+              break;
+            case '\'':
+              m.value += '\'';
+              break;
+            default:
+              m.value += '\\';
+              m.value += e;  // regex escapes such as \d
           }
           continue;
         }
@@ -184,9 +208,10 @@ bool parse_selector(const std::string& q, PromSelector* out, std::string* why) {
   if (i < n) {
     *why = q[i] == '['   ? "a range selector [..] is not a series: give the counter itself"
            : q[i] == ' ' ? "unexpected text after the selector"
-                         : fmt::format("unexpected '{}' at column {}: only a simple selector "
-                                       "metric{{label=\"v\"}} is accepted",
-                                       q.substr(i, 1), i + 1);
+                         : fmt::format(
+                               "unexpected '{}' at column {}: only a simple selector "
+                               "metric{{label=\"v\"}} is accepted",
+                               q.substr(i, 1), i + 1);
     return false;
   }
   if (out->metric.empty()) {  // {__name__="x", ...}
@@ -221,8 +246,10 @@ size_t closing_paren(const std::string& q, size_t open) {
   for (size_t i = open; i < q.size(); ++i) {
     char c = q[i];
     if (quote_char) {
-      if (c == '\\' && quote_char != '`') ++i;
-      else if (c == quote_char) quote_char = 0;
+      if (c == '\\' && quote_char != '`')
+        ++i;
+      else if (c == quote_char)
+        quote_char = 0;
     } else if (c == '"' || c == '\'' || c == '`') {
       quote_char = c;
     } else if (c == '(') {
@@ -240,8 +267,10 @@ std::string trim(const std::string& s) {
 }
 
 // `by (a, b)` at the start of `s`: the labels and the rest; false if `s` does not start so.
-bool by_clause(const std::string& s, std::vector<std::string>* by, std::string* rest, std::string* why) {
-  if (s.compare(0, 2, "by") != 0 || (s.size() > 2 && (std::isalnum(static_cast<unsigned char>(s[2])) || s[2] == '_')))
+bool by_clause(const std::string& s, std::vector<std::string>* by, std::string* rest,
+               std::string* why) {
+  if (s.compare(0, 2, "by") != 0 ||
+      (s.size() > 2 && (std::isalnum(static_cast<unsigned char>(s[2])) || s[2] == '_')))
     return false;
   std::string t = trim(s.substr(2));
   if (t.empty() || t[0] != '(' || t.find(')') == std::string::npos) {
@@ -254,7 +283,8 @@ bool by_clause(const std::string& s, std::vector<std::string>* by, std::string* 
   size_t k = 0;
   while (k <= list.size()) {
     size_t comma = list.find(',', k);
-    std::string l = trim(list.substr(k, comma == std::string::npos ? std::string::npos : comma - k));
+    std::string l =
+        trim(list.substr(k, comma == std::string::npos ? std::string::npos : comma - k));
     if (!l.empty()) by->push_back(l);
     if (comma == std::string::npos) break;
     k = comma + 1;
@@ -271,13 +301,15 @@ bool parse_counter_query(const std::string& query, PromSelector* out, std::vecto
   std::string q = trim(query);
   by->clear();
   std::string after_sum = q.compare(0, 3, "sum") == 0 ? trim(q.substr(3)) : "";
-  if (!after_sum.empty() && (after_sum[0] == '(' || after_sum.compare(0, 3, "by ") == 0 ||
-                             after_sum.compare(0, 3, "by(") == 0 ||
-                             after_sum.compare(0, 7, "without") == 0)) {
+  if (!after_sum.empty() &&
+      (after_sum[0] == '(' || after_sum.compare(0, 3, "by ") == 0 ||
+       after_sum.compare(0, 3, "by(") == 0 || after_sum.compare(0, 7, "without") == 0)) {
     std::string rest = after_sum;
     std::string after;
-    if (by_clause(rest, by, &after, why)) rest = after;
-    else if (!why->empty()) return false;
+    if (by_clause(rest, by, &after, why))
+      rest = after;
+    else if (!why->empty())
+      return false;
     if (rest.compare(0, 7, "without") == 0) {
       *why = "sum without (...) is not supported: name the labels to keep with sum by (...)";
       return false;
@@ -333,7 +365,8 @@ bool decimal(const std::string& text, std::string* digits, long* exp10) {
   *exp10 = 0;
   size_t i = 0, n = text.size();
   bool any = false;
-  for (; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i, any = true) *digits += text[i];
+  for (; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i, any = true)
+    *digits += text[i];
   if (i < n && text[i] == '.')
     for (++i; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i, any = true) {
       *digits += text[i];
@@ -365,7 +398,8 @@ std::string decimal_text(const std::string& digits, long exp10) {
   if (digits.empty()) return "0";
   if (exp10 >= 0) return digits + std::string(static_cast<size_t>(exp10), '0');
   size_t frac = static_cast<size_t>(-exp10);
-  std::string d = digits.size() <= frac ? std::string(frac - digits.size() + 1, '0') + digits : digits;
+  std::string d =
+      digits.size() <= frac ? std::string(frac - digits.size() + 1, '0') + digits : digits;
   return d.substr(0, d.size() - frac) + "." + d.substr(d.size() - frac);
 }
 
@@ -401,10 +435,14 @@ class Importer {
       std::string kind = scalar(doc, d, "kind");
       std::string name = scalar(doc, d["metadata"], "name", "metadata.");
       // (emplace: assigning a YAML::Node would rebind the node it replaces)
-      if (kind == "SLO") slos_.push_back(doc);
-      else if (kind == "SLI") slis_.emplace(name, doc);
-      else if (kind == "AlertPolicy") policies_.emplace(name, doc);
-      else if (kind == "AlertCondition") conditions_.emplace(name, doc);
+      if (kind == "SLO")
+        slos_.push_back(doc);
+      else if (kind == "SLI")
+        slis_.emplace(name, doc);
+      else if (kind == "AlertPolicy")
+        policies_.emplace(name, doc);
+      else if (kind == "AlertCondition")
+        conditions_.emplace(name, doc);
       // DataSource, Service, AlertNotificationTarget: nothing to import.
     }
   }
@@ -431,18 +469,22 @@ class Importer {
   [[noreturn]] void fail(const Doc& doc, const YAML::Node& at, const std::string& field,
                          const std::string& msg) const {
     std::string where = doc.file;
-    if (at && at.Mark().line >= 0) where += fmt::format(":{}:{}", at.Mark().line + 1, at.Mark().column + 1);
+    if (at && at.Mark().line >= 0)
+      where += fmt::format(":{}:{}", at.Mark().line + 1, at.Mark().column + 1);
     std::string name;
     if (doc.node["metadata"] && doc.node["metadata"]["name"])
       name = fmt::format("{} {}: ", doc.node["kind"] ? doc.node["kind"].as<std::string>("?") : "?",
                          doc.node["metadata"]["name"].as<std::string>("?"));
-    throw ImportError{fmt::format("{}: error: {}{}{}", where, name, field.empty() ? "" : field + ": ", msg)};
+    throw ImportError{
+        fmt::format("{}: error: {}{}{}", where, name, field.empty() ? "" : field + ": ", msg)};
   }
 
   // A required scalar child `key` of `map`; `prefix` is the path of `map` for messages.
   std::string scalar(const Doc& doc, const YAML::Node& map, const std::string& key,
                      const std::string& prefix = "") const {
-    if (!map || !map.IsMap()) fail(doc, map ? map : doc.node, prefix.empty() ? key : prefix.substr(0, prefix.size() - 1), "missing or not a mapping");
+    if (!map || !map.IsMap())
+      fail(doc, map ? map : doc.node, prefix.empty() ? key : prefix.substr(0, prefix.size() - 1),
+           "missing or not a mapping");
     const YAML::Node v = map[key];
     if (!v) fail(doc, map, prefix + key, "missing");
     if (!v.IsScalar()) fail(doc, v, prefix + key, "must be a single value");
@@ -490,7 +532,8 @@ class Importer {
     }
     std::string ms_text;
     for (size_t i = 0; i < sel.matchers.size(); ++i)
-      ms_text += (i ? ", " : "") + sel.matchers[i].label + sel.matchers[i].op + quote(sel.matchers[i].value);
+      ms_text += (i ? ", " : "") + sel.matchers[i].label + sel.matchers[i].op +
+                 quote(sel.matchers[i].value);
     *decls += fmt::format("series {} = {}{{{}}}\n", name, base, ms_text);
     return name;
   }
@@ -506,11 +549,24 @@ class Importer {
       fail(doc, n, field, fmt::format("'{}' is not a duration shorthand such as 30d or 4w", t));
     long v = std::stol(t.substr(0, k));
     switch (t[k]) {
-      case 's': case 'm': case 'h': case 'd': case 'w': return t;
-      case 'M': if (note) *note = fmt::format("{} read as {}d", t, 30 * v); return fmt::format("{}d", 30 * v);
-      case 'Q': if (note) *note = fmt::format("{} read as {}d", t, 90 * v); return fmt::format("{}d", 90 * v);
-      case 'Y': if (note) *note = fmt::format("{} read as {}d", t, 365 * v); return fmt::format("{}d", 365 * v);
-      default: fail(doc, n, field, fmt::format("unknown unit '{}' in '{}' (m, h, d, w, M, Q, Y)", t.substr(k), t));
+      case 's':
+      case 'm':
+      case 'h':
+      case 'd':
+      case 'w':
+        return t;
+      case 'M':
+        if (note) *note = fmt::format("{} read as {}d", t, 30 * v);
+        return fmt::format("{}d", 30 * v);
+      case 'Q':
+        if (note) *note = fmt::format("{} read as {}d", t, 90 * v);
+        return fmt::format("{}d", 90 * v);
+      case 'Y':
+        if (note) *note = fmt::format("{} read as {}d", t, 365 * v);
+        return fmt::format("{}d", 365 * v);
+      default:
+        fail(doc, n, field,
+             fmt::format("unknown unit '{}' in '{}' (m, h, d, w, M, Q, Y)", t.substr(k), t));
     }
   }
 
@@ -562,11 +618,15 @@ class Importer {
         const YAML::Node& cs = cspec;
         std::string sev = scalar(cd, cspec, "severity", cpath + ".");
         std::string lower;
-        for (char ch : sev) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        static const std::set<std::string> known = {"info", "warning", "error", "critical", "page", "ticket"};
+        for (char ch : sev)
+          lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        static const std::set<std::string> known = {"info",     "warning", "error",
+                                                    "critical", "page",    "ticket"};
         if (!known.count(lower))
           fail(cd, cs["severity"], cpath + ".severity",
-               fmt::format("'{}' has no Omen equivalent (info, warning, error, critical, page, ticket)", sev));
+               fmt::format(
+                   "'{}' has no Omen equivalent (info, warning, error, critical, page, ticket)",
+                   sev));
         const YAML::Node cond = cspec["condition"];
         if (!cond || !cond.IsMap()) fail(cd, cs, cpath + ".condition", "missing");
         std::string kind = cond["kind"] ? cond["kind"].as<std::string>("") : "burnrate";
@@ -581,9 +641,11 @@ class Importer {
                fmt::format("'{}' is not a positive number", threshold));
         std::string lookback =
             duration(cd, cond["lookbackWindow"], cpath + ".condition.lookbackWindow", nullptr);
-        std::string a = fmt::format("alert {} burn {} over {}", lower, decimal_text(digits, e), lookback);
+        std::string a =
+            fmt::format("alert {} burn {} over {}", lower, decimal_text(digits, e), lookback);
         if (cond["alertAfter"]) {
-          std::string after = duration(cd, cond["alertAfter"], cpath + ".condition.alertAfter", nullptr);
+          std::string after =
+              duration(cd, cond["alertAfter"], cpath + ".condition.alertAfter", nullptr);
           if (after.find_first_not_of("0123456789") != after.find_first_not_of("0"))
             a += " for " + after;  // alertAfter 0m adds nothing
         }
@@ -613,12 +675,14 @@ class Importer {
     const Doc* sp = &slo;
     std::string ipath = "spec.indicator.spec";
     if (spec["indicator"]) {
-      if (!spec["indicator"].IsMap()) fail(slo, spec["indicator"], "spec.indicator", "must be a mapping");
+      if (!spec["indicator"].IsMap())
+        fail(slo, spec["indicator"], "spec.indicator", "must be a mapping");
     } else if (spec["indicatorRef"]) {
       std::string ref = spec["indicatorRef"].as<std::string>("");
       auto it = slis_.find(ref);
       if (it == slis_.end())
-        fail(slo, spec["indicatorRef"], "spec.indicatorRef", fmt::format("no SLI named '{}' in the input", ref));
+        fail(slo, spec["indicatorRef"], "spec.indicatorRef",
+             fmt::format("no SLI named '{}' in the input", ref));
       sp = &it->second;
       ipath = "spec";
     } else {
@@ -626,7 +690,8 @@ class Importer {
     }
     const Doc& sli = *sp;
     const YAML::Node ind = spec["indicator"] ? spec["indicator"]["spec"] : sli.node["spec"];
-    if (!ind || !ind.IsMap()) fail(sli, spec["indicator"] ? spec["indicator"] : sli.node, ipath, "missing");
+    if (!ind || !ind.IsMap())
+      fail(sli, spec["indicator"] ? spec["indicator"] : sli.node, ipath, "missing");
     // Budgeting method.
     std::string method = scalar(slo, spec, "budgetingMethod", "spec.");
     if (method != "Occurrences" && method != "Timeslices" && method != "RatioTimeslices")
@@ -635,9 +700,11 @@ class Importer {
     // Period.
     const YAML::Node tw = spec["timeWindow"];
     if (!tw || !tw.IsSequence() || tw.size() != 1 || !tw[0].IsMap())
-      fail(slo, tw ? tw : spec, "spec.timeWindow", "Omen needs exactly one time window (the SLO period)");
+      fail(slo, tw ? tw : spec, "spec.timeWindow",
+           "Omen needs exactly one time window (the SLO period)");
     std::string unit_note;
-    std::string period = duration(slo, tw[0]["duration"], "spec.timeWindow[0].duration", &unit_note);
+    std::string period =
+        duration(slo, tw[0]["duration"], "spec.timeWindow[0].duration", &unit_note);
     std::vector<std::string> notes;
     if (!unit_note.empty()) notes.push_back("timeWindow " + unit_note);
     bool rolling = tw[0]["isRolling"] ? tw[0]["isRolling"].as<bool>(false) : !tw[0]["calendar"];
@@ -645,7 +712,7 @@ class Importer {
       notes.push_back("the calendar-aligned time window is imported as a rolling window");
 
     std::string decls;
-    std::string objective;  // with "{OP} {VALUE}" placeholders for thresholds
+    std::string objective;               // with "{OP} {VALUE}" placeholders for thresholds
     std::vector<std::string> by_labels;  // ratio counters summed by these labels
     bool threshold = false;
     const YAML::Node& ci = ind;
@@ -664,10 +731,10 @@ class Importer {
       const char* role = r["good"] ? "good" : "bad";
       // Named *_events: the intent itself declares INTENT_good/bad/total (the summed counters).
       std::vector<std::string> num_by, total_by;
-      std::string num = series(sli, r[role], rpath + "." + role, id + "_" + role + "_events",
-                               &decls, &num_by);
-      std::string total = series(sli, r["total"], rpath + ".total", id + "_total_events", &decls,
-                                 &total_by);
+      std::string num =
+          series(sli, r[role], rpath + "." + role, id + "_" + role + "_events", &decls, &num_by);
+      std::string total =
+          series(sli, r["total"], rpath + ".total", id + "_total_events", &decls, &total_by);
       objective = fmt::format("ratio({} = {}, total = {})", role, num, total);
       std::set<std::string> a(num_by.begin(), num_by.end()), b(total_by.begin(), total_by.end());
       if (a != b && !num_by.empty() && !total_by.empty())
@@ -677,19 +744,22 @@ class Importer {
                          fmt::join(total_by, ", "), fmt::join(num_by, ", "), role));
       by_labels = num_by.empty() ? total_by : num_by;
       if (method != "Occurrences")
-        notes.push_back(fmt::format("budgetingMethod {} is imported as Occurrences: Omen budgets "
-                                    "ratio objectives by events",
-                                    method));
+        notes.push_back(
+            fmt::format("budgetingMethod {} is imported as Occurrences: Omen budgets "
+                        "ratio objectives by events",
+                        method));
     } else if (ci["thresholdMetric"]) {
       threshold = true;
-      std::string s = series(sli, ci["thresholdMetric"], ipath + ".thresholdMetric", id + "_sli", &decls);
+      std::string s =
+          series(sli, ci["thresholdMetric"], ipath + ".thresholdMetric", id + "_sli", &decls);
       objective = s;
       if (method == "RatioTimeslices")
         fail(slo, spec["budgetingMethod"], "spec.budgetingMethod",
              "RatioTimeslices needs a ratioMetric");
       if (method == "Timeslices")
-        notes.push_back("budgetingMethod Timeslices: each sample of the series is one time slice "
-                        "(timeSliceWindow and timeSliceTarget are not used)");
+        notes.push_back(
+            "budgetingMethod Timeslices: each sample of the series is one time slice "
+            "(timeSliceWindow and timeSliceTarget are not used)");
     } else {
       fail(sli, ind, ipath, "needs ratioMetric or thresholdMetric");
     }
@@ -700,7 +770,8 @@ class Importer {
     if (threshold && objs.size() > 1)
       fail(slo, objs, "spec.objectives", "a thresholdMetric SLO has exactly one objective");
     std::vector<std::string> alert_lines = alerts(slo);
-    if (alert_lines.empty()) notes.push_back("no alert policy: the SRE workbook's default burn-rate alerts");
+    if (alert_lines.empty())
+      notes.push_back("no alert policy: the SRE workbook's default burn-rate alerts");
     for (const auto& n : notes) {
       out += "# note: " + n + "\n";
       if (n.rfind("no alert policy", 0) != 0)
@@ -723,15 +794,18 @@ class Importer {
       long e = 0;
       std::string target;
       if (o["target"] && o["targetPercent"])
-        fail(slo, o["targetPercent"], opath + ".targetPercent", "give target or targetPercent, not both");
+        fail(slo, o["targetPercent"], opath + ".targetPercent",
+             "give target or targetPercent, not both");
       if (o["target"]) {
         std::string t = scalar(slo, o, "target", opath + ".");
-        if (!decimal(t, &digits, &e)) fail(slo, o["target"], opath + ".target", fmt::format("'{}' is not a number", t));
+        if (!decimal(t, &digits, &e))
+          fail(slo, o["target"], opath + ".target", fmt::format("'{}' is not a number", t));
         e += 2;
       } else if (o["targetPercent"]) {
         std::string t = scalar(slo, o, "targetPercent", opath + ".");
         if (!decimal(t, &digits, &e))
-          fail(slo, o["targetPercent"], opath + ".targetPercent", fmt::format("'{}' is not a number", t));
+          fail(slo, o["targetPercent"], opath + ".targetPercent",
+               fmt::format("'{}' is not a number", t));
       } else {
         fail(slo, o, opath + ".target", "missing (give target or targetPercent)");
       }
@@ -741,7 +815,8 @@ class Importer {
         std::string op = scalar(slo, o, "op", opath + ".");
         static const std::map<std::string, std::string> ops = {
             {"lt", "<"}, {"lte", "<="}, {"gt", ">"}, {"gte", ">="}};
-        if (!ops.count(op)) fail(slo, o["op"], opath + ".op", fmt::format("'{}' is not lt, lte, gt or gte", op));
+        if (!ops.count(op))
+          fail(slo, o["op"], opath + ".op", fmt::format("'{}' is not lt, lte, gt or gte", op));
         std::string v = scalar(slo, o, "value", opath + ".");
         std::string vd;
         long ve = 0;

@@ -39,14 +39,12 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "omen/causal.h"
 #include "omen/data.h"
 #include "omen/engine.h"
+#include "omen/graphs.h"
 #include "omen/testing.h"
 #include "omen/tools.h"
-#ifdef OMEN_CLI_HAVE_CAUSAL
-#include "omen/causal.h"
-#include "omen/graphs.h"
-#endif
 
 namespace omen::cli {
 
@@ -84,8 +82,12 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_ident_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 std::string format_num(double v) {
   if (std::isnan(v)) return "NaN";
@@ -111,7 +113,8 @@ std::string format_time(TimeMs t) {
 // last), unix seconds (milliseconds from 1e11 on), or `YYYY-MM-DD[THH:MM[:SS]][Z]`.
 bool parse_time(const std::string& s, TimeMs first, TimeMs last, TimeMs* out) {
   try {
-    if (!s.empty() && (s[0] == '+' || s[0] == '-') && s.size() > 1 && std::isdigit(static_cast<unsigned char>(s[1])) &&
+    if (!s.empty() && (s[0] == '+' || s[0] == '-') && s.size() > 1 &&
+        std::isdigit(static_cast<unsigned char>(s[1])) &&
         std::isalpha(static_cast<unsigned char>(s.back()))) {
       int64_t d = parse_duration_arg(s.substr(1));
       *out = s[0] == '+' ? first + d : last - d;
@@ -195,28 +198,36 @@ bool incomplete(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\' && i + 1 < text.size()) ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < text.size())
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '#') {
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '(' || c == '{' || c == '[') ++depth;
-    else if (c == ')' || c == '}' || c == ']') --depth;
-    if (c == '\n') line.clear();
-    else line += c;
+    if (c == '"')
+      in_string = true;
+    else if (c == '(' || c == '{' || c == '[')
+      ++depth;
+    else if (c == ')' || c == '}' || c == ']')
+      --depth;
+    if (c == '\n')
+      line.clear();
+    else
+      line += c;
   }
   if (in_string) return false;  // an unterminated string is an error, not more input
   if (depth > 0) return true;
   std::string l = trim(line);
   if (l.empty()) return false;
-  static const std::vector<std::string> kTails = {"=", ",", "+", "-", "*", "/", "^", "<", ">",
-                                                  " and", " or", " not", " then", " else", " if"};
+  static const std::vector<std::string> kTails = {
+      "=", ",", "+", "-", "*", "/", "^", "<", ">", " and", " or", " not", " then", " else", " if"};
   for (const auto& tail : kTails)
-    if (l.size() >= tail.size() && l.compare(l.size() - tail.size(), tail.size(), tail) == 0) return true;
+    if (l.size() >= tail.size() && l.compare(l.size() - tail.size(), tail.size(), tail) == 0)
+      return true;
   return false;
 }
 
@@ -239,7 +250,8 @@ Decls scan_canonical(const std::string& dump) {
     if (kind == "rule") d.rule_summary[name] = summary;
   };
   while (std::getline(in, line)) {
-    bool top = !line.empty() && !std::isspace(static_cast<unsigned char>(line[0])) && line[0] != '}';
+    bool top =
+        !line.empty() && !std::isspace(static_cast<unsigned char>(line[0])) && line[0] != '}';
     if (top) {
       finish();
       std::vector<std::string> w = words(line);
@@ -249,12 +261,18 @@ Decls scan_canonical(const std::string& dump) {
       if (cut != std::string::npos) name = name.substr(0, cut);
       summary.clear();
       keep = kind == "import" || kind == "series" || kind == "const" || kind == "fn";
-      if (kind == "series") d.series.insert(name);
-      else if (kind == "fn") d.fns.insert(name);
-      else if (kind == "const") d.consts.insert(name);
-      else if (kind == "rule") d.rules.insert(name);
-      else if (kind == "test") d.tests.insert(name);
-      else if (!keep && !name.empty()) d.blocks.insert(name);
+      if (kind == "series")
+        d.series.insert(name);
+      else if (kind == "fn")
+        d.fns.insert(name);
+      else if (kind == "const")
+        d.consts.insert(name);
+      else if (kind == "rule")
+        d.rules.insert(name);
+      else if (kind == "test")
+        d.tests.insert(name);
+      else if (!keep && !name.empty())
+        d.blocks.insert(name);
     } else if (kind == "rule" && line != "}") {
       summary += (summary.empty() ? "" : "  ") + trim(line);
     }
@@ -305,20 +323,23 @@ std::vector<std::string> value_identifiers(const std::string& e) {
 // ---------------------------------------------------------------------------------------------
 // Completion vocabulary
 
-const std::vector<std::string> kCommands = {":load", ":data", ":rules", ":run", ":explain", ":test",
-                                            ":graph", ":rca", ":show", ":reset", ":help", ":quit"};
+const std::vector<std::string> kCommands = {":load",    ":data",  ":rules", ":run",
+                                            ":explain", ":test",  ":graph", ":rca",
+                                            ":show",    ":reset", ":help",  ":quit"};
 const std::vector<std::string> kKeywords = {
-    "import", "const", "fn", "series", "metric", "rule", "on", "by", "when", "for", "keep",
-    "value", "severity", "labels", "message", "test", "interval", "start", "input", "expect",
-    "no", "at", "firing", "pending", "resolved", "inactive", "graph", "node", "forbid", "require",
-    "root", "leaf", "and", "or", "not", "if", "then", "else", "true", "false", "number", "bool",
-    "duration", "percent", "string"};
+    "import",   "const",    "fn",       "series",  "metric",   "rule",    "on",      "by",
+    "when",     "for",      "keep",     "value",   "severity", "labels",  "message", "test",
+    "interval", "start",    "input",    "expect",  "no",       "at",      "firing",  "pending",
+    "resolved", "inactive", "graph",    "node",    "forbid",   "require", "root",    "leaf",
+    "and",      "or",       "not",      "if",      "then",     "else",    "true",    "false",
+    "number",   "bool",     "duration", "percent", "string"};
 // Built-in functions (docs/language.md) and the standard library (stdlib/std.omen): the
 // public API has no list of them, so they are named here.
 const std::vector<std::string> kFunctions = {
-    "abs", "sqrt", "exp", "log", "floor", "ceil", "pow", "min", "max", "clamp", "isnan",
-    "seconds", "time", "count", "sum", "mean", "stddev", "median", "quantile", "mad", "ewma",
-    "delta", "rate", "lag", "absent", "zscore", "robust_z", "pct_change", "ratio", "outside"};
+    "abs",    "sqrt",   "exp",      "log",        "floor", "ceil",   "pow",  "min",
+    "max",    "clamp",  "isnan",    "seconds",    "time",  "count",  "sum",  "mean",
+    "stddev", "median", "quantile", "mad",        "ewma",  "delta",  "rate", "lag",
+    "absent", "zscore", "robust_z", "pct_change", "ratio", "outside"};
 
 // ---------------------------------------------------------------------------------------------
 // The session
@@ -350,9 +371,12 @@ class Repl {
     std::string input = trim(raw);
     if (input.empty() || input[0] == '#') return;
     try {
-      if (input[0] == ':') command(input);
-      else if (is_definition(input)) define(input);
-      else evaluate(input);
+      if (input[0] == ':')
+        command(input);
+      else if (is_definition(input))
+        define(input);
+      else
+        evaluate(input);
     } catch (const std::exception& e) {
       error(e.what());
     }
@@ -368,12 +392,12 @@ class Repl {
     if (command_position) return kCommands;
     std::vector<std::string> v = kKeywords;
     v.insert(v.end(), kFunctions.begin(), kFunctions.end());
-    for (const auto* s : {&decls_.series, &decls_.fns, &decls_.consts, &decls_.rules,
-                          &decls_.tests, &decls_.blocks, &graph_nodes_, &metrics_})
+    for (const auto* s : {&decls_.series, &decls_.fns, &decls_.consts, &decls_.rules, &decls_.tests,
+                          &decls_.blocks, &graph_nodes_, &metrics_})
       v.insert(v.end(), s->begin(), s->end());
-    for (const char* w : {"ir", "ast", "llvm", "llvm-opt", "dot", "json", "omen", "ancestors",
-                          "descendants", "blanket", "paths", "method=", "graph=", "target=",
-                          "top=", "by=", "baseline="})
+    for (const char* w :
+         {"ir", "ast", "llvm", "llvm-opt", "dot", "json", "omen", "ancestors", "descendants",
+          "blanket", "paths", "method=", "graph=", "target=", "top=", "by=", "baseline="})
       v.push_back(w);
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -417,11 +441,9 @@ class Repl {
     if (paths().empty()) return;
     std::string dump;
     if (explain(paths(), Stage::Ast, "", &dump)) decls_ = scan_canonical(dump);
-#ifdef OMEN_CLI_HAVE_CAUSAL
     GraphsResult g = load_graphs(paths());
     for (const auto& graph : g.graphs)
       for (const auto& n : graph.nodes()) graph_nodes_.insert(n.name);
-#endif
   }
 
   // --- commands
@@ -429,19 +451,32 @@ class Repl {
     std::vector<std::string> w = words(input);
     std::string cmd = w[0];
     std::vector<std::string> args(w.begin() + 1, w.end());
-    if (cmd == ":quit" || cmd == ":q" || cmd == ":exit") quit_ = true;
-    else if (cmd == ":help" || cmd == ":h" || cmd == ":?") help();
-    else if (cmd == ":load") cmd_load(args);
-    else if (cmd == ":data") cmd_data(args);
-    else if (cmd == ":rules") cmd_rules();
-    else if (cmd == ":run") cmd_run(args);
-    else if (cmd == ":explain") cmd_explain(args);
-    else if (cmd == ":test") cmd_test(args);
-    else if (cmd == ":graph") cmd_graph(args);
-    else if (cmd == ":rca") cmd_rca(args);
-    else if (cmd == ":show") cmd_show();
-    else if (cmd == ":reset") cmd_reset();
-    else error("unknown command " + cmd + " (:help lists the commands)");
+    if (cmd == ":quit" || cmd == ":q" || cmd == ":exit")
+      quit_ = true;
+    else if (cmd == ":help" || cmd == ":h" || cmd == ":?")
+      help();
+    else if (cmd == ":load")
+      cmd_load(args);
+    else if (cmd == ":data")
+      cmd_data(args);
+    else if (cmd == ":rules")
+      cmd_rules();
+    else if (cmd == ":run")
+      cmd_run(args);
+    else if (cmd == ":explain")
+      cmd_explain(args);
+    else if (cmd == ":test")
+      cmd_test(args);
+    else if (cmd == ":graph")
+      cmd_graph(args);
+    else if (cmd == ":rca")
+      cmd_rca(args);
+    else if (cmd == ":show")
+      cmd_show();
+    else if (cmd == ":reset")
+      cmd_reset();
+    else
+      error("unknown command " + cmd + " (:help lists the commands)");
   }
 
   void help() {
@@ -580,15 +615,21 @@ class Repl {
   }
 
   void cmd_explain(const std::vector<std::string>& args) {
-    if (args.empty() || args.size() > 2) return error("usage: :explain NAME [ir|llvm|llvm-opt|ast]");
+    if (args.empty() || args.size() > 2)
+      return error("usage: :explain NAME [ir|llvm|llvm-opt|ast]");
     if (paths().empty()) return error("no rules loaded (:load FILE, or type a rule)");
     std::string s = args.size() > 1 ? args[1] : "ir";
     Stage stage;
-    if (s == "ir") stage = Stage::Ir;
-    else if (s == "llvm") stage = Stage::Llvm;
-    else if (s == "llvm-opt") stage = Stage::LlvmOptimized;
-    else if (s == "ast") stage = Stage::Ast;
-    else return error("the stage is ir, llvm, llvm-opt or ast");
+    if (s == "ir")
+      stage = Stage::Ir;
+    else if (s == "llvm")
+      stage = Stage::Llvm;
+    else if (s == "llvm-opt")
+      stage = Stage::LlvmOptimized;
+    else if (s == "ast")
+      stage = Stage::Ast;
+    else
+      return error("the stage is ir, llvm, llvm-opt or ast");
     std::string out;
     if (!explain(paths(), stage, args[0], &out)) {
       diagnostics(out);  // "error: no rule named ..." or compiler diagnostics
@@ -620,15 +661,18 @@ class Repl {
     }
     for (const auto& c : r.cases) {
       std::printf("%s %s\n", c.passed ? "PASS" : "FAIL", c.name.c_str());
-      for (const auto& f : c.failures) std::printf("    %s\n", replace_all(f, session_path_, "<repl>").c_str());
+      for (const auto& f : c.failures)
+        std::printf("    %s\n", replace_all(f, session_path_, "<repl>").c_str());
     }
     std::printf("%zu passed, %zu failed\n", r.passed(), r.failed());
     if (r.failed() > 0) ++errors_;
   }
 
   void cmd_show() {
-    if (defs_.empty()) std::printf("(no definitions typed in this session)\n");
-    else std::fputs(session_text(defs_).c_str(), stdout);
+    if (defs_.empty())
+      std::printf("(no definitions typed in this session)\n");
+    else
+      std::fputs(session_text(defs_).c_str(), stdout);
   }
 
   void cmd_reset() {
@@ -641,7 +685,6 @@ class Repl {
     std::printf("session reset\n");
   }
 
-#ifdef OMEN_CLI_HAVE_CAUSAL
   void cmd_graph(const std::vector<std::string>& args) {
     if (paths().empty()) return error("no rules loaded (:load FILE, or type a graph)");
     GraphsResult g = load_graphs(paths());
@@ -666,14 +709,21 @@ class Repl {
       for (size_t i : ix) s += (s.empty() ? "" : ", ") + graph->node(i).name;
       return s.empty() ? std::string("(none)") : s;
     };
-    if (what == "omen") std::fputs(causal::to_omen(*graph).c_str(), stdout);
-    else if (what == "dot") std::fputs(causal::to_dot(*graph).c_str(), stdout);
-    else if (what == "json") std::printf("%s\n", causal::to_json(*graph).c_str());
-    else if ((what == "ancestors" || what == "descendants" || what == "blanket") && args.size() == 3) {
+    if (what == "omen")
+      std::fputs(causal::to_omen(*graph).c_str(), stdout);
+    else if (what == "dot")
+      std::fputs(causal::to_dot(*graph).c_str(), stdout);
+    else if (what == "json")
+      std::printf("%s\n", causal::to_json(*graph).c_str());
+    else if ((what == "ancestors" || what == "descendants" || what == "blanket") &&
+             args.size() == 3) {
       size_t n = graph->index(args[2]);
-      if (what == "ancestors") std::printf("%s\n", names(causal::ancestors(*graph, n)).c_str());
-      else if (what == "descendants") std::printf("%s\n", names(causal::descendants(*graph, n)).c_str());
-      else std::printf("%s\n", names(causal::markov_blanket(*graph, n)).c_str());
+      if (what == "ancestors")
+        std::printf("%s\n", names(causal::ancestors(*graph, n)).c_str());
+      else if (what == "descendants")
+        std::printf("%s\n", names(causal::descendants(*graph, n)).c_str());
+      else
+        std::printf("%s\n", names(causal::markov_blanket(*graph, n)).c_str());
     } else if (what == "paths" && args.size() == 4) {
       auto ps = causal::directed_paths(*graph, graph->index(args[2]), graph->index(args[3]));
       if (ps.empty()) std::printf("(no directed path)\n");
@@ -700,15 +750,18 @@ class Repl {
       size_t j = 0;
       for (size_t r = 0; r < times.size(); ++r) {
         while (j + 1 < per[s].size() && per[s][j + 1].first <= times[r]) ++j;
-        if (!per[s].empty() && per[s][j].first <= times[r] && times[r] - per[s][j].first <= staleness)
+        if (!per[s].empty() && per[s][j].first <= times[r] &&
+            times[r] - per[s][j].first <= staleness)
           col[r] = per[s][j].second;
       }
       std::string component = k.name;
-      std::vector<std::string> prefs = by.empty()
-          ? std::vector<std::string>{"service", "component", "node", "instance", "job", "host"}
-          : std::vector<std::string>{by};
+      std::vector<std::string> prefs =
+          by.empty()
+              ? std::vector<std::string>{"service", "component", "node", "instance", "job", "host"}
+              : std::vector<std::string>{by};
       for (const auto& p : prefs) {
-        auto it = std::find_if(k.labels.begin(), k.labels.end(), [&](const auto& l) { return l.first == p; });
+        auto it = std::find_if(k.labels.begin(), k.labels.end(),
+                               [&](const auto& l) { return l.first == p; });
         if (it != k.labels.end()) {
           component = it->second;
           break;
@@ -721,17 +774,21 @@ class Repl {
 
   void cmd_rca(const std::vector<std::string>& args) {
     const char* usage =
-        "usage: :rca START [END] [baseline=DUR] [method=M] [graph=G] [target=NODE] [top=N] [by=LABEL]";
+        "usage: :rca START [END] [baseline=DUR] [method=M] [graph=G] [target=NODE] [top=N] "
+        "[by=LABEL]";
     if (data_.t.empty()) return error("no data loaded (:data FILE)");
     std::vector<std::string> times;
     std::map<std::string, std::string> opt;
     for (const auto& a : args) {
       size_t eq = a.find('=');
-      if (eq == std::string::npos) times.push_back(a);
-      else opt[a.substr(0, eq)] = a.substr(eq + 1);
+      if (eq == std::string::npos)
+        times.push_back(a);
+      else
+        opt[a.substr(0, eq)] = a.substr(eq + 1);
     }
     for (const auto& [k, v] : opt)
-      if (k != "baseline" && k != "method" && k != "graph" && k != "target" && k != "top" && k != "by")
+      if (k != "baseline" && k != "method" && k != "graph" && k != "target" && k != "top" &&
+          k != "by")
         return error("unknown option " + k + "=\n" + usage);
     if (times.empty() || times.size() > 2) return error(usage);
     TimeMs start = 0, end = last_time();
@@ -774,19 +831,16 @@ class Repl {
     std::printf("baseline %s .. %s (%zu rows), incident %s .. %s (%zu rows)\n",
                 format_time(base_start).c_str(), format_time(start).c_str(), b1 - b0,
                 format_time(start).c_str(), format_time(end).c_str(), i1 - i0);
-    causal::RcaResult r = causal::rca(causal::slice_rows(table, b0, b1), causal::slice_rows(table, i0, i1),
-                                      graph ? &*graph : nullptr, o);
+    causal::RcaResult r =
+        causal::rca(causal::slice_rows(table, b0, b1), causal::slice_rows(table, i0, i1),
+                    graph ? &*graph : nullptr, o);
     std::fputs(causal::to_text(r, top).c_str(), stdout);
   }
-#else
-  void cmd_graph(const std::vector<std::string>&) { error("this build has no causal graphs"); }
-  void cmd_rca(const std::vector<std::string>&) { error("this build has no root-cause analysis"); }
-#endif
 
   // --- definitions typed at the prompt
   static bool is_definition(const std::string& input) {
-    static const std::set<std::string> kinds = {"import", "const", "fn", "series", "rule",
-                                                "test", "graph", "intent"};
+    static const std::set<std::string> kinds = {"import", "const", "fn",    "series",
+                                                "rule",   "test",  "graph", "intent"};
     size_t e = 0;
     while (e < input.size() && is_ident_char(input[e])) ++e;
     return kinds.count(input.substr(0, e)) && e < input.size() &&
@@ -801,8 +855,9 @@ class Repl {
     std::string key = kind + " " + name;
     // A definition with the kind and name of an earlier one replaces it.
     auto rest = defs_;
-    rest.erase(std::remove_if(rest.begin(), rest.end(), [&](const auto& d) { return d.first == key; }),
-               rest.end());
+    rest.erase(
+        std::remove_if(rest.begin(), rest.end(), [&](const auto& d) { return d.first == key; }),
+        rest.end());
     bool replaced = rest.size() != defs_.size();
     write_file(session_path_, session_text(rest));
     write_file(input_path_, text + "\n");
@@ -829,7 +884,8 @@ class Repl {
     std::vector<std::string> auto_series;
     for (const auto& id : value_identifiers(expr)) {
       bool declared = decls_.series.count(id) > 0;
-      bool metric = !declared && metrics_.count(id) && !decls_.fns.count(id) && !decls_.consts.count(id);
+      bool metric =
+          !declared && metrics_.count(id) && !decls_.fns.count(id) && !decls_.consts.count(id);
       if (metric && std::find(auto_series.begin(), auto_series.end(), id) == auto_series.end())
         auto_series.push_back(id);
       if (on.empty() && (declared || metric)) on = id;
@@ -854,9 +910,10 @@ class Repl {
         return eval_diagnostics(b.diagnostics, expr_line);
       int64_t span = constant ? 0 : last_time() - first_time();
       std::string parity = tick_parity(span);
-      src = head + fmt::format("rule __repl_odd {{ on {0} when {1} == 1 value __repl_expr() }}\n"
-                               "rule __repl_even {{ on {0} when {1} == 0 value __repl_expr() }}\n",
-                               on, parity);
+      src = head + fmt::format(
+                       "rule __repl_odd {{ on {0} when {1} == 1 value __repl_expr() }}\n"
+                       "rule __repl_even {{ on {0} when {1} == 0 value __repl_expr() }}\n",
+                       on, parity);
       b = compile_eval(src);
       if (!b.ok()) return eval_diagnostics(b.diagnostics, expr_line);
     }
@@ -959,7 +1016,8 @@ class Repl {
       }
       const size_t n = r.t.size();
       size_t missing = std::count(r.nan_input.begin(), r.nan_input.end(), uint8_t{1});
-      std::string note = missing ? fmt::format("  ({} with a missing or stale input)", missing) : "";
+      std::string note =
+          missing ? fmt::format("  ({} with a missing or stale input)", missing) : "";
       if (boolean) {
         size_t k = 0;
         TimeMs first = 0, last = 0;
@@ -969,7 +1027,8 @@ class Repl {
             last = r.t[i];
           }
         std::printf("%s: true at %zu of %zu points (%.1f%%)%s\n", r.name.c_str(), k, n,
-                    n ? 100.0 * static_cast<double>(k) / static_cast<double>(n) : 0.0, note.c_str());
+                    n ? 100.0 * static_cast<double>(k) / static_cast<double>(n) : 0.0,
+                    note.c_str());
         if (k == 0) continue;  // nothing to draw
         std::printf("  first %s  last %s\n", format_time(first).c_str(), format_time(last).c_str());
       } else {
@@ -985,13 +1044,14 @@ class Repl {
           if (hi == SIZE_MAX || r.v[i] > r.v[hi]) hi = i;
         }
         std::printf("%s: %zu points, %s .. %s%s%s\n", r.name.c_str(), n,
-                    n ? format_time(r.t.front()).c_str() : "-", n ? format_time(r.t.back()).c_str() : "-",
+                    n ? format_time(r.t.front()).c_str() : "-",
+                    n ? format_time(r.t.back()).c_str() : "-",
                     nan ? fmt::format(", {} NaN", nan).c_str() : "", note.c_str());
         if (lo != SIZE_MAX) {
           size_t finite = n - nan;
-          std::printf("  min %s at %s  max %s at %s  mean %s  last %s\n", format_num(r.v[lo]).c_str(),
-                      format_time(r.t[lo]).c_str(), format_num(r.v[hi]).c_str(),
-                      format_time(r.t[hi]).c_str(),
+          std::printf("  min %s at %s  max %s at %s  mean %s  last %s\n",
+                      format_num(r.v[lo]).c_str(), format_time(r.t[lo]).c_str(),
+                      format_num(r.v[hi]).c_str(), format_time(r.t[hi]).c_str(),
                       format_num(finite ? sum / static_cast<double>(finite) : NAN).c_str(),
                       format_num(r.v.back()).c_str());
         }
@@ -1107,7 +1167,8 @@ int run_repl(int argc, char** argv) {
     std::string entry = trim(input);
     if (!entry.empty()) {
       // One history entry per input; lines are joined unless a comment would swallow the rest.
-      add_history((entry.find('#') == std::string::npos ? replace_all(entry, "\n", " ") : entry).c_str());
+      add_history(
+          (entry.find('#') == std::string::npos ? replace_all(entry, "\n", " ") : entry).c_str());
       if (!hist.empty()) write_history(hist.c_str());
     }
     repl.execute(input);

@@ -8,19 +8,19 @@ int run_check(int argc, char** argv);
 int run_run(int argc, char** argv);
 int run_test(int argc, char** argv);
 int run_explain(int argc, char** argv);
-int run_import(int argc, char** argv);    // omen import openslo FILE.yaml (cli/cmd_import.cpp)
-// causal graphs (runtime/causal)
+int run_import(int argc, char** argv);  // omen import openslo FILE.yaml (cli/cmd_import.cpp)
+// causal graphs (analysis/causal)
 int run_graph(int argc, char** argv);     // omen graph check|query|export ...
 int run_discover(int argc, char** argv);  // omen discover
 int run_rca(int argc, char** argv);       // omen rca
-// scoring (runtime/score)
-int run_score(int argc, char** argv);     // omen score: alerts/verdicts vs labels
-// validation and learning (runtime/validate)
+// scoring (analysis/score)
+int run_score(int argc, char** argv);  // omen score: alerts/verdicts vs labels
+// validation and learning (analysis/validate)
 int run_validate(int argc, char** argv);  // omen validate: score + gate rules on labelled data
 int run_learn(int argc, char** argv);     // omen learn: search detector templates on labels
 // interactive (cli/cmd_repl.cpp)
-int run_repl(int argc, char** argv);      // omen repl
+int run_repl(int argc, char** argv);  // omen repl
 // LLM connector (llm/)
-int run_propose(int argc, char** argv);   // omen propose rules|graph
+int run_propose(int argc, char** argv);  // omen propose rules|graph
 
 }  // namespace omen::cli

@@ -18,27 +18,15 @@ const Command kCommands[] = {
     {"run", omen::cli::run_run, "evaluate rules over data files and print alerts"},
     {"test", omen::cli::run_test, "run the test blocks of rule files in both tiers"},
     {"explain", omen::cli::run_explain, "show a compiler stage: --dump=ast|ir|llvm|llvm-opt"},
-#ifdef OMEN_CLI_HAVE_IMPORT
     {"import", omen::cli::run_import, "import OpenSLO v1 YAML as Omen intents"},
-#endif
-#ifdef OMEN_CLI_HAVE_CAUSAL
     {"graph", omen::cli::run_graph, "causal graphs: check against data, query, export"},
     {"discover", omen::cli::run_discover, "discover a causal graph from data (PC-stable)"},
     {"rca", omen::cli::run_rca, "rank root causes of an incident"},
-#endif
-#ifdef OMEN_CLI_HAVE_SCORE
     {"score", omen::cli::run_score, "score alarms against labelled anomalies"},
-#endif
-#ifdef OMEN_CLI_HAVE_VALIDATE
     {"validate", omen::cli::run_validate, "score rules on labelled data and apply the gates"},
     {"learn", omen::cli::run_learn, "learn a rule from labelled data (template search)"},
-#endif
-#ifdef OMEN_CLI_HAVE_REPL
     {"repl", omen::cli::run_repl, "interactive shell: load rules and data, evaluate expressions"},
-#endif
-#ifdef OMEN_CLI_HAVE_PROPOSE
     {"propose", omen::cli::run_propose, "ask an LLM to propose rules or a causal graph, validated"},
-#endif
 };
 
 void usage(FILE* out) {

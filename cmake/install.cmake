@@ -13,13 +13,9 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-if(TARGET omen_capi)
-  set(_omen_root omen_capi)
-elseif(TARGET omen)
-  set(_omen_root omen)
-else()
-  return()
-endif()
+# The roots: the C API (with the engine under it) and the analysis and LLM libraries, so that
+# every public header's library is in the archive.
+set(_omen_roots omen_capi omen_causal omen_score omen_validate omen_llm)
 
 # Walk the link closure of the root library: our own static libraries are merged into the
 # archive; everything else is an external dependency of the package.
@@ -63,7 +59,9 @@ function(_omen_walk item)
   set(_omen_bundled "${_omen_bundled}" PARENT_SCOPE)
   set(_omen_external "${_omen_external}" PARENT_SCOPE)
 endfunction()
-_omen_walk(${_omen_root})
+foreach(_r IN LISTS _omen_roots)
+  _omen_walk(${_r})
+endforeach()
 
 # External dependencies -> find_dependency() calls and link items of Omen::omen.
 set(OMEN_PKG_FIND_DEPENDENCIES "")

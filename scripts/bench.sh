@@ -148,7 +148,7 @@ if want score; then
   echo "\`bench/score/run_nab_gaussian.sh $data/nab\`"
   echo
   if [ -d "$data/nab" ]; then
-    OMEN_SCORE_BENCH_BUILD=$build/score-standalone "$root/bench/score/run_nab_gaussian.sh" "$data/nab"
+    OMEN_SCORE_BENCH_BUILD=$build "$root/bench/score/run_nab_gaussian.sh" "$data/nab"
   else
     echo "- skipped: no $data/nab"
   fi

@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config antlr4 libantlr4-runtime-dev llvm-16-dev libeigen3-dev
       libboost-graph-dev libcurl4-openssl-dev nlohmann-json3-dev catch2 libedit-dev libfmt-dev
-      uuid-dev libyaml-cpp-dev)
+      uuid-dev libyaml-cpp-dev clang-format-16 ccache)
 # python3-numpy and python3-pandas are only for the benchmarks: scripts/bench.sh installs them.
 missing=()
 for p in "${pkgs[@]}"; do

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/format.sh --check
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [[ "${OMEN_SANITIZE:-0}" == 1 ]]; then

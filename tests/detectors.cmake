@@ -1,6 +1,4 @@
 # The detector library (stdlib/detectors.omen and the detector kernels) through the engine,
 # in every tier, against C++ references: tests/unit/detectors/. Its data tests are
 # tests/data/detectors_*.omen (tests/data.cmake).
-if(TARGET omen)
-  omen_unit_test(detectors omen)
-endif()
+omen_unit_test(detectors LIBS omen SOURCES detectors_test.cpp)

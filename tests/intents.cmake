@@ -1,9 +1,6 @@
 # Intents (docs/intents.md): generated rules, OpenSLO import, exact budgets.
 # The data tests themselves are tests/data/intents_*.omen (run by data.cmake in both tiers).
 # Goldens: set OMEN_UPDATE_GOLDEN=1 and run `ctest -R intents:` to rewrite them, then review.
-if(NOT TARGET omen_cli)
-  return()
-endif()
 set(OMEN_INTENTS_DIR ${CMAKE_CURRENT_SOURCE_DIR}/intents)
 
 # `omen explain FILE --intent NAME` prints exactly the generated source.
@@ -30,21 +27,18 @@ set_tests_properties(intents:slow_burn_never_pages PROPERTIES
 
 # OpenSLO import: NAME.yaml must print NAME.omen (stdout) and NAME.err (stderr); an import that
 # succeeds must also pass `omen check`.
-find_package(yaml-cpp QUIET)
-if(yaml-cpp_FOUND)
-  file(GLOB OMEN_OPENSLO_CASES CONFIGURE_DEPENDS ${OMEN_INTENTS_DIR}/openslo/*.yaml)
-  foreach(f ${OMEN_OPENSLO_CASES})
-    get_filename_component(n ${f} NAME_WE)
-    add_test(NAME intents:import:${n}
-             COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli>
-                     "-DARGS=import;openslo;${n}.yaml"
-                     -DWORKDIR=${OMEN_INTENTS_DIR}/openslo
-                     -DEXPECT_OUT=${OMEN_INTENTS_DIR}/openslo/${n}.omen
-                     -DEXPECT_ERR=${OMEN_INTENTS_DIR}/openslo/${n}.err
-                     -DCHECK_OUTPUT=1
-                     -P ${OMEN_INTENTS_DIR}/golden.cmake)
-  endforeach()
-endif()
+file(GLOB OMEN_OPENSLO_CASES CONFIGURE_DEPENDS ${OMEN_INTENTS_DIR}/openslo/*.yaml)
+foreach(f ${OMEN_OPENSLO_CASES})
+  get_filename_component(n ${f} NAME_WE)
+  add_test(NAME intents:import:${n}
+           COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli>
+                   "-DARGS=import;openslo;${n}.yaml"
+                   -DWORKDIR=${OMEN_INTENTS_DIR}/openslo
+                   -DEXPECT_OUT=${OMEN_INTENTS_DIR}/openslo/${n}.omen
+                   -DEXPECT_ERR=${OMEN_INTENTS_DIR}/openslo/${n}.err
+                   -DCHECK_OUTPUT=1
+                   -P ${OMEN_INTENTS_DIR}/golden.cmake)
+endforeach()
 
 # examples/slo: `omen run` of an intent over generated counters prints exactly these alerts.
 add_test(NAME example:slo
@@ -56,12 +50,8 @@ add_test(NAME example:slo
                  -P ${OMEN_INTENTS_DIR}/golden.cmake)
 
 # Exact error budgets, printer and lowering details (Catch2).
-find_package(Catch2 2 QUIET)
-if(Catch2_FOUND AND TARGET omen)
-  include(Catch)
-  add_executable(intents_test ${OMEN_INTENTS_DIR}/intents_test.cpp)
-  target_link_libraries(intents_test PRIVATE omen Catch2::Catch2WithMain)
-  target_compile_options(intents_test PRIVATE ${OMEN_WARNINGS})
-  target_compile_definitions(intents_test PRIVATE OMEN_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
-  catch_discover_tests(intents_test TEST_PREFIX "intents:")
-endif()
+add_executable(intents_test ${OMEN_INTENTS_DIR}/intents_test.cpp)
+target_link_libraries(intents_test PRIVATE omen Catch2::Catch2WithMain)
+target_compile_options(intents_test PRIVATE ${OMEN_WARNINGS})
+target_compile_definitions(intents_test PRIVATE OMEN_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
+catch_discover_tests(intents_test TEST_PREFIX "intents:")

@@ -41,7 +41,9 @@ struct Scores {
 // puts one at b; undirected edges have none.
 Scores score(const Graph& est, const Graph& truth) {
   std::set<std::pair<std::string, std::string>> adj_t, adj_e, arr_t, arr_e;
-  auto key = [](std::string a, std::string b) { return a < b ? std::make_pair(a, b) : std::make_pair(b, a); };
+  auto key = [](std::string a, std::string b) {
+    return a < b ? std::make_pair(a, b) : std::make_pair(b, a);
+  };
   for (const Edge& e : truth.edges()) {
     adj_t.insert(key(truth.node(e.from).name, truth.node(e.to).name));
     arr_t.insert({truth.node(e.from).name, truth.node(e.to).name});
@@ -82,17 +84,25 @@ int main(int argc, char** argv) {
   double alpha = 0.05;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
-    else if (a == "--alpha" && i + 1 < argc) alpha = std::stod(argv[++i]);
-    else if (a == "--reference-dir" && i + 1 < argc) refdir = argv[++i];
-    else if (!a.empty() && a[0] != '-') root = a;
+    if (a == "--repeat" && i + 1 < argc)
+      repeat = std::stoi(argv[++i]);
+    else if (a == "--alpha" && i + 1 < argc)
+      alpha = std::stod(argv[++i]);
+    else if (a == "--reference-dir" && i + 1 < argc)
+      refdir = argv[++i];
+    else if (!a.empty() && a[0] != '-')
+      root = a;
     else {
-      fmt::print(stderr, "usage: {} [DATA_DIR] [--repeat N] [--alpha A] [--reference-dir DIR]\n", argv[0]);
+      fmt::print(stderr, "usage: {} [DATA_DIR] [--repeat N] [--alpha A] [--reference-dir DIR]\n",
+                 argv[0]);
       return 2;
     }
   }
-  fmt::print("| data | n x p | edges | SHD | adj. precision | adj. recall | arrow precision | arrow recall | "
-             "same as reference | tests | corr ms | PC ms | total ms |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| data | n x p | edges | SHD | adj. precision | adj. recall | arrow precision | arrow "
+      "recall | "
+      "same as reference | tests | corr ms | PC ms | total ms "
+      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   int status = 0;
   for (int i : {1, 2}) {
     Table data;
@@ -128,9 +138,11 @@ int main(int argc, char** argv) {
       same = eq ? "yes" : "NO";
       if (!eq) status = 1;
     }
-    fmt::print("| data_linear_{} | {} x {} | {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {} | {} | {:.2f} | {:.2f} | {:.2f} |\n", i,
-               data.rows(), data.cols(), r.cpdag.edges().size(), s.shd, s.adj_p, s.adj_r, s.arrow_p, s.arrow_r, same, r.tests,
-               median(corr_ms), median(pc_ms), median(corr_ms) + median(pc_ms));
+    fmt::print(
+        "| data_linear_{} | {} x {} | {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {} | {} | "
+        "{:.2f} | {:.2f} | {:.2f} |\n",
+        i, data.rows(), data.cols(), r.cpdag.edges().size(), s.shd, s.adj_p, s.adj_r, s.arrow_p,
+        s.arrow_r, same, r.tests, median(corr_ms), median(pc_ms), median(corr_ms) + median(pc_ms));
   }
   return status;
 }

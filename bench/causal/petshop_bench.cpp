@@ -55,21 +55,31 @@ std::vector<std::string> split(const std::string& s) {
 
 int main(int argc, char** argv) {
   std::string root = "../shared/data";
-  std::vector<std::string> methods{"baro", "nsigma", "traversal", "random_walk", "circa", "ensemble"};
+  std::vector<std::string> methods{"baro",        "nsigma", "traversal",
+                                   "random_walk", "circa",  "ensemble"};
   std::string temporal_baseline = "low";
   int repeat = 20;
   bool verbose = false;
   std::string pre = "alert";  // rows before the alert row are pre-incident; "0": none
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--methods" && i + 1 < argc) methods = split(argv[++i]);
-    else if (a == "--temporal-baseline" && i + 1 < argc) temporal_baseline = argv[++i];
-    else if (a == "--repeat" && i + 1 < argc) repeat = std::stoi(argv[++i]);
-    else if (a == "--verbose") verbose = true;
-    else if (a == "--pre" && i + 1 < argc) pre = argv[++i];
-    else if (!a.empty() && a[0] != '-') root = a;
+    if (a == "--methods" && i + 1 < argc)
+      methods = split(argv[++i]);
+    else if (a == "--temporal-baseline" && i + 1 < argc)
+      temporal_baseline = argv[++i];
+    else if (a == "--repeat" && i + 1 < argc)
+      repeat = std::stoi(argv[++i]);
+    else if (a == "--verbose")
+      verbose = true;
+    else if (a == "--pre" && i + 1 < argc)
+      pre = argv[++i];
+    else if (!a.empty() && a[0] != '-')
+      root = a;
     else {
-      fmt::print(stderr, "usage: {} [DATA_DIR] [--methods m1,m2] [--temporal-baseline low|none] [--repeat N] [--verbose]\n", argv[0]);
+      fmt::print(stderr,
+                 "usage: {} [DATA_DIR] [--methods m1,m2] [--temporal-baseline low|none] [--repeat "
+                 "N] [--verbose]\n",
+                 argv[0]);
       return 2;
     }
   }
@@ -78,7 +88,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "no PetShop data at {}\n", base.string());
     return 1;
   }
-  const std::vector<std::string> scenarios{"low_traffic", "high_traffic", "temporal_traffic1", "temporal_traffic2"};
+  const std::vector<std::string> scenarios{"low_traffic", "high_traffic", "temporal_traffic1",
+                                           "temporal_traffic2"};
   std::map<std::string, Table> baselines;
   std::map<std::string, RcaBaseline> fitted;
   std::map<std::string, Graph> graphs;
@@ -94,11 +105,14 @@ int main(int argc, char** argv) {
     }
     auto t0 = std::chrono::steady_clock::now();
     for (auto& [sc, t] : baselines) fitted.emplace(sc, RcaBaseline(t));
-    fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(baselines.size());
+    fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
+                  double(baselines.size());
     for (const auto& sc : scenarios) {
       const RcaBaseline* b = nullptr;
-      if (fitted.count(sc)) b = &fitted.at(sc);
-      else if (temporal_baseline == "low") b = &fitted.at("low_traffic");
+      if (fitted.count(sc))
+        b = &fitted.at(sc);
+      else if (temporal_baseline == "low")
+        b = &fitted.at("low_traffic");
       for (const char* split_name : {"train", "test"}) {
         fs::path dir = base / sc / split_name;
         if (!fs::exists(dir)) continue;
@@ -106,7 +120,8 @@ int main(int argc, char** argv) {
         for (const auto& e : fs::directory_iterator(dir)) issues.push_back(e.path());
         std::sort(issues.begin(), issues.end());
         for (const auto& d : issues)
-          cases.push_back({sc, std::string(split_name) + "/" + d.filename().string(), read_petshop_case(d.string()), b, &graphs[sc]});
+          cases.push_back({sc, std::string(split_name) + "/" + d.filename().string(),
+                           read_petshop_case(d.string()), b, &graphs[sc]});
       }
     }
   } catch (const CausalError& e) {
@@ -114,11 +129,16 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  fmt::print("PetShop RCA: {} cases; baseline = noissue/metrics.csv (temporal scenarios: {})\n\n", cases.size(),
+  fmt::print("PetShop RCA: {} cases; baseline = noissue/metrics.csv (temporal scenarios: {})\n\n",
+             cases.size(),
              temporal_baseline == "low" ? "low_traffic noissue" : "first incident row");
-  fmt::print("Baseline fit (median/IQR/mean/sd of {} columns): {:.0f} µs per scenario, once; not in µs/case.\n\n",
-             baselines.empty() ? 0 : baselines.begin()->second.cols(), 1e6 * fit_seconds);
-  fmt::print("| method | scenario | cases | AC@1 | AC@3 | Avg@5 | µs/case |\n|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "Baseline fit (median/IQR/mean/sd of {} columns): {:.0f} µs per scenario, once; not in "
+      "µs/case.\n\n",
+      baselines.empty() ? 0 : baselines.begin()->second.cols(), 1e6 * fit_seconds);
+  fmt::print(
+      "| method | scenario | cases | AC@1 | AC@3 | Avg@5 | µs/case "
+      "|\n|---|---|---|---|---|---|---|\n");
   for (const auto& mname : methods) {
     auto m = parse_rca_method(mname);
     if (!m) {
@@ -135,9 +155,12 @@ int main(int argc, char** argv) {
       size_t alert_row = 0;
       for (size_t r = 0; r < c.data.metrics.time.size(); ++r)
         if (c.data.metrics.time[r] <= c.data.target_time) alert_row = r;
-      if (pre == "alert") o.pre_incident_rows = alert_row;
-      else if (pre == "alert+1") o.pre_incident_rows = alert_row + 1;
-      else o.pre_incident_rows = std::stoul(pre);
+      if (pre == "alert")
+        o.pre_incident_rows = alert_row;
+      else if (pre == "alert+1")
+        o.pre_incident_rows = alert_row + 1;
+      else
+        o.pre_incident_rows = std::stoul(pre);
       std::optional<RcaBaseline> first_row;
       const RcaBaseline* b = c.baseline;
       const Table* inc = &c.data.metrics;
@@ -152,7 +175,8 @@ int main(int argc, char** argv) {
       RcaResult r;
       auto t0 = std::chrono::steady_clock::now();
       for (int k = 0; k < repeat; ++k) r = rca(*b, *inc, c.graph, o);
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / repeat;
+      double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / repeat;
       size_t rank = r.ranking.size() + 1;
       for (size_t i = 0; i < r.ranking.size(); ++i)
         if (r.ranking[i].component == c.data.root_cause) rank = i + 1;
@@ -161,13 +185,14 @@ int main(int argc, char** argv) {
         by[key].seconds += secs;
       }
       if (verbose)
-        fmt::print(stderr, "{} {}/{} {} rank {} (top: {})\n", mname, c.scenario, c.name, c.data.root_cause, rank,
-                   r.ranking.empty() ? "" : r.ranking[0].component);
+        fmt::print(stderr, "{} {}/{} {} rank {} (top: {})\n", mname, c.scenario, c.name,
+                   c.data.root_cause, rank, r.ranking.empty() ? "" : r.ranking[0].component);
     }
-    for (const char* key : {"low_traffic", "high_traffic", "temporal_traffic1", "temporal_traffic2", "all"}) {
+    for (const char* key :
+         {"low_traffic", "high_traffic", "temporal_traffic1", "temporal_traffic2", "all"}) {
       const Tally& t = by[key];
-      fmt::print("| {} | {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.0f} |\n", mname, key, t.n, t.ac(1), t.ac(3), t.avg5(),
-                 1e6 * t.seconds / double(std::max<size_t>(1, t.n)));
+      fmt::print("| {} | {} | {} | {:.2f} | {:.2f} | {:.2f} | {:.0f} |\n", mname, key, t.n, t.ac(1),
+                 t.ac(3), t.avg5(), 1e6 * t.seconds / double(std::max<size_t>(1, t.n)));
     }
   }
   return 0;

@@ -66,8 +66,8 @@ struct Dataset {
   const double* row(size_t s) const { return v.data() + s * n_samples; }
 };
 
-inline Dataset make_dataset(size_t n_series, size_t n_samples, uint64_t seed,
-                            double noise = 0.1, bool bursts = true) {
+inline Dataset make_dataset(size_t n_series, size_t n_samples, uint64_t seed, double noise = 0.1,
+                            bool bursts = true) {
   Dataset d;
   d.n_series = n_series;
   d.n_samples = n_samples;
@@ -94,8 +94,7 @@ inline Dataset make_dataset(size_t n_series, size_t n_samples, uint64_t seed,
 }
 
 inline double now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 /// CPU time of the calling thread (user + system), in seconds. Every measured piece of work
@@ -134,7 +133,9 @@ inline Summary summarize(std::vector<double> xs) {
   return s;
 }
 
-inline double median(std::vector<double> xs) { return summarize(std::move(xs)).median; }
+inline double median(std::vector<double> xs) {
+  return summarize(std::move(xs)).median;
+}
 
 /// A markdown table, printed with aligned columns.
 class Table {
@@ -171,23 +172,37 @@ class Table {
 long proc_status_kb(const char* field);
 
 /// "12.3" style figures.
-inline std::string f1(double x) { return std::isfinite(x) ? fmt::format("{:.1f}", x) : "n/a"; }
-inline std::string f2(double x) { return std::isfinite(x) ? fmt::format("{:.2f}", x) : "n/a"; }
+inline std::string f1(double x) {
+  return std::isfinite(x) ? fmt::format("{:.1f}", x) : "n/a";
+}
+inline std::string f2(double x) {
+  return std::isfinite(x) ? fmt::format("{:.2f}", x) : "n/a";
+}
 inline std::string ratio(double a, double b) {
   return (std::isfinite(a) && std::isfinite(b) && b > 0) ? fmt::format("{:.2f}x", a / b) : "n/a";
 }
 /// Millions per second.
-inline std::string mps(double per_s) { return std::isfinite(per_s) ? fmt::format("{:.2f}", per_s / 1e6) : "missing"; }
+inline std::string mps(double per_s) {
+  return std::isfinite(per_s) ? fmt::format("{:.2f}", per_s / 1e6) : "missing";
+}
 
 /// Counts of alert transitions.
 struct Events {
   uint64_t pending = 0, firing = 0, resolved = 0, cleared = 0;
   void add(omen::AlertEvent e) {
     switch (e) {
-      case omen::AlertEvent::Pending: ++pending; break;
-      case omen::AlertEvent::Firing: ++firing; break;
-      case omen::AlertEvent::Resolved: ++resolved; break;
-      case omen::AlertEvent::Cleared: ++cleared; break;
+      case omen::AlertEvent::Pending:
+        ++pending;
+        break;
+      case omen::AlertEvent::Firing:
+        ++firing;
+        break;
+      case omen::AlertEvent::Resolved:
+        ++resolved;
+        break;
+      case omen::AlertEvent::Cleared:
+        ++cleared;
+        break;
     }
   }
   bool operator==(const Events&) const = default;
@@ -202,11 +217,11 @@ struct Options {
   std::string out_dir = ".";       // generated files (data, rule files)
   std::string python;              // command prefix for the Python baselines ("" = skip)
   std::string python_script;
-  std::string omen_cli;            // path of the omen binary (for `omen check`)
-  std::string self;                // path of this binary (memory runs re-execute it)
-  std::string shapes = "abcd";     // throughput: which rule shapes
+  std::string omen_cli;         // path of the omen binary (for `omen check`)
+  std::string self;             // path of this binary (memory runs re-execute it)
+  std::string shapes = "abcd";  // throughput: which rule shapes
   std::string variants = "interp,jit,hand,kernel";  // throughput: which implementations
-  std::vector<std::string> rest;   // subcommand-specific arguments
+  std::vector<std::string> rest;                    // subcommand-specific arguments
 };
 
 int run_throughput(const Options& o);

@@ -25,8 +25,8 @@ std::string rule_source(size_t i) {
                         "{}m) + 1e-9)) > {}\n  for {}m\n}}\n",
                         i, 10 + i, 10 + i, 2.5 + 0.25 * (i % 7), 1 + i % 10);
     default:
-      return head + fmt::format("rule Ratio{} {{ on x by (id) when x / y > {} }}\n", i,
-                                1.5 + 0.01 * i);
+      return head +
+             fmt::format("rule Ratio{} {{ on x by (id) when x / y > {} }}\n", i, 1.5 + 0.01 * i);
   }
 }
 
@@ -48,7 +48,9 @@ void build(const std::string& src, omen::Tier tier, Samples* out, std::string* e
   if (!b.ok()) *err = b.diagnostics;
 }
 
-std::string ms3(double x) { return std::isfinite(x) ? fmt::format("{:.2f}", x) : "missing"; }
+std::string ms3(double x) {
+  return std::isfinite(x) ? fmt::format("{:.2f}", x) : "missing";
+}
 
 }  // namespace
 
@@ -116,8 +118,8 @@ int run_compile(const Options& o) {
     if (v.empty())
       t.row({name, "missing", "missing", "missing", "missing", "0"});
     else
-      t.row({name, ms3(s.median), ms3(s.p95), ms3(s.max),
-             wall ? ms3(summarize(*wall).median) : "", std::to_string(s.n)});
+      t.row({name, ms3(s.median), ms3(s.p95), ms3(s.max), wall ? ms3(summarize(*wall).median) : "",
+             std::to_string(s.n)});
   };
   row("Engine::from_source, Tier::Jit (end to end)", jit.cpu, &jit.wall);
   row("Engine::from_source, Tier::Interp", interp.cpu, &interp.wall);
@@ -129,14 +131,17 @@ int run_compile(const Options& o) {
   row("  CompileStats: optimization passes", j_opt, nullptr);
   row("  CompileStats: code generation + link", j_gen, nullptr);
   fmt::print("{}\n", t.markdown());
-  fmt::print("Thread CPU time unless marked wall (CompileStats are the JIT's own wall-clock "
-             "figures). Cold start (the process's first Tier::Jit engine, LLVM "
-             "initialization): {} ms CPU.\n",
-             cold.cpu.empty() ? "missing" : ms3(cold.cpu[0]));
+  fmt::print(
+      "Thread CPU time unless marked wall (CompileStats are the JIT's own wall-clock "
+      "figures). Cold start (the process's first Tier::Jit engine, LLVM "
+      "initialization): {} ms CPU.\n",
+      cold.cpu.empty() ? "missing" : ms3(cold.cpu[0]));
   Table ts({"shape", "Tier::Jit end to end: median", "p95", "jit::Jit::compile alone: median",
-             "p95", "n"});
-  const char* shape_names[] = {"threshold `x > c`", "z-score `abs((x - mean) / (stddev + "
-                               "1e-9)) > c for Nm` (2 windows)", "ratio `x / y > c` by (id)"};
+            "p95", "n"});
+  const char* shape_names[] = {"threshold `x > c`",
+                               "z-score `abs((x - mean) / (stddev + "
+                               "1e-9)) > c for Nm` (2 windows)",
+                               "ratio `x / y > c` by (id)"};
   for (int k = 0; k < 3; ++k) {
     Summary e = summarize(by_shape_e2e[k]), j = summarize(by_shape_jit[k]);
     ts.row({shape_names[k], e.n ? ms3(e.median) : "missing", e.n ? ms3(e.p95) : "missing",

@@ -124,12 +124,15 @@ struct RobustZ {
     while (lo <= hi) {
       i = (lo + hi) / 2;
       int j = c - i;
-      if (i < hi && R(j - 1) > L(i)) lo = i + 1;
-      else if (i > lo && L(i - 1) > R(j)) hi = i - 1;
-      else break;
+      if (i < hi && R(j - 1) > L(i))
+        lo = i + 1;
+      else if (i > lo && L(i - 1) > R(j))
+        hi = i - 1;
+      else
+        break;
     }
     const int j = c - i;
-    double d1 = std::max(L(i - 1), R(j - 1));                  // k1-th smallest deviation
+    double d1 = std::max(L(i - 1), R(j - 1));                           // k1-th smallest deviation
     double mad = (n & 1) ? d1 : d1 * 0.5 + std::min(L(i), R(j)) * 0.5;  // and the next one
     return (x - med) / (1.4826 * mad + 1e-9) > 4.0;
   }

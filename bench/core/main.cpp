@@ -53,17 +53,28 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--quick") o.quick = true;
-    else if (a == "--reps") o.reps = std::stoi(val()), reps_given = true;
-    else if (a == "--series") o.series = std::stoul(val());
-    else if (a == "--samples") o.samples = std::stoul(val());
-    else if (a == "--out") o.out_dir = val();
-    else if (a == "--python") o.python = val();
-    else if (a == "--python-script") o.python_script = val();
-    else if (a == "--omen") o.omen_cli = val();
-    else if (a == "--shapes") o.shapes = val();
-    else if (a == "--variants") o.variants = val();
-    else o.rest.push_back(a);
+    if (a == "--quick")
+      o.quick = true;
+    else if (a == "--reps")
+      o.reps = std::stoi(val()), reps_given = true;
+    else if (a == "--series")
+      o.series = std::stoul(val());
+    else if (a == "--samples")
+      o.samples = std::stoul(val());
+    else if (a == "--out")
+      o.out_dir = val();
+    else if (a == "--python")
+      o.python = val();
+    else if (a == "--python-script")
+      o.python_script = val();
+    else if (a == "--omen")
+      o.omen_cli = val();
+    else if (a == "--shapes")
+      o.shapes = val();
+    else if (a == "--variants")
+      o.variants = val();
+    else
+      o.rest.push_back(a);
   }
   (void)reps_given;
   if (o.reps < 1) o.reps = 1;

@@ -103,13 +103,14 @@ int run_memory_child(const Options& o) {
 int run_memory(const Options& o) {
   const size_t S = o.series ? o.series : (o.quick ? 20000 : 100000);
   const size_t K = o.samples ? o.samples : 70;
-  fmt::print("## 5. Memory per (series, rule): {} series x {} samples each (1-minute spacing), "
-             "1 rule, Tier::Interp, one process per row\n\n",
-             S, K);
+  fmt::print(
+      "## 5. Memory per (series, rule): {} series x {} samples each (1-minute spacing), "
+      "1 rule, Tier::Interp, one process per row\n\n",
+      S, K);
   std::string self = self_path();
   auto run = [&](const std::string& mode, size_t series, size_t samples) {
-    std::string cmd = fmt::format("'{}' memory-child {} --series {} --samples {}", self, mode,
-                                  series, samples);
+    std::string cmd =
+        fmt::format("'{}' memory-child {} --series {} --samples {}", self, mode, series, samples);
     FILE* f = popen(cmd.c_str(), "r");
     ChildResult r;
     char line[512];
@@ -131,8 +132,10 @@ int run_memory(const Options& o) {
   const ChildResult& base = res["none"];
   auto growth = [](const ChildResult& r) { return double(r.rss_after - r.rss_before) * 1024.0; };
   auto heap = [](const ChildResult& r) { return double(r.heap_after - r.heap_before); };
-  Table t({"rule", "instances", "RSS growth MB", "B per (series, rule) beyond the series store: "
-           "RSS; heap", "EngineStats window B/instance", "beyond the window buffers: RSS; heap",
+  Table t({"rule", "instances", "RSS growth MB",
+           "B per (series, rule) beyond the series store: "
+           "RSS; heap",
+           "EngineStats window B/instance", "beyond the window buffers: RSS; heap",
            "EngineStats state B/instance (excl. windows)", "VmHWM MB"});
   Table g({"rule", "EngineStats state B/instance", "heap beyond windows B", "RSS beyond windows B",
            "status (<= 128 B)"});
@@ -162,17 +165,19 @@ int run_memory(const Options& o) {
            fmt::format("{:.0f}", per_rss - win), worst <= 128 ? "met" : "missed"});
   }
   fmt::print("{}\n", t.markdown());
-  fmt::print("RSS growth = VmRSS after the pushes minus before (batch buffers allocated before; "
-             "malloc_trim before each reading); heap = malloc's chunks in use (mallinfo2, "
-             "headers included). Per (series, rule) = (growth with the rule - growth of the "
-             "store-only run) / series.\n\n");
-  fmt::print("Goal: memory per (series, rule) beyond the window buffers <= 128 bytes (status: "
-             "met when all three measures are):\n\n{}\n",
-             g.markdown());
+  fmt::print(
+      "RSS growth = VmRSS after the pushes minus before (batch buffers allocated before; "
+      "malloc_trim before each reading); heap = malloc's chunks in use (mallinfo2, "
+      "headers included). Per (series, rule) = (growth with the rule - growth of the "
+      "store-only run) / series.\n\n");
+  fmt::print(
+      "Goal: memory per (series, rule) beyond the window buffers <= 128 bytes (status: "
+      "met when all three measures are):\n\n{}\n",
+      g.markdown());
   // The series store over a longer run: samples it keeps per series.
   const size_t S2 = o.quick ? 2000 : 10000;
-  Table ts({"series store, no rule", "series", "samples each", "RSS growth MB",
-            "RSS B per series", "B per series per 16-byte sample kept for 60m"});
+  Table ts({"series store, no rule", "series", "samples each", "RSS growth MB", "RSS B per series",
+            "B per series per 16-byte sample kept for 60m"});
   for (size_t k : {size_t(70), size_t(1440)}) {
     ChildResult r = run("none", S2, k);
     if (!r.ok) continue;

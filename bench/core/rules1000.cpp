@@ -1,9 +1,9 @@
 // Benchmark 4: a generated file of 1,000 rules of ten shapes, checked and ready to evaluate
 // with Tier::Interp (Engine::from_files), and `omen check` on the same file.
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -48,13 +48,14 @@ std::string generate(size_t n) {
             i, c / 10);
         break;
       case 3:
-        s += fmt::format("rule RobustZ{} {{ on {} when robust_z({}, {}m) > {} for 5m }}\n", i,
-                         m, m, w + 30, 3 + c);
+        s += fmt::format("rule RobustZ{} {{ on {} when robust_z({}, {}m) > {} for 5m }}\n", i, m, m,
+                         w + 30, 3 + c);
         break;
       case 4:
-        s += fmt::format("rule Rate{} {{ on requests by (instance) when rate(requests, {}m) > {} "
-                         "}}\n",
-                         i, w, 100 * c);
+        s += fmt::format(
+            "rule Rate{} {{ on requests by (instance) when rate(requests, {}m) > {} "
+            "}}\n",
+            i, w, 100 * c);
         break;
       case 5:
         s += fmt::format(
@@ -64,8 +65,7 @@ std::string generate(size_t n) {
             i, w, 200 + c, 250 + c);
         break;
       case 6:
-        s += fmt::format("rule DiskGrowth{} {{ on disk when delta(disk, {}m) > {} }}\n", i, w,
-                         c);
+        s += fmt::format("rule DiskGrowth{} {{ on disk when delta(disk, {}m) > {} }}\n", i, w, c);
         break;
       case 7:
         s += fmt::format("rule Jump{} {{ on {} when pct_change({}, {}m) > {} }}\n", i, m, m, w,

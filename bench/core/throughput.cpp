@@ -110,7 +110,9 @@ struct Time {
   double cpu = 0, wall = 0;
 };
 
-Time elapsed(const Stopwatch& sw) { return {sw.cpu(), sw.wall()}; }
+Time elapsed(const Stopwatch& sw) {
+  return {sw.cpu(), sw.wall()};
+}
 
 struct EngineResult {
   Time time;
@@ -247,7 +249,7 @@ Time run_hand_columns(const Shape& sh, const Input& in, uint64_t* trues_out) {
 /// The compiled program of the shape's rule, run by the interpreter (fn == nullptr) or
 /// by native code, one call per series over all its samples, fresh window states.
 Time run_kernel(const omen::CompiledRule& rule, omen::ir::BatchFn fn, const Input& in,
-                  uint64_t* trues_out) {
+                uint64_t* trues_out) {
   const omen::ir::Program& p = rule.program;
   const size_t N = in.x->n_samples;
   std::vector<int64_t> ts(N);
@@ -293,8 +295,8 @@ struct PyResult {
 std::vector<PyResult> run_python(const Options& o, const std::string& file, size_t series,
                                  size_t samples, std::string* err) {
   std::vector<PyResult> out;
-  std::string cmd = fmt::format("{} {} --file {} --series {} --samples {} --reps {} 2>&1",
-                                o.python, o.python_script, file, series, samples, o.reps);
+  std::string cmd = fmt::format("{} {} --file {} --series {} --samples {} --reps {} 2>&1", o.python,
+                                o.python_script, file, series, samples, o.reps);
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) {
     *err = "cannot run: " + cmd;
@@ -320,9 +322,10 @@ std::vector<PyResult> run_python(const Options& o, const std::string& file, size
 int run_throughput(const Options& o) {
   const size_t S = o.series ? o.series : (o.quick ? 200 : 1000);
   const size_t N = o.samples ? o.samples : 10000;
-  fmt::print("## 1. Throughput: {} series x {} samples = {:.1f}M samples, 1-minute spacing, "
-             "batches of {} samples in time order; median of {} runs\n\n",
-             S, N, double(S * N) / 1e6, kBatch, o.reps);
+  fmt::print(
+      "## 1. Throughput: {} series x {} samples = {:.1f}M samples, 1-minute spacing, "
+      "batches of {} samples in time order; median of {} runs\n\n",
+      S, N, double(S * N) / 1e6, kBatch, o.reps);
   Stopwatch gen;
   Dataset x = make_dataset(S, N, 42);
   // (c): S/2 ids with x (the first S/2 series) and y, so that it also pushes S*N samples.
@@ -449,8 +452,8 @@ int run_throughput(const Options& o) {
            ratio(rj, rh), ev});
     tk.row({sh[k].title, fmt::format("{:.1f}M", r.evals / 1e6), mps(ki), mps(kj), ratio(kj, ki),
             mps(kh), ratio(kj, kh),
-            fmt::format("{}; {}; {}", r.tr_interp,
-                        r.k_jit.empty() ? "-" : std::to_string(r.tr_jit), r.tr_hand)});
+            fmt::format("{}; {}; {}", r.tr_interp, r.k_jit.empty() ? "-" : std::to_string(r.tr_jit),
+                        r.tr_hand)});
     if (r.engine_evals != r.evals)
       notes.push_back(fmt::format("({}): the engine made {} evaluations, expected {}", id,
                                   r.engine_evals, r.evals));
@@ -463,17 +466,21 @@ int run_throughput(const Options& o) {
     if (!r.k_jit.empty() && (r.tr_jit != r.tr_interp || r.tr_hand != r.tr_interp))
       notes.push_back(fmt::format("({}): kernel-only conditions differ", id));
   }
-  fmt::print("### End to end: Engine::push (ingestion, series store, evaluation, alert "
-             "lifecycle)\n\n{}\n",
-             t.markdown());
-  fmt::print("M/s = million pushed samples per second of thread CPU time; (c) pushes x and y, "
-             "so half of its samples are evaluations. Events = pending/firing/resolved/cleared "
-             "transitions; \"same\" = the hand-written code produced exactly these.\n\n");
-  fmt::print("### Kernel only: the rule's compiled program over each whole series (no store, "
-             "no lifecycle; fresh window states per series)\n\n{}\n",
-             tk.markdown());
-  fmt::print("M/s = million evaluations per second; hand-written = the same condition, "
-             "columnar.\n\n");
+  fmt::print(
+      "### End to end: Engine::push (ingestion, series store, evaluation, alert "
+      "lifecycle)\n\n{}\n",
+      t.markdown());
+  fmt::print(
+      "M/s = million pushed samples per second of thread CPU time; (c) pushes x and y, "
+      "so half of its samples are evaluations. Events = pending/firing/resolved/cleared "
+      "transitions; \"same\" = the hand-written code produced exactly these.\n\n");
+  fmt::print(
+      "### Kernel only: the rule's compiled program over each whole series (no store, "
+      "no lifecycle; fresh window states per series)\n\n{}\n",
+      tk.markdown());
+  fmt::print(
+      "M/s = million evaluations per second; hand-written = the same condition, "
+      "columnar.\n\n");
   for (const auto& n : notes) fmt::print("- note: {}\n", n);
   if (!notes.empty()) fmt::print("\n");
 
@@ -499,8 +506,9 @@ int run_throughput(const Options& o) {
   for (size_t k = 0; k < sh.size(); ++k)
     if (sh[k].kind == ShapeKind::ZScore) bi = k;
   if (!o.python.empty() && bi < sh.size()) {
-    fmt::print("## 2. Python baselines: rolling z over 60 samples, |z| > 3, `for 5m` = 6 "
-               "samples (rule (b)), same data\n\n");
+    fmt::print(
+        "## 2. Python baselines: rolling z over 60 samples, |z| > 3, `for 5m` = 6 "
+        "samples (rule (b)), same data\n\n");
     std::string err;
     auto py = run_python(o, xfile, S, N, &err);
     const Row& rb = rows[bi];
@@ -527,10 +535,11 @@ int run_throughput(const Options& o) {
             ratio(get("b_kjit"), get("b_hand")),
             fmt::format("{} / {}", rb.ev_hand.pending, rb.ev_hand.firing)});
     fmt::print("{}\n", tp.markdown());
-    fmt::print("Python: whole array in memory, median of {} timed runs after one warm-up, "
-               "thread CPU time; the events are counted from its arrays as Omen counts "
-               "alert transitions.\n\n",
-               o.reps);
+    fmt::print(
+        "Python: whole array in memory, median of {} timed runs after one warm-up, "
+        "thread CPU time; the events are counted from its arrays as Omen counts "
+        "alert transitions.\n\n",
+        o.reps);
     if (!err.empty()) fmt::print("- note: {}\n\n", err);
     goal_row("Omen JIT / numpy, end to end", ">= 10x", get("b_jit") / numpy_rate, 10);
     goal_row("Omen JIT / numpy, kernel only", ">= 10x", get("b_kjit") / numpy_rate, 10);
@@ -539,9 +548,10 @@ int run_throughput(const Options& o) {
   }
   fmt::print("### Throughput goals\n\n{}\n", goals.markdown());
   if (!contention.empty())
-    fmt::print("Machine load during these runs: wall time / CPU time = {:.2f} (median), "
-               "{:.2f} (max).\n\n",
-               median(contention), *std::max_element(contention.begin(), contention.end()));
+    fmt::print(
+        "Machine load during these runs: wall time / CPU time = {:.2f} (median), "
+        "{:.2f} (max).\n\n",
+        median(contention), *std::max_element(contention.begin(), contention.end()));
   return 0;
 }
 

@@ -25,7 +25,9 @@ struct Shape {
   ir::Program program;
 };
 
-ir::Instr c(double v) { return {Op::Const, 0, 0, 0, 0, v}; }
+ir::Instr c(double v) {
+  return {Op::Const, 0, 0, 0, 0, v};
+}
 
 // cpu > 90
 ir::Program threshold() {
@@ -42,10 +44,18 @@ ir::Program zscore() {
   ir::Program p;
   p.n_inputs = 1;
   p.windows = {{K::Mean, 300000, 0}, {K::Stddev, 3600000, 0}, {K::Median, 3600000, 0}};
-  p.code = {{Op::Input, 0},        {Op::Window, 0, 0, 0, 0}, {Op::Window, 0, 0, 0, 1},
-            {Op::Window, 0, 0, 0, 2}, c(3),                  {Op::Mul, 4, 2},
-            {Op::Add, 5, 3},        {Op::Gt, 1, 6},         {Op::IsNaN, 0},
-            {Op::Not, 8},           {Op::And, 7, 9},        {Op::Sub, 1, 3},
+  p.code = {{Op::Input, 0},
+            {Op::Window, 0, 0, 0, 0},
+            {Op::Window, 0, 0, 0, 1},
+            {Op::Window, 0, 0, 0, 2},
+            c(3),
+            {Op::Mul, 4, 2},
+            {Op::Add, 5, 3},
+            {Op::Gt, 1, 6},
+            {Op::IsNaN, 0},
+            {Op::Not, 8},
+            {Op::And, 7, 9},
+            {Op::Sub, 1, 3},
             {Op::Div, 11, 2}};
   p.outputs = {10, 1, 12};
   return p;
@@ -59,13 +69,14 @@ ir::Program arithmetic(int size) {
   for (uint32_t i = 0; i < 4; ++i) p.code.push_back({Op::Input, i});
   p.code.push_back({Op::Time});
   p.code.push_back(c(0.5));
-  static const Op ops[] = {Op::Add, Op::Sub, Op::Mul, Op::Div, Op::Min,  Op::Max,    Op::Lt,
-                           Op::Gt,  Op::And, Op::Or,  Op::Abs, Op::Sqrt, Op::Select, Op::Log,
-                           Op::Exp, Op::Pow, Op::Mod, Op::Floor};
+  static const Op ops[] = {Op::Add,    Op::Sub, Op::Mul, Op::Div, Op::Min, Op::Max,
+                           Op::Lt,     Op::Gt,  Op::And, Op::Or,  Op::Abs, Op::Sqrt,
+                           Op::Select, Op::Log, Op::Exp, Op::Pow, Op::Mod, Op::Floor};
   while (p.code.size() < static_cast<size_t>(size)) {
     auto i = static_cast<uint32_t>(p.code.size());
     Op op = ops[rng() % std::size(ops)];
-    p.code.push_back({op, static_cast<uint32_t>(rng() % i), i - 1, static_cast<uint32_t>(rng() % i)});
+    p.code.push_back(
+        {op, static_cast<uint32_t>(rng() % i), i - 1, static_cast<uint32_t>(rng() % i)});
   }
   p.outputs = {static_cast<uint32_t>(p.code.size() - 1), 7, 9};
   return p;
@@ -187,27 +198,27 @@ int main(int argc, char** argv) {
     double per_row[2];
     std::vector<double> runs[2];
     for (int rep = 0; rep < 10; ++rep) {
-    int tier = rep % 2;
-    {
-      std::vector<kernels::WindowState> states;
-      std::vector<void*> sp;
-      for (auto& w : s.program.windows) states.emplace_back(w);
-      for (auto& st : states) sp.push_back(st.get());
-      ir::BatchArgs args{ts.data(), col_ptrs.data(), sp.data(), out_ptrs.data(), n};
-      std::vector<double> scratch(s.program.code.size());
-      auto t0 = std::chrono::steady_clock::now();
-      if (tier == 0)
-        interp::run_batch(s.program, args, scratch.data());
-      else
-        fn(&args);
-      runs[tier].push_back(ms(std::chrono::steady_clock::now() - t0) * 1e6 /
-                          static_cast<double>(n));
-    }
+      int tier = rep % 2;
+      {
+        std::vector<kernels::WindowState> states;
+        std::vector<void*> sp;
+        for (auto& w : s.program.windows) states.emplace_back(w);
+        for (auto& st : states) sp.push_back(st.get());
+        ir::BatchArgs args{ts.data(), col_ptrs.data(), sp.data(), out_ptrs.data(), n};
+        std::vector<double> scratch(s.program.code.size());
+        auto t0 = std::chrono::steady_clock::now();
+        if (tier == 0)
+          interp::run_batch(s.program, args, scratch.data());
+        else
+          fn(&args);
+        runs[tier].push_back(ms(std::chrono::steady_clock::now() - t0) * 1e6 /
+                             static_cast<double>(n));
+      }
     }
     for (int tier = 0; tier < 2; ++tier) per_row[tier] = pct(runs[tier], 0.5);
     std::printf("%-28s %7.2fms %7.2fms %7.2fms %7.2fms | %7.2f %7.2f %7.2f | %8.1fns %8.1fns\n",
-                s.name, pct(total, 0.5), pct(total, 0.95), pct(cpu, 0.5), first, pct(build, 0.5), pct(opt, 0.5),
-                pct(cg, 0.5), per_row[0], per_row[1]);
+                s.name, pct(total, 0.5), pct(total, 0.95), pct(cpu, 0.5), first, pct(build, 0.5),
+                pct(opt, 0.5), pct(cg, 0.5), per_row[0], per_row[1]);
   }
   std::printf("%d functions compiled: RSS grew by %.1f MB (%.1f KB per function)\n", compiled,
               rss_mb() - rss0, (rss_mb() - rss0) * 1024.0 / compiled);
@@ -265,9 +276,10 @@ int main(int argc, char** argv) {
     double c0 = thread_cpu_ms();
     auto fns = jit->compile_batch(pp, &errors);
     double c = thread_cpu_ms() - c0;
-    std::printf("1000 programs (first three shapes) in one compile_batch: %.1fms CPU "
-                "(%.3fms per program), RSS grew by %.1f KB per function\n",
-                c, c / 1000, (rss_mb() - r0) * 1024.0 / 1000);
+    std::printf(
+        "1000 programs (first three shapes) in one compile_batch: %.1fms CPU "
+        "(%.3fms per program), RSS grew by %.1f KB per function\n",
+        c, c / 1000, (rss_mb() - r0) * 1024.0 / 1000);
   }
   return 0;
 }

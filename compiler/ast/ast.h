@@ -31,13 +31,13 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Expr {
   ExprKind kind = ExprKind::Number;
   Loc loc;
-  double number = 0;     // Number, Percent (as written: 99.9), Duration (ms), Bool (0/1)
-  std::string text;      // literal text (Number/Percent/Duration), Name, Call (qualified),
-                         // String (unescaped), Unary/Binary operator ("-", "not", "+", "and", ...)
-  bool has_selector = false;          // Name{...}
-  std::vector<Matcher> selector;      // Name{...}
-  std::vector<ExprPtr> args;          // Call args, Unary (1), Binary (2), If (3: cond, then, else)
-  std::vector<std::string> arg_names; // Call: "" for positional
+  double number = 0;  // Number, Percent (as written: 99.9), Duration (ms), Bool (0/1)
+  std::string text;   // literal text (Number/Percent/Duration), Name, Call (qualified),
+                      // String (unescaped), Unary/Binary operator ("-", "not", "+", "and", ...)
+  bool has_selector = false;           // Name{...}
+  std::vector<Matcher> selector;       // Name{...}
+  std::vector<ExprPtr> args;           // Call args, Unary (1), Binary (2), If (3: cond, then, else)
+  std::vector<std::string> arg_names;  // Call: "" for positional
 
   ExprPtr clone() const;
 };
@@ -76,7 +76,7 @@ struct Fn {
 struct SeriesDecl {
   std::string name;
   Loc loc;
-  ExprPtr value;  // metric("name", k = "v"), name{...} or an aggregation AGG(selector)
+  ExprPtr value;        // metric("name", k = "v"), name{...} or an aggregation AGG(selector)
   bool has_by = false;  // `by (...)` after an aggregation
   std::vector<std::string> by;
   std::vector<Loc> by_locs;

@@ -8,20 +8,28 @@ namespace omen::ast {
 
 const char* match_op_text(MatchOp op) {
   switch (op) {
-    case MatchOp::Eq: return "=";
-    case MatchOp::Ne: return "!=";
-    case MatchOp::Re: return "=~";
-    case MatchOp::NotRe: return "!~";
+    case MatchOp::Eq:
+      return "=";
+    case MatchOp::Ne:
+      return "!=";
+    case MatchOp::Re:
+      return "=~";
+    case MatchOp::NotRe:
+      return "!~";
   }
   return "=";
 }
 
 const char* alert_state_name(AlertState s) {
   switch (s) {
-    case AlertState::Inactive: return "inactive";
-    case AlertState::Pending: return "pending";
-    case AlertState::Firing: return "firing";
-    case AlertState::Resolved: return "resolved";
+    case AlertState::Inactive:
+      return "inactive";
+    case AlertState::Pending:
+      return "pending";
+    case AlertState::Firing:
+      return "firing";
+    case AlertState::Resolved:
+      return "resolved";
   }
   return "?";
 }
@@ -43,11 +51,20 @@ std::string quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   return out + "\"";
@@ -57,7 +74,8 @@ namespace {
 
 int precedence(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::If: return 0;
+    case ExprKind::If:
+      return 0;
     case ExprKind::Binary:
       if (e.text == "or") return 1;
       if (e.text == "and") return 2;
@@ -65,8 +83,10 @@ int precedence(const Expr& e) {
       if (e.text == "*" || e.text == "/" || e.text == "%") return 6;
       if (e.text == "^") return 8;
       return 4;  // comparisons
-    case ExprKind::Unary: return e.text == "not" ? 3 : 7;
-    default: return 9;
+    case ExprKind::Unary:
+      return e.text == "not" ? 3 : 7;
+    default:
+      return 9;
   }
 }
 
@@ -92,18 +112,25 @@ std::string wrap(const Expr& e, bool parens) {
 
 // An operand the grammar reads as an addExpr (intent windows, factors): parenthesized when
 // it binds looser than + and -.
-std::string add_operand(const Expr& e) { return wrap(e, precedence(e) < 5); }
+std::string add_operand(const Expr& e) {
+  return wrap(e, precedence(e) < 5);
+}
 
 }  // namespace
 
 std::string print(const Expr& e) {
   switch (e.kind) {
     case ExprKind::Number:
-    case ExprKind::Duration: return e.text;
-    case ExprKind::Percent: return e.text + "%";
-    case ExprKind::String: return quote(e.text);
-    case ExprKind::Bool: return e.number != 0 ? "true" : "false";
-    case ExprKind::Name: return e.text + (e.has_selector ? selector_text(e.selector) : "");
+    case ExprKind::Duration:
+      return e.text;
+    case ExprKind::Percent:
+      return e.text + "%";
+    case ExprKind::String:
+      return quote(e.text);
+    case ExprKind::Bool:
+      return e.number != 0 ? "true" : "false";
+    case ExprKind::Name:
+      return e.text + (e.has_selector ? selector_text(e.selector) : "");
     case ExprKind::Call: {
       std::string out = e.text + "(";
       for (size_t i = 0; i < e.args.size(); ++i) {
@@ -124,7 +151,8 @@ std::string print(const Expr& e) {
       const Expr& l = *e.args[0];
       const Expr& r = *e.args[1];
       if (e.text == "^") return wrap(l, precedence(l) < 9) + " ^ " + wrap(r, precedence(r) < 7);
-      if (p == 4) return wrap(l, precedence(l) <= 4) + " " + e.text + " " + wrap(r, precedence(r) <= 4);
+      if (p == 4)
+        return wrap(l, precedence(l) <= 4) + " " + e.text + " " + wrap(r, precedence(r) <= 4);
       return wrap(l, precedence(l) < p) + " " + e.text + " " + wrap(r, precedence(r) <= p);
     }
     case ExprKind::If:
@@ -138,7 +166,9 @@ std::string print(const Module& m) {
   std::string out;
   for (const Item& item : m.items) {
     switch (item.kind) {
-      case Item::Import: out += "import " + m.imports[item.index].module + "\n"; break;
+      case Item::Import:
+        out += "import " + m.imports[item.index].module + "\n";
+        break;
       case Item::Const: {
         const Const& c = m.consts[item.index];
         out += "const " + c.name + (c.type ? ": " + c.type->name : "") + " = " + print(*c.value) +
@@ -216,7 +246,8 @@ std::string print(const Module& m) {
               if (!s.bindings.empty()) {
                 out += " { ";
                 for (size_t i = 0; i < s.bindings.size(); ++i)
-                  out += (i ? ", " : "") + s.bindings[i].name + " = " + print(*s.bindings[i].series);
+                  out +=
+                      (i ? ", " : "") + s.bindings[i].name + " = " + print(*s.bindings[i].series);
                 out += " }";
               }
               break;
@@ -229,8 +260,12 @@ std::string print(const Module& m) {
                 out += "]";
               }
               break;
-            case GraphStmtKind::Forbid: out += "forbid " + s.names[0] + " -> " + s.names[1]; break;
-            case GraphStmtKind::Require: out += "require " + s.names[0] + " -> " + s.names[1]; break;
+            case GraphStmtKind::Forbid:
+              out += "forbid " + s.names[0] + " -> " + s.names[1];
+              break;
+            case GraphStmtKind::Require:
+              out += "require " + s.names[0] + " -> " + s.names[1];
+              break;
             case GraphStmtKind::Root:
             case GraphStmtKind::Leaf:
               out += s.kind == GraphStmtKind::Root ? "root " : "leaf ";

@@ -53,9 +53,9 @@ std::string Diagnostics::render(const Diagnostic& d, bool color) const {
   if (d.loc.valid() && sources_)
     out += fmt::format("{}:{}:{}: ", sources_->name(d.loc.file), d.loc.line, d.loc.col);
   if (color)
-    out += d.severity == Severity::Error ? "\033[1;31m" : d.severity == Severity::Warning
-                                                              ? "\033[1;35m"
-                                                              : "\033[1;36m";
+    out += d.severity == Severity::Error     ? "\033[1;31m"
+           : d.severity == Severity::Warning ? "\033[1;35m"
+                                             : "\033[1;36m";
   out += kind;
   if (!d.code.empty()) out += fmt::format("[{}]", d.code);
   if (color) out += "\033[0m";

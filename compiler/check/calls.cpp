@@ -31,15 +31,24 @@ Type param_type(const std::string& name, bool* ok) {
 double window_cost(const kernels::WindowSpec& w) {
   switch (w.kind) {
     case WindowKind::Median:
-    case WindowKind::Quantile: return 20;
-    case WindowKind::Mad: return 40;
-    case WindowKind::Esd: return 20 + 10 * w.arg(1);                  // r steps of O(log w)
-    case WindowKind::Seasonal: return 5 + 2 * w.arg(0);               // k peers
-    case WindowKind::ArResidual: return 10 + w.arg(0) * w.arg(0) * (w.arg(0) + 3) / 3;
-    case WindowKind::Cusum: return 10;
-    case WindowKind::Bocpd: return 10 + w.arg(1) / 2;                 // R run lengths
-    case WindowKind::Gaussian: return 10 + w.arg(0) / std::max(1.0, w.arg(1));
-    default: return 5;
+    case WindowKind::Quantile:
+      return 20;
+    case WindowKind::Mad:
+      return 40;
+    case WindowKind::Esd:
+      return 20 + 10 * w.arg(1);  // r steps of O(log w)
+    case WindowKind::Seasonal:
+      return 5 + 2 * w.arg(0);  // k peers
+    case WindowKind::ArResidual:
+      return 10 + w.arg(0) * w.arg(0) * (w.arg(0) + 3) / 3;
+    case WindowKind::Cusum:
+      return 10;
+    case WindowKind::Bocpd:
+      return 10 + w.arg(1) / 2;  // R run lengths
+    case WindowKind::Gaussian:
+      return 10 + w.arg(0) / std::max(1.0, w.arg(1));
+    default:
+      return 5;
   }
 }
 
@@ -73,9 +82,8 @@ Signature signature(WindowKind kind) {
 
 // "[0, 1]", "(0, 0.5]", ">= 0", "> 0", with "an integer in" for integer parameters.
 std::string range_text(const kernels::ParamInfo& p) {
-  std::string r = std::isinf(p.hi)
-                      ? fmt::format("{} {}", p.lo_open ? ">" : ">=", p.lo)
-                      : fmt::format("in {}{}, {}]", p.lo_open ? "(" : "[", p.lo, p.hi);
+  std::string r = std::isinf(p.hi) ? fmt::format("{} {}", p.lo_open ? ">" : ">=", p.lo)
+                                   : fmt::format("in {}{}, {}]", p.lo_open ? "(" : "[", p.lo, p.hi);
   return p.integer ? "an integer " + r : r;
 }
 
@@ -152,8 +160,9 @@ Val Elaborator::eval_call(const ast::Expr& e) {
 Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::vector<Val>& args) {
   auto arity = [&](size_t n) {
     if (args.size() == n) return true;
-    ctx_.error(e.loc, "E013", fmt::format("{}() takes {} argument{}, found {}", name, n,
-                                          n == 1 ? "" : "s", args.size()));
+    ctx_.error(
+        e.loc, "E013",
+        fmt::format("{}() takes {} argument{}, found {}", name, n, n == 1 ? "" : "s", args.size()));
     return false;
   };
   auto num_arg = [&](size_t i) {
@@ -240,14 +249,14 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
       const kernels::ParamInfo& info = k->params[n_param];
       if (!num_arg(i)) return Val::error();
       if (!args[i].is_const && !args[i].symbolic) {
-        ctx_.error(args[i].loc, "E023", fmt::format("the {} of {}() must be known at compile time",
-                                                    info.name, name));
+        ctx_.error(args[i].loc, "E023",
+                   fmt::format("the {} of {}() must be known at compile time", info.name, name));
         return Val::error();
       }
       if (args[i].is_const && !info.contains(args[i].num)) {
-        ctx_.error(args[i].loc, "E024", fmt::format("the {} of {}() must be {}, found {}",
-                                                    info.name, name, range_text(info),
-                                                    args[i].num));
+        ctx_.error(args[i].loc, "E024",
+                   fmt::format("the {} of {}() must be {}, found {}", info.name, name,
+                               range_text(info), args[i].num));
         return Val::error();
       }
       params.set_arg(n_param++, args[i].num);
@@ -285,13 +294,13 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
 
 Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
   if (std::find(call_stack_.begin(), call_stack_.end(), fn.name) != call_stack_.end()) {
-    ctx_.error(e.loc, "E025", fmt::format("function '{}' calls itself (recursion is not allowed)",
-                                          fn.name));
+    ctx_.error(e.loc, "E025",
+               fmt::format("function '{}' calls itself (recursion is not allowed)", fn.name));
     return Val::error();
   }
   if (call_stack_.size() >= ctx_.limits.max_inline_depth) {
-    ctx_.error(e.loc, "E025", fmt::format("function calls nested deeper than {}",
-                                          ctx_.limits.max_inline_depth));
+    ctx_.error(e.loc, "E025",
+               fmt::format("function calls nested deeper than {}", ctx_.limits.max_inline_depth));
     return Val::error();
   }
   // Match positional then named arguments to parameters.
@@ -314,14 +323,15 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
       slot = static_cast<size_t>(it - fn.params.begin());
     }
     if (slot >= fn.params.size()) {
-      ctx_.error(e.loc, "E013", fmt::format("{}() takes {} argument{}, found {}", fn.name,
-                                            fn.params.size(), fn.params.size() == 1 ? "" : "s",
-                                            e.args.size()));
+      ctx_.error(e.loc, "E013",
+                 fmt::format("{}() takes {} argument{}, found {}", fn.name, fn.params.size(),
+                             fn.params.size() == 1 ? "" : "s", e.args.size()));
       return Val::error();
     }
     if (bound[slot]) {
-      ctx_.error(e.args[i]->loc, "E014",
-                 fmt::format("parameter '{}' of {}() is given twice", fn.params[slot].name, fn.name));
+      ctx_.error(
+          e.args[i]->loc, "E014",
+          fmt::format("parameter '{}' of {}() is given twice", fn.params[slot].name, fn.name));
       ok = false;
     }
     bound[slot] = e.args[i].get();

@@ -10,7 +10,7 @@
 #include "compiler/check/graphs.h"
 #include "compiler/check/intents.h"
 #include "compiler/parse/parser.h"
-#include "runtime/io/dataset.h"
+#include "core/io/dataset.h"
 
 namespace omen::check {
 
@@ -48,13 +48,16 @@ class Checker {
         ctx_.series.erase(decl.name);
       } else {
         ctx_.error(decl.loc, "E011", fmt::format("'{}' is already defined", decl.name));
-        ctx_.diags.note(prev->second, fmt::format("previous definition of '{}' is here", decl.name));
+        ctx_.diags.note(prev->second,
+                        fmt::format("previous definition of '{}' is here", decl.name));
         return;
       }
     }
     decl_locs_[decl.name] = decl.loc;
-    if (is_std) std_names_.insert(decl.name);
-    else if (!generated) user_decls_.push_back({decl.name, decl.loc});  // W001 candidates
+    if (is_std)
+      std_names_.insert(decl.name);
+    else if (!generated)
+      user_decls_.push_back({decl.name, decl.loc});  // W001 candidates
     table[decl.name] = &decl;
   }
 
@@ -65,10 +68,13 @@ class Checker {
       for (const auto& f : m.fns) declare(ctx_.fns, f, is_std);
       return;
     }
-    for (const auto& item : m.items) {  // source order, so "already defined" points at the later one
-      if (item.kind == ast::Item::Const) declare(ctx_.consts, m.consts[item.index], is_std, generated);
+    for (const auto& item :
+         m.items) {  // source order, so "already defined" points at the later one
+      if (item.kind == ast::Item::Const)
+        declare(ctx_.consts, m.consts[item.index], is_std, generated);
       if (item.kind == ast::Item::Fn) declare(ctx_.fns, m.fns[item.index], is_std, generated);
-      if (item.kind == ast::Item::Series) declare(ctx_.series, m.series[item.index], is_std, generated);
+      if (item.kind == ast::Item::Series)
+        declare(ctx_.series, m.series[item.index], is_std, generated);
     }
   }
 
@@ -133,8 +139,8 @@ class Checker {
       Type want = declared_type(fn.result->name);
       bool match = out.type == want || (want == Type::Number && out.type == Type::Percent);
       if (!match)
-        ctx_.error(fn.body->loc, out.type == Type::Duration || want == Type::Duration ? "E021"
-                                                                                      : "E020",
+        ctx_.error(fn.body->loc,
+                   out.type == Type::Duration || want == Type::Duration ? "E021" : "E020",
                    fmt::format("{}() is declared to return {} but its body is {}", fn.name,
                                fn.result->name, type_name(out.type)));
     }
@@ -150,8 +156,9 @@ class Checker {
     Val v = el.eval(e);
     if (!v.ok()) return v;
     if (v.type != Type::Duration) {
-      ctx_.error(e.loc, "E035", fmt::format("{} must be a duration such as 5m, found {}", what,
-                                            type_name(v.type)));
+      ctx_.error(
+          e.loc, "E035",
+          fmt::format("{} must be a duration such as 5m, found {}", what, type_name(v.type)));
       return Val::error();
     }
     if (!v.is_const) {
@@ -159,8 +166,9 @@ class Checker {
       return Val::error();
     }
     if (v.num < 0 || (!allow_zero && v.num == 0)) {
-      ctx_.error(e.loc, "E035", fmt::format("{} must be {}, found {}ms", what,
-                                            allow_zero ? "zero or more" : "positive", v.num));
+      ctx_.error(e.loc, "E035",
+                 fmt::format("{} must be {}, found {}ms", what,
+                             allow_zero ? "zero or more" : "positive", v.num));
       return Val::error();
     }
     return v;
@@ -208,10 +216,14 @@ class Checker {
       bool quoted = false;
       for (size_t k = 0; k < body.size(); ++k) {
         char b = body[k];
-        if (b == '"') quoted = !quoted;
-        else if (!quoted && b == '(') ++depth;
-        else if (!quoted && b == ')') --depth;
-        else if (!quoted && depth == 0 && b == ':') colon = k;
+        if (b == '"')
+          quoted = !quoted;
+        else if (!quoted && b == '(')
+          ++depth;
+        else if (!quoted && b == ')')
+          --depth;
+        else if (!quoted && depth == 0 && b == ':')
+          colon = k;
       }
       std::string expr_text = colon == std::string::npos ? body : body.substr(0, colon);
       std::string spec = colon == std::string::npos ? "" : body.substr(colon + 1);
@@ -239,7 +251,8 @@ class Checker {
           v.type = Type::Number;
           v.ir = low.program.outputs.size() > 1 ? low.program.outputs[1] : 0;
         } else {
-          ast::ExprPtr e = parse::parse_expr(expr_text, body_loc, *ctx_.diags.sources(), ctx_.diags);
+          ast::ExprPtr e =
+              parse::parse_expr(expr_text, body_loc, *ctx_.diags.sources(), ctx_.diags);
           if (!e) {
             i = close;
             continue;
@@ -250,7 +263,8 @@ class Checker {
             continue;
           }
           if (v.type == Type::String) {
-            ctx_.error(body_loc, "E034", "a message placeholder must be a number, bool or duration");
+            ctx_.error(body_loc, "E034",
+                       "a message placeholder must be a number, bool or duration");
             i = close;
             continue;
           }
@@ -271,9 +285,9 @@ class Checker {
 
   void lower_rule(const ast::Rule& r) {
     for (size_t i = 0; i < r.duplicate_clauses.size(); ++i)
-      ctx_.error(r.duplicate_clauses[i], "E032",
-                 fmt::format("rule '{}' has more than one '{}' clause", r.name,
-                             r.duplicate_names[i]));
+      ctx_.error(
+          r.duplicate_clauses[i], "E032",
+          fmt::format("rule '{}' has more than one '{}' clause", r.name, r.duplicate_names[i]));
     if (r.on.empty()) {
       ctx_.error(r.loc, "E030", fmt::format("rule '{}' has no 'on' clause", r.name));
       return;
@@ -321,9 +335,9 @@ class Checker {
     if (r.value) {
       Val v = el.eval(*r.value);
       if (v.ok() && v.type != Type::Number && v.type != Type::Percent && v.type != Type::Bool)
-        ctx_.error(r.value->loc, "E020",
-                   fmt::format("the 'value' of an alert must be a number, found {}",
-                               type_name(v.type)));
+        ctx_.error(
+            r.value->loc, "E020",
+            fmt::format("the 'value' of an alert must be a number, found {}", type_name(v.type)));
       else if (v.ok())
         value = el.materialize(v);
     }
@@ -368,8 +382,10 @@ class Checker {
     }
     if (t.has_start) {
       auto ts = io::parse_timestamp(t.start);
-      if (!ts) ctx_.error(t.start_loc, "E053", fmt::format("bad start time \"{}\"", t.start));
-      else ct.start = *ts;
+      if (!ts)
+        ctx_.error(t.start_loc, "E053", fmt::format("bad start time \"{}\"", t.start));
+      else
+        ct.start = *ts;
     }
     for (const auto& in : t.inputs) {
       SeriesSelector sel;
@@ -413,8 +429,9 @@ class Checker {
       ce.message = ex.message;
       if (!rule_names.count(ex.rule)) {
         std::string hint = suggest(ex.rule, {rule_names.begin(), rule_names.end()});
-        ctx_.error(ex.loc, "E050", fmt::format("unknown rule '{}'{}", ex.rule,
-                                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+        ctx_.error(ex.loc, "E050",
+                   fmt::format("unknown rule '{}'{}", ex.rule,
+                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
         continue;
       }
       ctx_.compile_matchers(ex.selector, &ce.matchers);
@@ -431,10 +448,11 @@ class Checker {
     bool wants_std = false;
     for (const auto* m : modules)
       for (const auto& imp : m->imports) {
-        if (imp.module == "std" || imp.module.rfind("std.", 0) == 0) wants_std = true;
+        if (imp.module == "std" || imp.module.rfind("std.", 0) == 0)
+          wants_std = true;
         else
-          ctx_.error(imp.loc, "E060", fmt::format("unknown module '{}' (the only module is std)",
-                                                  imp.module));
+          ctx_.error(imp.loc, "E060",
+                     fmt::format("unknown module '{}' (the only module is std)", imp.module));
       }
     if (wants_std && std_module) declare_module(*std_module, true);
     for (const auto* m : modules) declare_module(*m, false);

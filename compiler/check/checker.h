@@ -5,16 +5,16 @@
 #include <vector>
 
 #include "compiler/ast/ast.h"
-#include "compiler/driver/compiled.h"
+#include "compiler/check/compiled.h"
 
 namespace omen::check {
 
 /// Limits applied to every rule (LLM-written rules are untrusted input).
 struct Limits {
-  double max_cost = 5000;                   // per-evaluation cost estimate (E040)
+  double max_cost = 5000;                     // per-evaluation cost estimate (E040)
   int64_t max_window_ms = 90LL * 86'400'000;  // longest window (E024)
-  size_t max_instructions = 10'000;         // IR size per rule after inlining (E040)
-  size_t max_inline_depth = 32;             // nested user-function calls (E025)
+  size_t max_instructions = 10'000;           // IR size per rule after inlining (E040)
+  size_t max_inline_depth = 32;               // nested user-function calls (E025)
 };
 
 /// Checks `modules` (all share one namespace; `std_module`, if not null, is the standard

@@ -14,12 +14,18 @@ using ir::Op;
 
 const char* type_name(Type t) {
   switch (t) {
-    case Type::Number: return "number";
-    case Type::Bool: return "bool";
-    case Type::Duration: return "duration";
-    case Type::Percent: return "percent";
-    case Type::String: return "string";
-    case Type::Error: return "<error>";
+    case Type::Number:
+      return "number";
+    case Type::Bool:
+      return "bool";
+    case Type::Duration:
+      return "duration";
+    case Type::Percent:
+      return "percent";
+    case Type::String:
+      return "string";
+    case Type::Error:
+      return "<error>";
   }
   return "?";
 }
@@ -75,7 +81,8 @@ bool Context::compile_matchers(const std::vector<ast::Matcher>& in,
       try {
         lm.re = std::make_shared<const std::regex>(m.value, std::regex::ECMAScript);
       } catch (const std::regex_error& e) {
-        error(m.loc, "E015", fmt::format("invalid regular expression \"{}\": {}", m.value, e.what()));
+        error(m.loc, "E015",
+              fmt::format("invalid regular expression \"{}\": {}", m.value, e.what()));
         ok = false;
         continue;
       }
@@ -195,7 +202,8 @@ const CompiledAggregate* Context::aggregate(const ast::SeriesDecl& decl,
   }
   if (ok && !a.members.metric.empty() && a.members.metric[0] == '@') {
     error(arg.loc, "E016",
-          fmt::format("'{}' is itself an aggregate: aggregate its members directly", ast::print(arg)));
+          fmt::format("'{}' is itself an aggregate: aggregate its members directly",
+                      ast::print(arg)));
     ok = false;
   }
   std::set<std::string> seen;
@@ -251,8 +259,8 @@ uint32_t Lowering::emit(const ir::Instr& in) {
   }
   uint64_t bits;
   std::memcpy(&bits, &in.imm, sizeof bits);
-  std::string key = fmt::format("{}:{}:{}:{}:{}:{}", static_cast<int>(in.op), in.a, in.b, in.c,
-                                in.slot, bits);
+  std::string key =
+      fmt::format("{}:{}:{}:{}:{}:{}", static_cast<int>(in.op), in.a, in.b, in.c, in.slot, bits);
   auto it = cse.find(key);
   if (it != cse.end()) return it->second;
   uint32_t id = static_cast<uint32_t>(program.code.size());
@@ -289,7 +297,9 @@ uint32_t Lowering::input(InputSpec::Kind kind, uint32_t selector) {
 // ---------------------------------------------------------------- Elaborator
 
 namespace {
-bool numeric(Type t) { return t == Type::Number || t == Type::Percent; }
+bool numeric(Type t) {
+  return t == Type::Number || t == Type::Percent;
+}
 }  // namespace
 
 uint32_t Elaborator::materialize(const Val& v) {
@@ -365,16 +375,27 @@ Val Elaborator::eval(const ast::Expr& e) {
     case ast::ExprKind::String:
       v = Val{Type::String, true, false, 0, e.text};
       break;
-    case ast::ExprKind::Name: v = eval_name(e); break;
-    case ast::ExprKind::Unary: v = eval_unary(e); break;
-    case ast::ExprKind::Binary: v = eval_binary(e); break;
-    case ast::ExprKind::If: v = eval_if(e); break;
-    case ast::ExprKind::Call: v = eval_call(e); break;
+    case ast::ExprKind::Name:
+      v = eval_name(e);
+      break;
+    case ast::ExprKind::Unary:
+      v = eval_unary(e);
+      break;
+    case ast::ExprKind::Binary:
+      v = eval_binary(e);
+      break;
+    case ast::ExprKind::If:
+      v = eval_if(e);
+      break;
+    case ast::ExprKind::Call:
+      v = eval_call(e);
+      break;
   }
   if (v.ok()) v.loc = e.loc;
   if (low_ && low_->program.code.size() > ctx_.limits.max_instructions) {
-    ctx_.error(e.loc, "E040", fmt::format("rule is too large after inlining (over {} instructions)",
-                                          ctx_.limits.max_instructions));
+    ctx_.error(e.loc, "E040",
+               fmt::format("rule is too large after inlining (over {} instructions)",
+                           ctx_.limits.max_instructions));
     return Val::error();
   }
   return v;
@@ -414,8 +435,8 @@ Val Elaborator::eval_name(const ast::Expr& e) {
       if (t == names.end()) {
         ctx_.error(c.type->loc, "E026", fmt::format("unknown type '{}'", c.type->name));
       } else if (t->second != v.type && !(t->second == Type::Number && v.type == Type::Percent)) {
-        ctx_.error(c.value->loc, v.type == Type::Duration || t->second == Type::Duration ? "E021"
-                                                                                         : "E020",
+        ctx_.error(c.value->loc,
+                   v.type == Type::Duration || t->second == Type::Duration ? "E021" : "E020",
                    fmt::format("constant '{}' is declared {} but its value is {}", c.name,
                                c.type->name, type_name(v.type)));
       }
@@ -436,7 +457,8 @@ Val Elaborator::eval_name(const ast::Expr& e) {
     return v;
   }
   if (e.has_selector && ctx_.consts.count(e.text)) {
-    ctx_.error(e.loc, "E018", fmt::format("'{}' is a constant: only series take a selector", e.text));
+    ctx_.error(e.loc, "E018",
+               fmt::format("'{}' is a constant: only series take a selector", e.text));
     return Val::error();
   }
   std::vector<std::string> candidates = ctx_.names();
@@ -467,8 +489,9 @@ Val Elaborator::eval_binary(const ast::Expr& e) {
   if (!l.ok() || !r.ok()) return Val::error();
   const std::string& op = e.text;
   auto mismatch = [&](const char* code) {
-    ctx_.error(e.loc, code, fmt::format("operator '{}' cannot combine {} and {}", op,
-                                        type_name(l.type), type_name(r.type)));
+    ctx_.error(e.loc, code,
+               fmt::format("operator '{}' cannot combine {} and {}", op, type_name(l.type),
+                           type_name(r.type)));
     return Val::error();
   };
   if (l.type == Type::String || r.type == Type::String)

@@ -12,7 +12,7 @@
 
 #include "compiler/ast/ast.h"
 #include "compiler/check/checker.h"
-#include "compiler/driver/compiled.h"
+#include "compiler/check/compiled.h"
 #include "compiler/ir/ir.h"
 
 namespace omen::check {

@@ -72,9 +72,9 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
             auto [p, ec] = std::from_chars(a.value.data(), a.value.data() + a.value.size(), v);
             if (ec != std::errc() || p != a.value.data() + a.value.size() ||
                 (a.name == "lag" && (v < 0 || v != static_cast<int>(v)))) {
-              ctx.error(a.loc, "E072", fmt::format("edge {} must be a {}, found \"{}\"", a.name,
-                                                   a.name == "lag" ? "whole number >= 0" : "number",
-                                                   a.value));
+              ctx.error(a.loc, "E072",
+                        fmt::format("edge {} must be a {}, found \"{}\"", a.name,
+                                    a.name == "lag" ? "whole number >= 0" : "number", a.value));
               ok = false;
             } else if (a.name == "strength") {
               proto.strength = v;
@@ -94,8 +94,8 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
           e.to = index.at(s.names[i + 1]);
           e.loc = s.name_locs[i];
           if (e.from == e.to) {
-            ctx.error(e.loc, "E071", fmt::format("edge {} -> {} is a self-loop", s.names[i],
-                                                 s.names[i]));
+            ctx.error(e.loc, "E071",
+                      fmt::format("edge {} -> {} is a self-loop", s.names[i], s.names[i]));
             continue;
           }
           cg.edges.push_back(e);
@@ -123,7 +123,8 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
           (s.kind == ast::GraphStmtKind::Root ? cg.nodes[id].root : cg.nodes[id].leaf) = true;
         }
         break;
-      case ast::GraphStmtKind::Node: break;
+      case ast::GraphStmtKind::Node:
+        break;
     }
   }
   // Constraints against the declared edges.
@@ -131,16 +132,19 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
     bool present = false;
     for (const auto& e : cg.edges) present = present || (e.from == c.from && e.to == c.to);
     if (!c.required && present)
-      ctx.error(c.loc, "E072", fmt::format("edge {} -> {} is declared but forbidden",
-                                           cg.nodes[c.from].name, cg.nodes[c.to].name));
+      ctx.error(c.loc, "E072",
+                fmt::format("edge {} -> {} is declared but forbidden", cg.nodes[c.from].name,
+                            cg.nodes[c.to].name));
   }
   for (const auto& e : cg.edges) {
     if (cg.nodes[e.to].root)
-      ctx.error(e.loc, "E072", fmt::format("'{}' is a root node but has an incoming edge from '{}'",
-                                           cg.nodes[e.to].name, cg.nodes[e.from].name));
+      ctx.error(e.loc, "E072",
+                fmt::format("'{}' is a root node but has an incoming edge from '{}'",
+                            cg.nodes[e.to].name, cg.nodes[e.from].name));
     if (cg.nodes[e.from].leaf)
-      ctx.error(e.loc, "E072", fmt::format("'{}' is a leaf node but has an outgoing edge to '{}'",
-                                           cg.nodes[e.from].name, cg.nodes[e.to].name));
+      ctx.error(e.loc, "E072",
+                fmt::format("'{}' is a leaf node but has an outgoing edge to '{}'",
+                            cg.nodes[e.from].name, cg.nodes[e.to].name));
   }
   // Cycles: depth-first search, naming the first cycle found (a -> b -> c -> a).
   std::vector<std::vector<uint32_t>> adj(cg.nodes.size());

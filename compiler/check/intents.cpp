@@ -28,13 +28,15 @@ struct DefaultAlert {
 
 // The SRE workbook's multi-window multi-burn-rate set for a 30d SLO (chapter 5, table 5-8).
 constexpr DefaultAlert kDefaults[] = {
-    {"page", 14.4, 3'600'000, 300'000},          // 2% of the budget in 1h
-    {"page", 6, 6 * 3'600'000, 1'800'000},       // 5% in 6h
-    {"ticket", 3, kDay, 2 * 3'600'000},          // 10% in 1d
-    {"ticket", 1, 3 * kDay, 6 * 3'600'000},      // 10% in 3d
+    {"page", 14.4, 3'600'000, 300'000},      // 2% of the budget in 1h
+    {"page", 6, 6 * 3'600'000, 1'800'000},   // 5% in 6h
+    {"ticket", 3, kDay, 2 * 3'600'000},      // 10% in 1d
+    {"ticket", 1, 3 * kDay, 6 * 3'600'000},  // 10% in 3d
 };
 
-std::string number_text(double v) { return fmt::format("{}", v); }
+std::string number_text(double v) {
+  return fmt::format("{}", v);
+}
 
 // Windows of the workbook scaled to the period: round(w * period / 30d), in ms.
 int64_t scale_window(int64_t w, int64_t period) {
@@ -67,9 +69,9 @@ class Expander {
                              "ratio(good = ok, total = requests) or objective latency < 300ms)",
                              in_.name));
     if (!in_.target)
-      ctx_.error(in_.loc, "E080",
-                 fmt::format("intent '{}' has no 'target' clause (e.g. target 99.9% over 30d)",
-                             in_.name));
+      ctx_.error(
+          in_.loc, "E080",
+          fmt::format("intent '{}' has no 'target' clause (e.g. target 99.9% over 30d)", in_.name));
     if (in_.objective) objective(*in_.objective);
     if (in_.target) target();
     if (period_ms_ > 0) alerts();
@@ -95,15 +97,18 @@ class Expander {
     if (!ctx_.series.count(e.text)) {
       ctx_.used.insert(e.text);  // a constant or function named here is not "unused"
       std::string what;
-      if (ctx_.consts.count(e.text)) what = fmt::format("'{}' is a constant, not a series", e.text);
-      else if (ctx_.fns.count(e.text)) what = fmt::format("'{}' is a function, not a series", e.text);
+      if (ctx_.consts.count(e.text))
+        what = fmt::format("'{}' is a constant, not a series", e.text);
+      else if (ctx_.fns.count(e.text))
+        what = fmt::format("'{}' is a function, not a series", e.text);
       else {
         std::vector<std::string> names;
         for (const auto& [k, d] : ctx_.series) names.push_back(k);
         std::string hint = suggest(e.text, names);
         what = fmt::format("unknown series '{}' in the {} of intent '{}'{}", e.text, role, in_.name,
-                           hint.empty() ? fmt::format(" (declare it: series {} = metric(\"...\"))", e.text)
-                                        : fmt::format(" (did you mean '{}'?)", hint));
+                           hint.empty()
+                               ? fmt::format(" (declare it: series {} = metric(\"...\"))", e.text)
+                               : fmt::format(" (did you mean '{}'?)", hint));
       }
       ctx_.error(e.loc, "E081", what);
       return false;
@@ -126,26 +131,30 @@ class Expander {
         const std::string& n = e.arg_names[i];
         if (n != "good" && n != "bad" && n != "total") {
           ctx_.error(e.args[i]->loc, "E082",
-                     n.empty() ? "the arguments of ratio() in an objective are named: good = S "
-                                 "(or bad = S) and total = S"
-                               : fmt::format("unknown argument '{}' of ratio() (good, bad, total)", n));
+                     n.empty()
+                         ? "the arguments of ratio() in an objective are named: good = S "
+                           "(or bad = S) and total = S"
+                         : fmt::format("unknown argument '{}' of ratio() (good, bad, total)", n));
           ok = false;
         } else if (!args.emplace(n, e.args[i].get()).second) {
-          ctx_.error(e.args[i]->loc, "E082", fmt::format("ratio() argument '{}' is given twice", n));
+          ctx_.error(e.args[i]->loc, "E082",
+                     fmt::format("ratio() argument '{}' is given twice", n));
           ok = false;
         }
       }
       if (!ok) return;
       if (!args.count("total") || args.count("good") == args.count("bad")) {
-        ctx_.error(e.loc, "E082",
-                   "ratio() in an objective takes total = S and exactly one of good = S or bad = S");
+        ctx_.error(
+            e.loc, "E082",
+            "ratio() in an objective takes total = S and exactly one of good = S or bad = S");
         return;
       }
       kind_ = args.count("good") ? Kind::Good : Kind::Bad;
       std::string num, total;
       bool num_agg = false, total_agg = false;
       const ast::Expr& num_e = *args.at(kind_ == Kind::Good ? "good" : "bad");
-      bool a = series_ref(num_e, kind_ == Kind::Good ? "good events" : "bad events", &num, &num_agg);
+      bool a =
+          series_ref(num_e, kind_ == Kind::Good ? "good events" : "bad events", &num, &num_agg);
       bool b = series_ref(*args.at("total"), "total events", &total, &total_agg);
       if (!a || !b) return;
       if (num_agg != total_agg) {
@@ -176,9 +185,10 @@ class Expander {
       bool lhs_agg = false;
       bool ok = series_ref(*e.args[0], "threshold", &lhs, &lhs_agg);
       if (in_.has_by) {
-        ctx_.error(in_.by_loc, "E082",
-                   "'by' groups the counters of a ratio objective; a threshold objective is "
-                   "checked on each series as it is (aggregate it first: series s = max(x) by (...))");
+        ctx_.error(
+            in_.by_loc, "E082",
+            "'by' groups the counters of a ratio objective; a threshold objective is "
+            "checked on each series as it is (aggregate it first: series s = max(x) by (...))");
         ok = false;
       }
       Elaborator el(ctx_, nullptr);
@@ -189,7 +199,8 @@ class Expander {
                    "the bound of a threshold objective must be known at compile time");
         return;
       }
-      bool compound = e.args[1]->kind == ast::ExprKind::Binary || e.args[1]->kind == ast::ExprKind::If;
+      bool compound =
+          e.args[1]->kind == ast::ExprKind::Binary || e.args[1]->kind == ast::ExprKind::If;
       if (v.type == Type::Duration) {
         // A duration bound compares with a series in seconds (Prometheus base units).
         bound_ = "seconds(" + ast::print(*e.args[1]) + ")";
@@ -220,9 +231,10 @@ class Expander {
     if (!v.ok()) return std::nullopt;
     bool type_ok = v.type == want || (want == Type::Number && v.type == Type::Percent);
     if (!type_ok) {
-      ctx_.error(e.loc, code, fmt::format("{} must be a {}, found {}", what,
-                                          want == Type::Duration ? "duration such as 1h" : "number",
-                                          type_name(v.type)));
+      ctx_.error(e.loc, code,
+                 fmt::format("{} must be a {}, found {}", what,
+                             want == Type::Duration ? "duration such as 1h" : "number",
+                             type_name(v.type)));
       return std::nullopt;
     }
     if (!v.is_const) {
@@ -248,8 +260,9 @@ class Expander {
                              "so that the error budget 1 - target is above 0{}",
                              target_text_, hint));
     } else if (!(b.budget >= 2.2250738585072014e-308)) {
-      ctx_.error(t.loc, "E083",
-                 fmt::format("target {} leaves an error budget too small for a double", target_text_));
+      ctx_.error(
+          t.loc, "E083",
+          fmt::format("target {} leaves an error budget too small for a double", target_text_));
     } else {
       budget_ = b.budget;
       budget_text_ = b.budget_text;
@@ -262,9 +275,10 @@ class Expander {
       return;
     }
     if (ms > ctx_.limits.max_window_ms) {
-      ctx_.error(in_.period->loc, "E084",
-                 fmt::format("the SLO period {} is longer than {}, the longest window Omen keeps",
-                             format_duration_ms(ms), format_duration_ms(ctx_.limits.max_window_ms)));
+      ctx_.error(
+          in_.period->loc, "E084",
+          fmt::format("the SLO period {} is longer than {}, the longest window Omen keeps",
+                      format_duration_ms(ms), format_duration_ms(ctx_.limits.max_window_ms)));
       return;
     }
     period_ms_ = ms;
@@ -330,17 +344,20 @@ class Expander {
       if (out.long_ms < 0) ok = false;
       if (a.short_window) {
         out.short_ms = window(*a.short_window, "the short alert window");
-        if (out.short_ms < 0) ok = false;
+        if (out.short_ms < 0)
+          ok = false;
         else if (out.long_ms > 0 && out.short_ms >= out.long_ms) {
-          ctx_.error(a.short_window->loc, "E084",
-                     fmt::format("the short window {} must be shorter than the long window {}",
-                                 format_duration_ms(out.short_ms), format_duration_ms(out.long_ms)));
+          ctx_.error(
+              a.short_window->loc, "E084",
+              fmt::format("the short window {} must be shorter than the long window {}",
+                          format_duration_ms(out.short_ms), format_duration_ms(out.long_ms)));
           ok = false;
         }
       }
       if (a.for_) {
         auto f = constant(*a.for_, Type::Duration, "E085", "the 'for' of an alert");
-        if (!f) ok = false;
+        if (!f)
+          ok = false;
         else if (*f < 0) {
           ctx_.error(a.for_->loc, "E085", "the 'for' of an alert must be zero or more");
           ok = false;
@@ -364,7 +381,8 @@ class Expander {
     std::set<std::string> by;
     for (size_t i = 0; i < in_.by.size(); ++i) {
       if (!std::regex_match(in_.by[i], name_re))
-        ctx_.error(in_.by_locs[i], "E036", fmt::format("'{}' is not a valid label name", in_.by[i]));
+        ctx_.error(in_.by_locs[i], "E036",
+                   fmt::format("'{}' is not a valid label name", in_.by[i]));
       else if (!by.insert(in_.by[i]).second)
         ctx_.error(in_.by_locs[i], "E011", fmt::format("label '{}' is given twice", in_.by[i]));
     }
@@ -418,10 +436,11 @@ class Expander {
       case Kind::Threshold:
         src += fmt::format(
             "# Objective: {} {} {} per sample (time slices of one sample interval):\n"
-            "# error ratio = fraction of samples in the window that miss it (NaN samples skipped).\n",
+            "# error ratio = fraction of samples in the window that miss it (NaN samples "
+            "skipped).\n",
             on, op_, bound_);
-        error_ratio = fmt::format("mean(if {0} {1} {2} then 0 else if isnan({0}) then {0} else 1, w)",
-                                  on, op_, bound_);
+        error_ratio = fmt::format(
+            "mean(if {0} {1} {2} then 0 else if isnan({0}) then {0} else 1, w)", on, op_, bound_);
         break;
     }
     src += fmt::format(
@@ -429,8 +448,9 @@ class Expander {
         "# A burn rate of 1 spends the whole budget in exactly {}.\n",
         target_text_, P, budget_text_, P);
     std::string B = number_text(budget_);
-    src += "\n# Queries (docs/intents.md): error ratio and burn rate over any window, budget left\n"
-           "# over the whole period, hours until the budget is spent at the current burn rate.\n";
+    src +=
+        "\n# Queries (docs/intents.md): error ratio and burn rate over any window, budget left\n"
+        "# over the whole period, hours until the budget is spent at the current burn rate.\n";
     src += fmt::format("fn {}(w: duration) -> series =\n    {}\n", fn_name("error_ratio"),
                        error_ratio);
     src += fmt::format("fn {}(w: duration) -> series =\n    {}(w) / {}\n", fn_name("burn_rate"),

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "compiler/check/checker.h"
-#include "compiler/driver/compiled.h"
+#include "compiler/check/compiled.h"
 #include "compiler/parse/parser.h"
 
 namespace omen {

@@ -6,37 +6,68 @@ namespace omen::ir {
 
 const char* op_name(Op op) {
   switch (op) {
-    case Op::Const: return "const";
-    case Op::Input: return "input";
-    case Op::Time: return "time";
-    case Op::Neg: return "neg";
-    case Op::Not: return "not";
-    case Op::Abs: return "abs";
-    case Op::Sqrt: return "sqrt";
-    case Op::Exp: return "exp";
-    case Op::Log: return "log";
-    case Op::Floor: return "floor";
-    case Op::Ceil: return "ceil";
-    case Op::IsNaN: return "isnan";
-    case Op::Add: return "add";
-    case Op::Sub: return "sub";
-    case Op::Mul: return "mul";
-    case Op::Div: return "div";
-    case Op::Mod: return "mod";
-    case Op::Pow: return "pow";
-    case Op::Min: return "min";
-    case Op::Max: return "max";
-    case Op::Lt: return "lt";
-    case Op::Le: return "le";
-    case Op::Gt: return "gt";
-    case Op::Ge: return "ge";
-    case Op::Eq: return "eq";
-    case Op::Ne: return "ne";
-    case Op::And: return "and";
-    case Op::Or: return "or";
-    case Op::Select: return "select";
-    case Op::Window: return "window";
-    case Op::WindowRead: return "window_read";
+    case Op::Const:
+      return "const";
+    case Op::Input:
+      return "input";
+    case Op::Time:
+      return "time";
+    case Op::Neg:
+      return "neg";
+    case Op::Not:
+      return "not";
+    case Op::Abs:
+      return "abs";
+    case Op::Sqrt:
+      return "sqrt";
+    case Op::Exp:
+      return "exp";
+    case Op::Log:
+      return "log";
+    case Op::Floor:
+      return "floor";
+    case Op::Ceil:
+      return "ceil";
+    case Op::IsNaN:
+      return "isnan";
+    case Op::Add:
+      return "add";
+    case Op::Sub:
+      return "sub";
+    case Op::Mul:
+      return "mul";
+    case Op::Div:
+      return "div";
+    case Op::Mod:
+      return "mod";
+    case Op::Pow:
+      return "pow";
+    case Op::Min:
+      return "min";
+    case Op::Max:
+      return "max";
+    case Op::Lt:
+      return "lt";
+    case Op::Le:
+      return "le";
+    case Op::Gt:
+      return "gt";
+    case Op::Ge:
+      return "ge";
+    case Op::Eq:
+      return "eq";
+    case Op::Ne:
+      return "ne";
+    case Op::And:
+      return "and";
+    case Op::Or:
+      return "or";
+    case Op::Select:
+      return "select";
+    case Op::Window:
+      return "window";
+    case Op::WindowRead:
+      return "window_read";
   }
   return "?";
 }
@@ -45,7 +76,8 @@ int arity(Op op) {
   switch (op) {
     case Op::Const:
     case Op::Input:
-    case Op::Time: return 0;
+    case Op::Time:
+      return 0;
     case Op::Neg:
     case Op::Not:
     case Op::Abs:
@@ -56,15 +88,18 @@ int arity(Op op) {
     case Op::Ceil:
     case Op::IsNaN:
     case Op::Window:
-    case Op::WindowRead: return 1;
-    case Op::Select: return 3;
-    default: return 2;
+    case Op::WindowRead:
+      return 1;
+    case Op::Select:
+      return 3;
+    default:
+      return 2;
   }
 }
 
 std::string to_string(const Program& p) {
-  std::string out = fmt::format("program {} (inputs {}, windows {})\n", p.name, p.n_inputs,
-                                p.windows.size());
+  std::string out =
+      fmt::format("program {} (inputs {}, windows {})\n", p.name, p.n_inputs, p.windows.size());
   for (size_t i = 0; i < p.windows.size(); ++i) {
     const auto& w = p.windows[i];
     const kernels::KernelInfo& info = kernels::kernel_info(w.kind);
@@ -77,12 +112,20 @@ std::string to_string(const Program& p) {
     const Instr& in = p.code[i];
     std::string args;
     switch (in.op) {
-      case Op::Const: args = fmt::format("{}", in.imm); break;
-      case Op::Input: args = fmt::format("#{}", in.a); break;
-      case Op::Time: break;
-      case Op::Window: args = fmt::format("w{}, %{}", in.slot, in.a); break;
+      case Op::Const:
+        args = fmt::format("{}", in.imm);
+        break;
+      case Op::Input:
+        args = fmt::format("#{}", in.a);
+        break;
+      case Op::Time:
+        break;
+      case Op::Window:
+        args = fmt::format("w{}, %{}", in.slot, in.a);
+        break;
       case Op::WindowRead: {
-        const kernels::KernelInfo& info = kernels::kernel_info(static_cast<kernels::WindowKind>(in.b));
+        const kernels::KernelInfo& info =
+            kernels::kernel_info(static_cast<kernels::WindowKind>(in.b));
         args = fmt::format("w{} {} after %{}", in.slot, info.name, in.a);
         if (info.n_params) args += fmt::format(", {}={}", info.params[0].name, in.imm);
         break;

@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/kernels/window.h"
+#include "core/kernels/scalar.h"
+#include "core/kernels/window.h"
 
 namespace omen::ir {
 
@@ -24,11 +25,11 @@ enum class Op : uint8_t {
   Time,   // tick time in seconds since the epoch (f64)
   // unary (operand a)
   Neg,
-  Not,    // 1 if a == 0 else 0
+  Not,  // 1 if a == 0 else 0
   Abs,
   Sqrt,
-  Exp,    // omen_rt_exp
-  Log,    // omen_rt_log (natural)
+  Exp,  // omen_rt_exp
+  Log,  // omen_rt_log (natural)
   Floor,
   Ceil,
   IsNaN,  // 1 if a is NaN else 0
@@ -37,18 +38,18 @@ enum class Op : uint8_t {
   Sub,
   Mul,
   Div,
-  Mod,    // omen_rt_fmod
-  Pow,    // omen_rt_pow
-  Min,    // NaN if either is NaN, else the smaller
-  Max,    // NaN if either is NaN, else the larger
-  Lt,     // IEEE ordered comparisons: false when either operand is NaN
+  Mod,  // omen_rt_fmod
+  Pow,  // omen_rt_pow
+  Min,  // NaN if either is NaN, else the smaller
+  Max,  // NaN if either is NaN, else the larger
+  Lt,   // IEEE ordered comparisons: false when either operand is NaN
   Le,
   Gt,
   Ge,
   Eq,
-  Ne,     // ordered: NaN != x is false (so a NaN never makes a condition true)
-  And,    // (a != 0) && (b != 0)
-  Or,     // (a != 0) || (b != 0)
+  Ne,   // ordered: NaN != x is false (so a NaN never makes a condition true)
+  And,  // (a != 0) && (b != 0)
+  Or,   // (a != 0) || (b != 0)
   // ternary
   Select,  // a != 0 ? b : c
   // window call site: value = kernel(windows[slot]).push(t, value a)
@@ -96,12 +97,3 @@ using BatchFn = void (*)(const BatchArgs* args);
 std::string to_string(const Program& p);
 
 }  // namespace omen::ir
-
-// Scalar runtime functions with C linkage, called by both back ends (the JIT through the
-// allow-list), so that transcendental results are identical in both tiers.
-extern "C" {
-double omen_rt_exp(double x);
-double omen_rt_log(double x);
-double omen_rt_pow(double x, double y);
-double omen_rt_fmod(double x, double y);
-}

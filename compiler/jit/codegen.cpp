@@ -44,7 +44,8 @@ int operand_count(Op op) {
   switch (op) {
     case Op::Const:
     case Op::Input:
-    case Op::Time: return 0;
+    case Op::Time:
+      return 0;
     case Op::Neg:
     case Op::Not:
     case Op::Abs:
@@ -55,9 +56,12 @@ int operand_count(Op op) {
     case Op::Ceil:
     case Op::IsNaN:
     case Op::Window:
-    case Op::WindowRead: return 1;
-    case Op::Select: return 3;
-    default: return 2;
+    case Op::WindowRead:
+      return 1;
+    case Op::Select:
+      return 3;
+    default:
+      return 2;
   }
 }
 
@@ -70,37 +74,64 @@ double fold(Op op, double a, double b, double c) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   auto b2d = [](bool v) { return v ? 1.0 : 0.0; };
   switch (op) {
-    case Op::Neg: return -a;
-    case Op::Not: return b2d(a == 0.0);
-    case Op::Abs: return std::fabs(a);
-    case Op::Sqrt: return std::sqrt(a);
-    case Op::Exp: return omen_rt_exp(a);
-    case Op::Log: return omen_rt_log(a);
-    case Op::Floor: return std::floor(a);
-    case Op::Ceil: return std::ceil(a);
-    case Op::IsNaN: return b2d(std::isnan(a));
-    case Op::Add: return a + b;
-    case Op::Sub: return a - b;
-    case Op::Mul: return a * b;
-    case Op::Div: return a / b;
-    case Op::Mod: return omen_rt_fmod(a, b);
-    case Op::Pow: return omen_rt_pow(a, b);
-    case Op::Min: return (std::isnan(a) || std::isnan(b)) ? kNaN : (b < a ? b : a);
-    case Op::Max: return (std::isnan(a) || std::isnan(b)) ? kNaN : (b > a ? b : a);
-    case Op::Lt: return b2d(a < b);
-    case Op::Le: return b2d(a <= b);
-    case Op::Gt: return b2d(a > b);
-    case Op::Ge: return b2d(a >= b);
-    case Op::Eq: return b2d(a == b);
-    case Op::Ne: return b2d(!std::isnan(a) && !std::isnan(b) && a != b);
-    case Op::And: return b2d(a != 0.0 && b != 0.0);
-    case Op::Or: return b2d(a != 0.0 || b != 0.0);
-    case Op::Select: return a != 0.0 ? b : c;
+    case Op::Neg:
+      return -a;
+    case Op::Not:
+      return b2d(a == 0.0);
+    case Op::Abs:
+      return std::fabs(a);
+    case Op::Sqrt:
+      return std::sqrt(a);
+    case Op::Exp:
+      return omen_rt_exp(a);
+    case Op::Log:
+      return omen_rt_log(a);
+    case Op::Floor:
+      return std::floor(a);
+    case Op::Ceil:
+      return std::ceil(a);
+    case Op::IsNaN:
+      return b2d(std::isnan(a));
+    case Op::Add:
+      return a + b;
+    case Op::Sub:
+      return a - b;
+    case Op::Mul:
+      return a * b;
+    case Op::Div:
+      return a / b;
+    case Op::Mod:
+      return omen_rt_fmod(a, b);
+    case Op::Pow:
+      return omen_rt_pow(a, b);
+    case Op::Min:
+      return (std::isnan(a) || std::isnan(b)) ? kNaN : (b < a ? b : a);
+    case Op::Max:
+      return (std::isnan(a) || std::isnan(b)) ? kNaN : (b > a ? b : a);
+    case Op::Lt:
+      return b2d(a < b);
+    case Op::Le:
+      return b2d(a <= b);
+    case Op::Gt:
+      return b2d(a > b);
+    case Op::Ge:
+      return b2d(a >= b);
+    case Op::Eq:
+      return b2d(a == b);
+    case Op::Ne:
+      return b2d(!std::isnan(a) && !std::isnan(b) && a != b);
+    case Op::And:
+      return b2d(a != 0.0 && b != 0.0);
+    case Op::Or:
+      return b2d(a != 0.0 || b != 0.0);
+    case Op::Select:
+      return a != 0.0 ? b : c;
     case Op::Const:
     case Op::Input:
     case Op::Time:
     case Op::Window:
-    case Op::WindowRead: break;
+    case Op::WindowRead:
+      break;
   }
   return kNaN;
 }
@@ -110,8 +141,12 @@ enum ArgField : unsigned { kTs = 0, kCols = 1, kStates = 2, kOuts = 3, kN = 4 };
 class Lowering {
  public:
   Lowering(const ir::Program& p, llvm::Module& m)
-      : p_(p), m_(m), ctx_(m.getContext()), b_(ctx_),
-        f64_(llvm::Type::getDoubleTy(ctx_)), i64_(llvm::Type::getInt64Ty(ctx_)),
+      : p_(p),
+        m_(m),
+        ctx_(m.getContext()),
+        b_(ctx_),
+        f64_(llvm::Type::getDoubleTy(ctx_)),
+        i64_(llvm::Type::getInt64Ty(ctx_)),
         ptr_(llvm::PointerType::getUnqual(ctx_)) {}
 
   void run(const std::string& fn_name);
@@ -126,8 +161,8 @@ class Lowering {
   llvm::FunctionCallee rt_fn(const char* name, unsigned arity);
   llvm::FunctionCallee kernel_fn(kernels::WindowKind kind);
   llvm::FunctionCallee read_fn(kernels::WindowKind kind);
-  llvm::Value* emit(const ir::Instr& in, const std::vector<llvm::Value*>& v,
-                    llvm::Value* row, llvm::Value* t);
+  llvm::Value* emit(const ir::Instr& in, const std::vector<llvm::Value*>& v, llvm::Value* row,
+                    llvm::Value* t);
 
   const ir::Program& p_;
   llvm::Module& m_;
@@ -185,11 +220,10 @@ llvm::Value* Lowering::emit(const ir::Instr& in, const std::vector<llvm::Value*>
   auto A = [&] { return v[in.a]; };
   auto B = [&] { return v[in.b]; };
   auto C = [&] { return v[in.c]; };
-  auto nan = [&] {
-    return llvm::ConstantFP::get(f64_, std::numeric_limits<double>::quiet_NaN());
-  };
+  auto nan = [&] { return llvm::ConstantFP::get(f64_, std::numeric_limits<double>::quiet_NaN()); };
   switch (in.op) {
-    case Op::Const: return llvm::ConstantFP::get(f64_, in.imm);
+    case Op::Const:
+      return llvm::ConstantFP::get(f64_, in.imm);
     case Op::Input: {
       llvm::Value* addr = b_.CreateInBoundsGEP(f64_, col_base_[in.a], row);
       return b_.CreateAlignedLoad(f64_, addr, llvm::Align(8));
@@ -202,41 +236,64 @@ llvm::Value* Lowering::emit(const ir::Instr& in, const std::vector<llvm::Value*>
     }
     case Op::WindowRead: {
       auto kind = static_cast<kernels::WindowKind>(in.b);
-      return b_.CreateCall(read_fn(kind),
-                           {state_[in.slot], llvm::ConstantFP::get(f64_, in.imm)});
+      return b_.CreateCall(read_fn(kind), {state_[in.slot], llvm::ConstantFP::get(f64_, in.imm)});
     }
-    case Op::Neg: return b_.CreateFNeg(A());
-    case Op::Not: return b2d(b_.CreateFCmpOEQ(A(), llvm::ConstantFP::get(f64_, 0.0)));
-    case Op::Abs: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, A());
-    case Op::Sqrt: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, A());
-    case Op::Floor: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, A());
-    case Op::Ceil: return b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, A());
-    case Op::Exp: return b_.CreateCall(rt_fn("omen_rt_exp", 1), {A()});
-    case Op::Log: return b_.CreateCall(rt_fn("omen_rt_log", 1), {A()});
-    case Op::IsNaN: return b2d(b_.CreateFCmpUNO(A(), A()));
-    case Op::Add: return b_.CreateFAdd(A(), B());
-    case Op::Sub: return b_.CreateFSub(A(), B());
-    case Op::Mul: return b_.CreateFMul(A(), B());
-    case Op::Div: return b_.CreateFDiv(A(), B());
-    case Op::Mod: return b_.CreateCall(rt_fn("omen_rt_fmod", 2), {A(), B()});
-    case Op::Pow: return b_.CreateCall(rt_fn("omen_rt_pow", 2), {A(), B()});
+    case Op::Neg:
+      return b_.CreateFNeg(A());
+    case Op::Not:
+      return b2d(b_.CreateFCmpOEQ(A(), llvm::ConstantFP::get(f64_, 0.0)));
+    case Op::Abs:
+      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, A());
+    case Op::Sqrt:
+      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, A());
+    case Op::Floor:
+      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, A());
+    case Op::Ceil:
+      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, A());
+    case Op::Exp:
+      return b_.CreateCall(rt_fn("omen_rt_exp", 1), {A()});
+    case Op::Log:
+      return b_.CreateCall(rt_fn("omen_rt_log", 1), {A()});
+    case Op::IsNaN:
+      return b2d(b_.CreateFCmpUNO(A(), A()));
+    case Op::Add:
+      return b_.CreateFAdd(A(), B());
+    case Op::Sub:
+      return b_.CreateFSub(A(), B());
+    case Op::Mul:
+      return b_.CreateFMul(A(), B());
+    case Op::Div:
+      return b_.CreateFDiv(A(), B());
+    case Op::Mod:
+      return b_.CreateCall(rt_fn("omen_rt_fmod", 2), {A(), B()});
+    case Op::Pow:
+      return b_.CreateCall(rt_fn("omen_rt_pow", 2), {A(), B()});
     case Op::Min:
     case Op::Max: {
       // interp: isnan(a) || isnan(b) ? NaN : (b < a ? b : a)   (b > a for max)
-      llvm::Value* take_b = in.op == Op::Min ? b_.CreateFCmpOLT(B(), A())
-                                             : b_.CreateFCmpOGT(B(), A());
+      llvm::Value* take_b =
+          in.op == Op::Min ? b_.CreateFCmpOLT(B(), A()) : b_.CreateFCmpOGT(B(), A());
       llvm::Value* pick = b_.CreateSelect(take_b, B(), A());
       return b_.CreateSelect(b_.CreateFCmpORD(A(), B()), pick, nan());
     }
-    case Op::Lt: return b2d(b_.CreateFCmpOLT(A(), B()));
-    case Op::Le: return b2d(b_.CreateFCmpOLE(A(), B()));
-    case Op::Gt: return b2d(b_.CreateFCmpOGT(A(), B()));
-    case Op::Ge: return b2d(b_.CreateFCmpOGE(A(), B()));
-    case Op::Eq: return b2d(b_.CreateFCmpOEQ(A(), B()));
-    case Op::Ne: return b2d(b_.CreateFCmpONE(A(), B()));  // ordered: false on NaN
-    case Op::And: return b2d(b_.CreateAnd(nonzero(A()), nonzero(B())));
-    case Op::Or: return b2d(b_.CreateOr(nonzero(A()), nonzero(B())));
-    case Op::Select: return b_.CreateSelect(nonzero(A()), B(), C());
+    case Op::Lt:
+      return b2d(b_.CreateFCmpOLT(A(), B()));
+    case Op::Le:
+      return b2d(b_.CreateFCmpOLE(A(), B()));
+    case Op::Gt:
+      return b2d(b_.CreateFCmpOGT(A(), B()));
+    case Op::Ge:
+      return b2d(b_.CreateFCmpOGE(A(), B()));
+    case Op::Eq:
+      return b2d(b_.CreateFCmpOEQ(A(), B()));
+    case Op::Ne:
+      return b2d(b_.CreateFCmpONE(A(), B()));  // ordered: false on NaN
+    case Op::And:
+      return b2d(b_.CreateAnd(nonzero(A()), nonzero(B())));
+    case Op::Or:
+      return b2d(b_.CreateOr(nonzero(A()), nonzero(B())));
+    case Op::Select:
+      return b_.CreateSelect(nonzero(A()), B(), C());
   }
   return nan();  // unreachable for validated programs
 }
@@ -286,8 +343,7 @@ void Lowering::run(const std::string& fn_name) {
       if (slot_used[s]) state_[s] = load_ptr_at(states, s, "state");
   }
   llvm::Value* outs = p_.outputs.empty() ? nullptr : field(args, kOuts, ptr_, "outs");
-  for (size_t o = 0; o < p_.outputs.size(); ++o)
-    out_base_.push_back(load_ptr_at(outs, o, "out"));
+  for (size_t o = 0; o < p_.outputs.size(); ++o) out_base_.push_back(load_ptr_at(outs, o, "out"));
   b_.CreateBr(loop);
 
   b_.SetInsertPoint(loop);
@@ -374,10 +430,8 @@ void add_function(const ir::Program& program, const std::string& fn_name, llvm::
   Lowering(program, module).run(fn_name);
 }
 
-std::unique_ptr<llvm::Module> build_module(const ir::Program& program,
-                                           const std::string& fn_name,
-                                           llvm::LLVMContext& ctx,
-                                           const llvm::TargetMachine& tm) {
+std::unique_ptr<llvm::Module> build_module(const ir::Program& program, const std::string& fn_name,
+                                           llvm::LLVMContext& ctx, const llvm::TargetMachine& tm) {
   auto m = new_module(fn_name, ctx, tm);
   add_function(program, fn_name, *m);
   return m;

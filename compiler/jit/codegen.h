@@ -31,10 +31,8 @@ std::unique_ptr<llvm::Module> new_module(const std::string& name, llvm::LLVMCont
 void add_function(const ir::Program& program, const std::string& fn_name, llvm::Module& module);
 
 /// new_module + add_function: a module holding the one function of `program`.
-std::unique_ptr<llvm::Module> build_module(const ir::Program& program,
-                                           const std::string& fn_name,
-                                           llvm::LLVMContext& ctx,
-                                           const llvm::TargetMachine& tm);
+std::unique_ptr<llvm::Module> build_module(const ir::Program& program, const std::string& fn_name,
+                                           llvm::LLVMContext& ctx, const llvm::TargetMachine& tm);
 
 /// Runs the new-pass-manager default pipeline for `opt_level` (0..3). `tlii` declares
 /// every library function unavailable, so the optimizer neither folds nor introduces libm

@@ -104,10 +104,14 @@ constexpr size_t kModuleInstrs = 4096;
 
 llvm::CodeGenOpt::Level codegen_level(int opt_level) {
   switch (opt_level) {
-    case 0: return llvm::CodeGenOpt::None;
-    case 1: return llvm::CodeGenOpt::Less;
-    case 3: return llvm::CodeGenOpt::Aggressive;
-    default: return llvm::CodeGenOpt::Default;
+    case 0:
+      return llvm::CodeGenOpt::None;
+    case 1:
+      return llvm::CodeGenOpt::Less;
+    case 3:
+      return llvm::CodeGenOpt::Aggressive;
+    default:
+      return llvm::CodeGenOpt::Default;
   }
 }
 
@@ -161,8 +165,7 @@ class JitImpl final : public Jit {
     TargetMachinePool::get().give(std::move(tm_));
   }
   bool init(const JitOptions& options, std::string* error);
-  ir::BatchFn compile(const ir::Program& program, std::string* error,
-                      CompileStats* stats) override;
+  ir::BatchFn compile(const ir::Program& program, std::string* error, CompileStats* stats) override;
   std::vector<ir::BatchFn> compile_batch(const std::vector<const ir::Program*>& programs,
                                          std::vector<std::string>* errors,
                                          CompileStats* stats) override;
@@ -193,8 +196,9 @@ class JitImpl final : public Jit {
   /// Compiles validated, distinct, uncached programs into one module (caller holds mu_);
   /// fns[i] / errors[i] for programs[i]. If the module as a whole fails, each program is
   /// retried alone, so that one bad program cannot fail the others.
-  void compile_module(const std::vector<const ir::Program*>& programs, std::vector<ir::BatchFn>* fns,
-                      std::vector<std::string>* errors, CompileStats* stats);
+  void compile_module(const std::vector<const ir::Program*>& programs,
+                      std::vector<ir::BatchFn>* fns, std::vector<std::string>* errors,
+                      CompileStats* stats);
 
   std::mutex mu_;  // serializes compile() and dump_llvm()
   JitOptions options_;
@@ -253,16 +257,17 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
   // No compile threads: LLJIT compiles on the calling thread, with tm_ (the optimizer's
   // TargetMachine too): one TargetMachine per Jit, from the pool.
   llvm::TargetMachine* tm = tm_.get();
-  auto lljit = llvm::orc::LLJITBuilder()
-                   .setJITTargetMachineBuilder(std::move(*jtmb))
-                   .setCompileFunctionCreator(
-                       [tm](llvm::orc::JITTargetMachineBuilder)
-                           -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
-                         return std::make_unique<llvm::orc::SimpleCompiler>(*tm);
-                       })
-                   .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
-                   .setNumCompileThreads(0)
-                   .create();
+  auto lljit =
+      llvm::orc::LLJITBuilder()
+          .setJITTargetMachineBuilder(std::move(*jtmb))
+          .setCompileFunctionCreator(
+              [tm](llvm::orc::JITTargetMachineBuilder)
+                  -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                return std::make_unique<llvm::orc::SimpleCompiler>(*tm);
+              })
+          .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+          .setNumCompileThreads(0)
+          .create();
   if (!lljit) {
     if (error) *error = llvm::toString(lljit.takeError());
     return false;
@@ -272,7 +277,8 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
   es.setErrorReporter([this](llvm::Error e) {
     std::string msg = llvm::toString(std::move(e));
     std::lock_guard<std::mutex> lock(errors_mu_);
-    if (session_errors_.size() < 4096) session_errors_ += (session_errors_.empty() ? "" : "; ") + msg;
+    if (session_errors_.size() < 4096)
+      session_errors_ += (session_errors_.empty() ? "" : "; ") + msg;
   });
 
   // The allow-list, from the kernel table: one absolute symbol per kernel push function
@@ -353,8 +359,9 @@ bool JitImpl::add_module(llvm::orc::JITDylib& jd, std::unique_ptr<llvm::Module> 
   addrs->clear();
   for (const auto& n : names) {
     auto it = found->find(n);
-    if (it == found->end()) return fail(llvm::make_error<llvm::StringError>(
-        "symbol " + (*n).str() + " not found", llvm::inconvertibleErrorCode()));
+    if (it == found->end())
+      return fail(llvm::make_error<llvm::StringError>("symbol " + (*n).str() + " not found",
+                                                      llvm::inconvertibleErrorCode()));
     addrs->push_back(reinterpret_cast<void*>(static_cast<uintptr_t>(it->second.getAddress())));
   }
   return true;
@@ -379,8 +386,7 @@ std::unique_ptr<llvm::Module> JitImpl::lower(const ir::Program& program, const s
   return m;
 }
 
-ir::BatchFn JitImpl::compile(const ir::Program& program, std::string* error,
-                             CompileStats* stats) {
+ir::BatchFn JitImpl::compile(const ir::Program& program, std::string* error, CompileStats* stats) {
   std::vector<std::string> errors;
   std::vector<ir::BatchFn> fns = compile_batch({&program}, &errors, stats);
   if (!fns[0] && error) *error = errors[0];
@@ -421,7 +427,8 @@ std::vector<ir::BatchFn> JitImpl::compile_batch(const std::vector<const ir::Prog
   }
   for (size_t begin = 0; begin < todo.size();) {
     size_t end = begin, instrs = 0;
-    while (end < todo.size() && (end == begin || instrs + programs[todo[end]]->code.size() <= kModuleInstrs))
+    while (end < todo.size() &&
+           (end == begin || instrs + programs[todo[end]]->code.size() <= kModuleInstrs))
       instrs += programs[todo[end++]]->code.size();
     std::vector<const ir::Program*> part;
     for (size_t k = begin; k < end; ++k) part.push_back(programs[todo[k]]);
@@ -524,7 +531,8 @@ std::string JitImpl::dump_llvm(const ir::Program& program, bool optimized) {
   if (!validate(program, &error)) return "; error: " + error + "\n";
   llvm::LLVMContext ctx;
   // Same naming scheme as compile(), without consuming an id.
-  std::unique_ptr<llvm::Module> m = build_module(program, function_name(program.name, 0), ctx, *tm_);
+  std::unique_ptr<llvm::Module> m =
+      build_module(program, function_name(program.name, 0), ctx, *tm_);
   if (optimized) optimize_module(*m, *tm_, *tlii_, options_.opt_level);
   std::string out;
   llvm::raw_string_ostream os(out);

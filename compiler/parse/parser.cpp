@@ -32,12 +32,23 @@ bool parse_duration(std::string_view text, int64_t* ms) {
       i += 2;
     } else if (i < text.size()) {
       switch (text[i++]) {
-        case 's': unit = 1000; break;
-        case 'm': unit = 60'000; break;
-        case 'h': unit = 3'600'000; break;
-        case 'd': unit = 86'400'000; break;
-        case 'w': unit = 604'800'000; break;
-        default: return false;
+        case 's':
+          unit = 1000;
+          break;
+        case 'm':
+          unit = 60'000;
+          break;
+        case 'h':
+          unit = 3'600'000;
+          break;
+        case 'd':
+          unit = 86'400'000;
+          break;
+        case 'w':
+          unit = 604'800'000;
+          break;
+        default:
+          return false;
       }
     } else {
       return false;
@@ -57,12 +68,28 @@ std::string unescape(std::string_view body) {
     if (c == '\\' && i + 1 < body.size()) {
       char n = body[i + 1];
       switch (n) {
-        case '"': out += '"'; ++i; continue;
-        case '\\': out += '\\'; ++i; continue;
-        case 'n': out += '\n'; ++i; continue;
-        case 't': out += '\t'; ++i; continue;
-        case 'r': out += '\r'; ++i; continue;
-        default: break;  // keep the backslash: regex escapes such as \d pass through
+        case '"':
+          out += '"';
+          ++i;
+          continue;
+        case '\\':
+          out += '\\';
+          ++i;
+          continue;
+        case 'n':
+          out += '\n';
+          ++i;
+          continue;
+        case 't':
+          out += '\t';
+          ++i;
+          continue;
+        case 'r':
+          out += '\r';
+          ++i;
+          continue;
+        default:
+          break;  // keep the backslash: regex escapes such as \d pass through
       }
     }
     out += c;
@@ -131,9 +158,10 @@ class Builder {
       : file_(file), base_(base), diags_(diags), max_depth_(max_depth) {}
 
   Loc loc(antlr4::Token* tok) const {
-    Loc l{file_, static_cast<uint32_t>(tok->getLine()),
-          static_cast<uint32_t>(tok->getCharPositionInLine() + 1),
-          static_cast<uint32_t>(std::max<size_t>(1, tok->getStopIndex() - tok->getStartIndex() + 1))};
+    Loc l{
+        file_, static_cast<uint32_t>(tok->getLine()),
+        static_cast<uint32_t>(tok->getCharPositionInLine() + 1),
+        static_cast<uint32_t>(std::max<size_t>(1, tok->getStopIndex() - tok->getStartIndex() + 1))};
     if (base_.valid()) {
       if (l.line == 1) l.col += base_.col - 1;
       l.line += base_.line - 1;
@@ -314,8 +342,10 @@ class Builder {
         for (auto* child : c->children) {
           auto* term = dynamic_cast<antlr4::tree::TerminalNode*>(child);
           if (!term || next >= parts.size()) continue;
-          if (term->getText() == "and") a.short_window = add_expr(parts[next++], 1);
-          else if (term->getText() == "for") a.for_ = add_expr(parts[next++], 1);
+          if (term->getText() == "and")
+            a.short_window = add_expr(parts[next++], 1);
+          else if (term->getText() == "for")
+            a.for_ = add_expr(parts[next++], 1);
         }
         in.alerts.push_back(std::move(a));
       } else if (auto* c = dynamic_cast<OmenParser::IntentByClauseContext*>(clause)) {
@@ -341,7 +371,7 @@ class Builder {
       ast::Matcher mm;
       mm.label = text(m->name());
       std::string op = m->matchOp()->getText();
-      mm.op = op == "=" ? ast::MatchOp::Eq
+      mm.op = op == "="    ? ast::MatchOp::Eq
               : op == "!=" ? ast::MatchOp::Ne
               : op == "=~" ? ast::MatchOp::Re
                            : ast::MatchOp::NotRe;
@@ -385,8 +415,8 @@ class Builder {
         ex.loc = loc(c->name());
         ex.selector = selector(c->selector());
         std::string st = c->alertState()->getText();
-        ex.state = st == "firing"    ? ast::AlertState::Firing
-                   : st == "pending" ? ast::AlertState::Pending
+        ex.state = st == "firing"     ? ast::AlertState::Firing
+                   : st == "pending"  ? ast::AlertState::Pending
                    : st == "resolved" ? ast::AlertState::Resolved
                                       : ast::AlertState::Inactive;
         ex.at = expr(c->expr(), 0);
@@ -424,9 +454,12 @@ class Builder {
         if (auto* attrs = c->edgeAttrs()) {
           for (auto* a : attrs->edgeAttr()) {
             std::string v;
-            if (a->STRING()) v = string_value(a->STRING());
-            else if (a->NUMBER()) v = a->NUMBER()->getText();
-            else v = a->name().size() > 1 ? text(a->name(1)) : "";
+            if (a->STRING())
+              v = string_value(a->STRING());
+            else if (a->NUMBER())
+              v = a->NUMBER()->getText();
+            else
+              v = a->name().size() > 1 ? text(a->name(1)) : "";
             s.attrs.push_back({text(a->name(0)), v, loc(a->name(0))});
           }
         }
@@ -464,9 +497,9 @@ class Builder {
   }
   bool too_deep(size_t depth, antlr4::ParserRuleContext* ctx) {
     if (depth <= max_depth_) return false;
-    if (!depth_reported_) diags_.error(loc(ctx->getStart()), "E041",
-                                       fmt::format("expression nested too deeply (limit {})",
-                                                   max_depth_));
+    if (!depth_reported_)
+      diags_.error(loc(ctx->getStart()), "E041",
+                   fmt::format("expression nested too deeply (limit {})", max_depth_));
     depth_reported_ = true;
     return true;
   }
@@ -628,8 +661,10 @@ bool check_nesting(antlr4::CommonTokenStream& tokens, Builder& b, Diagnostics& d
   size_t depth = 0, prefix_run = 0;
   for (antlr4::Token* t : tokens.getTokens()) {
     std::string s = t->getText();
-    if (s == "(" || s == "{" || s == "[") ++depth;
-    else if ((s == ")" || s == "}" || s == "]") && depth > 0) --depth;
+    if (s == "(" || s == "{" || s == "[")
+      ++depth;
+    else if ((s == ")" || s == "}" || s == "]") && depth > 0)
+      --depth;
     bool prefix = s == "-" || s == "not" || s == "if";
     prefix_run = prefix ? prefix_run + 1 : 0;
     if (depth > max_depth || prefix_run > max_depth) {

@@ -165,8 +165,7 @@ std::vector<size_t> descendants(const Graph& g, size_t node);
 /// lexicographic order of indices. Stops after max_paths paths (a safety limit); `truncated`
 /// (if given) is set when it did.
 std::vector<std::vector<size_t>> directed_paths(const Graph& g, size_t a, size_t b,
-                                                size_t max_paths = 1000,
-                                                bool* truncated = nullptr);
+                                                size_t max_paths = 1000, bool* truncated = nullptr);
 /// d-separation of X and Y given Z (moralized ancestral graph criterion). X, Y, Z disjoint.
 bool d_separated(const Graph& g, const std::vector<size_t>& x, const std::vector<size_t>& y,
                  const std::vector<size_t>& z);
@@ -222,10 +221,10 @@ std::string to_omen(const Graph& g, bool with_provenance = true);
 
 /// A numeric table, column-major. NaN marks a missing value.
 struct Table {
-  std::vector<std::string> columns;     ///< column names (PetShop: "component/metric/statistic")
-  std::vector<std::string> components;  ///< per column: the component it measures (= name)
-  std::vector<std::string> metrics;     ///< per column: the metric part ("" if none)
-  std::vector<double> time;             ///< per row: timestamp (seconds) when the file has one
+  std::vector<std::string> columns;       ///< column names (PetShop: "component/metric/statistic")
+  std::vector<std::string> components;    ///< per column: the component it measures (= name)
+  std::vector<std::string> metrics;       ///< per column: the metric part ("" if none)
+  std::vector<double> time;               ///< per row: timestamp (seconds) when the file has one
   std::vector<std::vector<double>> data;  ///< data[column][row]
 
   size_t rows() const { return data.empty() ? 0 : data[0].size(); }
@@ -307,11 +306,11 @@ class FisherZ {
 // Validation against data: omen graph check
 
 struct CheckOptions {
-  double alpha = 0.05;       ///< significance level of every test
-  int lag = 0;               ///< test parents at this lag (x_t vs parents at t-lag) when > 0
-  size_t permutations = 100; ///< node-permuted graphs for the baseline violation rate
-  uint64_t seed = 1;         ///< for the permutations (deterministic)
-  size_t max_tests = 10000;  ///< safety limit on implied-independence tests per graph
+  double alpha = 0.05;        ///< significance level of every test
+  int lag = 0;                ///< test parents at this lag (x_t vs parents at t-lag) when > 0
+  size_t permutations = 100;  ///< node-permuted graphs for the baseline violation rate
+  uint64_t seed = 1;          ///< for the permutations (deterministic)
+  size_t max_tests = 10000;   ///< safety limit on implied-independence tests per graph
   /// Which column a node without a matching binding uses when a component has several
   /// columns: the first column of that component whose metric part starts with this.
   std::string metric = "";
@@ -335,22 +334,22 @@ struct EdgeTest {
 
 /// The structured result of check_graph (the LLM loop reads this).
 struct CheckReport {
-  std::vector<Issue> structure;          ///< structural issues (cycles, constraints, bindings)
-  std::vector<int> node_column;          ///< per node: data column, or -1 if unbound
+  std::vector<Issue> structure;             ///< structural issues (cycles, constraints, bindings)
+  std::vector<int> node_column;             ///< per node: data column, or -1 if unbound
   std::vector<ImpliedTest> independencies;  ///< every tested implied independence
   size_t violations = 0;
-  double violation_rate = 0;             ///< violations / tests (0 when no test)
-  std::vector<EdgeTest> edges;           ///< one per directed edge
+  double violation_rate = 0;    ///< violations / tests (0 when no test)
+  std::vector<EdgeTest> edges;  ///< one per directed edge
   size_t edges_without_dependence = 0;
-  size_t permutations = 0;               ///< permuted graphs evaluated
-  double permuted_mean_rate = 0;         ///< mean violation rate of the permuted graphs
+  size_t permutations = 0;        ///< permuted graphs evaluated
+  double permuted_mean_rate = 0;  ///< mean violation rate of the permuted graphs
   /// Fraction of permuted graphs whose violation rate is <= the given graph's: small means
   /// the given graph explains the data better than chance (DoWhy falsify_graph's p-value).
   double p_value = 1;
-  bool better_than_chance = false;       ///< p_value < alpha
-  bool data_checked = false;             ///< false when structure errors stopped the data part
-  std::string verdict;                   ///< one line
-  double alpha = 0.05;                   ///< the level the tests used
+  bool better_than_chance = false;  ///< p_value < alpha
+  bool data_checked = false;        ///< false when structure errors stopped the data part
+  std::string verdict;              ///< one line
+  double alpha = 0.05;              ///< the level the tests used
   /// True when there is no structural issue, no edge without dependence, and either no
   /// violation or (with many tests some false alarms are expected) a violation rate <= alpha
   /// with the graph better than chance.
@@ -376,8 +375,8 @@ std::optional<size_t> bind_node(const Graph& g, size_t node, const Table& data,
 
 struct PcOptions {
   double alpha = 0.05;
-  int depth = -1;     ///< maximum conditioning-set size; -1 = unlimited
-  bool stable = true; ///< PC-stable (edges removed after each depth); false = original PC
+  int depth = -1;      ///< maximum conditioning-set size; -1 = unlimited
+  bool stable = true;  ///< PC-stable (edges removed after each depth); false = original PC
   /// Background knowledge by column name: forbidden / required directed edges. Roots forbid
   /// every incoming edge, leaves every outgoing edge.
   std::vector<std::pair<std::string, std::string>> forbid, require;
@@ -387,9 +386,9 @@ struct PcOptions {
 
 /// Result of a discovery run.
 struct PcResult {
-  Graph cpdag;          ///< nodes = columns; edges Discovered, undirected where unoriented
-  size_t tests = 0;     ///< distinct CI tests computed
-  int max_depth = 0;    ///< largest conditioning-set size reached
+  Graph cpdag;        ///< nodes = columns; edges Discovered, undirected where unoriented
+  size_t tests = 0;   ///< distinct CI tests computed
+  int max_depth = 0;  ///< largest conditioning-set size reached
 };
 
 /// PC with Fisher-z, as causal-learn's pc(data, alpha, fisherz, stable, uc_rule=0,
@@ -429,9 +428,9 @@ std::optional<RcaMethod> parse_rca_method(std::string_view text);
 struct RcaOptions {
   RcaMethod method = RcaMethod::Baro;
   size_t top = 5;
-  double threshold = 3.0;      ///< anomaly score that makes a node anomalous (traversal, walk)
-  double restart = 0.15;       ///< random walk: restart (teleport) probability
-  int walk_iterations = 100;   ///< random walk: power iterations (stops early on convergence)
+  double threshold = 3.0;     ///< anomaly score that makes a node anomalous (traversal, walk)
+  double restart = 0.15;      ///< random walk: restart (teleport) probability
+  int walk_iterations = 100;  ///< random walk: power iterations (stops early on convergence)
   /// The alerting component (symptom), if known: paths end there and the random walk starts
   /// there. Empty: the most anomalous component.
   std::string target;
@@ -448,8 +447,8 @@ struct RcaOptions {
 struct RootCause {
   std::string component;
   double score = 0;
-  std::string column;              ///< the column with the highest anomaly score
-  std::vector<std::string> path;   ///< root -> ... -> symptom (with a graph), else empty
+  std::string column;             ///< the column with the highest anomaly score
+  std::vector<std::string> path;  ///< root -> ... -> symptom (with a graph), else empty
 };
 
 struct RcaResult {

@@ -35,15 +35,16 @@ struct Limits {
   size_t max_depth = 64;              // expression / bracket nesting
   double max_cost = 5000;             // per-evaluation cost estimate of one rule
   int64_t max_window_ms = 90LL * 86'400'000;
-  size_t max_instructions = 10'000;   // per rule after inlining
-  size_t max_errors = 20;             // diagnostics stop after this many errors
-  size_t max_series = 1'000'000;      // distinct series; more are dropped and counted
+  size_t max_instructions = 10'000;  // per rule after inlining
+  size_t max_errors = 20;            // diagnostics stop after this many errors
+  size_t max_series = 1'000'000;     // distinct series; more are dropped and counted
 };
 
 struct EngineOptions {
   Tier tier = Tier::Auto;
-  int64_t staleness_ms = 5 * 60'000;  // a sample older than this is not read as-of (like Prometheus)
-  int64_t history_ms = 60 * 60'000;   // how far behind the newest sample cross-series reads can look
+  int64_t staleness_ms =
+      5 * 60'000;                    // a sample older than this is not read as-of (like Prometheus)
+  int64_t history_ms = 60 * 60'000;  // how far behind the newest sample cross-series reads can look
   Limits limits;
   bool warnings_as_errors = false;
 };
@@ -105,16 +106,16 @@ struct EngineStats {
   uint64_t dropped_out_of_order = 0;  // older than the series' newest sample
   uint64_t dropped_duplicate = 0;     // same timestamp as the series' newest sample
   uint64_t dropped_series_limit = 0;
-  uint64_t dropped_reserved = 0;      // pushed to a series named '@...' (aggregates' outputs)
-  uint64_t aggregate_samples = 0;     // samples computed by aggregate series (not in samples_in)
-  uint64_t aggregate_dropped = 0;     // aggregate values not appended (not in samples_in): a
-                                      // member sample older than its group's newest value,
-                                      // or the group's output over max_series
-  uint64_t ambiguous_matches = 0;     // evaluations where a joined series matched >1 series
+  uint64_t dropped_reserved = 0;   // pushed to a series named '@...' (aggregates' outputs)
+  uint64_t aggregate_samples = 0;  // samples computed by aggregate series (not in samples_in)
+  uint64_t aggregate_dropped = 0;  // aggregate values not appended (not in samples_in): a
+                                   // member sample older than its group's newest value,
+                                   // or the group's output over max_series
+  uint64_t ambiguous_matches = 0;  // evaluations where a joined series matched >1 series
   uint64_t evaluations = 0;
   uint64_t alerts = 0;
-  size_t state_bytes = 0;             // rule-instance state excluding window buffers
-  size_t window_bytes = 0;            // window buffers
+  size_t state_bytes = 0;   // rule-instance state excluding window buffers
+  size_t window_bytes = 0;  // window buffers
   std::vector<RuleStats> per_rule;
 };
 
@@ -141,9 +142,9 @@ class Engine {
   /// Every evaluation, not only transitions: called once per (rule, instance, batch) with
   /// the tick times, the condition (0/1) at each tick, and whether any input of the rule was
   /// NaN (missing or stale) at that tick. For validators and scorers; runs under the lock.
-  using VerdictObserver = std::function<void(const std::string& rule, const SeriesKey& series,
-                                             const TimeMs* t, const double* cond,
-                                             const uint8_t* nan_input, size_t n)>;
+  using VerdictObserver =
+      std::function<void(const std::string& rule, const SeriesKey& series, const TimeMs* t,
+                         const double* cond, const uint8_t* nan_input, size_t n)>;
   void on_verdicts(VerdictObserver observer);
 
   /// One sample.
@@ -157,8 +158,8 @@ class Engine {
 
   /// The outcome of a reload.
   struct Reloaded {
-    bool ok = false;           // false: the new files had errors; the old rules keep running
-    std::string diagnostics;   // as from from_files
+    bool ok = false;          // false: the new files had errors; the old rules keep running
+    std::string diagnostics;  // as from from_files
     std::vector<std::string> kept, changed, added, removed;  // rule names
   };
   /// Atomic hot reload, like Prometheus: the new rule set is compiled and checked completely

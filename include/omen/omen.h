@@ -166,9 +166,8 @@ void omen_batch_destroy(omen_batch** batch);
  * its index in *out_series, for omen_batch_add / omen_batch_add_many.
  */
 omen_status omen_batch_add_series(omen_batch* batch, const char* metric,
-                                  const char* const* label_names,
-                                  const char* const* label_values, size_t n_labels,
-                                  uint32_t* out_series);
+                                  const char* const* label_names, const char* const* label_values,
+                                  size_t n_labels, uint32_t* out_series);
 /** Adds one sample of series `series` (an index from omen_batch_add_series). */
 omen_status omen_batch_add(omen_batch* batch, uint32_t series, int64_t t_ms, double value);
 /** Adds n samples, column-wise: series[i], t_ms[i], values[i]. All indices are checked first. */
@@ -217,13 +216,13 @@ typedef struct omen_alert {
   const char* rule;
   const omen_label* labels; /**< sorted by name */
   size_t n_labels;
-  const char* severity;     /**< "" when the rule has none */
+  const char* severity; /**< "" when the rule has none */
   omen_event event;
-  int64_t at_ms;            /**< the tick at which the transition happened */
-  int64_t active_since_ms;  /**< first tick of the current activation */
-  int64_t fired_at_ms;      /**< when it started firing (0 if it has not) */
-  double value;             /**< the rule's `value` at at_ms (NaN for staleness events) */
-  const char* message;      /**< rendered message template, "" if none */
+  int64_t at_ms;           /**< the tick at which the transition happened */
+  int64_t active_since_ms; /**< first tick of the current activation */
+  int64_t fired_at_ms;     /**< when it started firing (0 if it has not) */
+  double value;            /**< the rule's `value` at at_ms (NaN for staleness events) */
+  const char* message;     /**< rendered message template, "" if none */
 } omen_alert;
 
 /** Alerts returned by omen_engine_poll: a contiguous array plus its storage. */
@@ -275,20 +274,20 @@ omen_status omen_engine_set_alert_callback(omen_engine* engine, omen_alert_callb
  * (samples/s, alerts/s) are differences between two reads divided by the uptime difference.
  */
 typedef struct omen_engine_stats {
-  size_t rules;                   /**< rules loaded */
-  size_t series;                  /**< distinct series seen */
-  size_t instances;               /**< (rule, series) instances */
-  uint64_t samples_in;            /**< samples pushed */
-  uint64_t samples_accepted;      /**< samples stored and evaluated */
-  uint64_t dropped_out_of_order;  /**< older than the series' newest sample */
-  uint64_t dropped_duplicate;     /**< same timestamp as the series' newest sample */
-  uint64_t dropped_series_limit;  /**< series over the max_series limit */
-  uint64_t ambiguous_matches;     /**< evaluations where a joined series matched >1 series */
-  uint64_t evaluations;           /**< (rule, instance, batch) evaluations */
-  uint64_t alerts;                /**< alert transitions produced */
-  size_t state_bytes;             /**< rule-instance state excluding window buffers */
-  size_t window_bytes;            /**< window buffers */
-  double uptime_s;                /**< seconds since the engine was created (steady clock) */
+  size_t rules;                  /**< rules loaded */
+  size_t series;                 /**< distinct series seen */
+  size_t instances;              /**< (rule, series) instances */
+  uint64_t samples_in;           /**< samples pushed */
+  uint64_t samples_accepted;     /**< samples stored and evaluated */
+  uint64_t dropped_out_of_order; /**< older than the series' newest sample */
+  uint64_t dropped_duplicate;    /**< same timestamp as the series' newest sample */
+  uint64_t dropped_series_limit; /**< series over the max_series limit */
+  uint64_t ambiguous_matches;    /**< evaluations where a joined series matched >1 series */
+  uint64_t evaluations;          /**< (rule, instance, batch) evaluations */
+  uint64_t alerts;               /**< alert transitions produced */
+  size_t state_bytes;            /**< rule-instance state excluding window buffers */
+  size_t window_bytes;           /**< window buffers */
+  double uptime_s;               /**< seconds since the engine was created (steady clock) */
 } omen_engine_stats;
 
 /** Fills *out with the current counters (a consistent snapshot). */
@@ -297,10 +296,10 @@ omen_status omen_engine_get_stats(omen_engine* engine, omen_engine_stats* out);
 /** Per-rule figures. */
 typedef struct omen_rule_stats {
   const char* name;
-  omen_tier tier;        /**< OMEN_TIER_INTERP or OMEN_TIER_JIT: what runs the rule now */
+  omen_tier tier; /**< OMEN_TIER_INTERP or OMEN_TIER_JIT: what runs the rule now */
   size_t instances;
   uint64_t evaluations;
-  double cost;           /**< the compiler's per-evaluation cost estimate */
+  double cost; /**< the compiler's per-evaluation cost estimate */
 } omen_rule_stats;
 
 /** Per-rule statistics, in source order. */
@@ -320,7 +319,7 @@ void omen_rule_stats_list_destroy(omen_rule_stats_list** list);
 
 /** Outcome of omen_check_files. */
 typedef struct omen_check_result {
-  int ok;                 /**< 1 when there is no error */
+  int ok; /**< 1 when there is no error */
   size_t errors;
   size_t warnings;
   size_t rules;
@@ -337,18 +336,18 @@ omen_status omen_check_files(const char* const* paths, size_t n_paths, int warni
 
 /** Which tiers omen_run_tests runs (a bit set). */
 enum {
-  OMEN_TEST_INTERP = 1,    /**< the interpreter (the reference) */
-  OMEN_TEST_JIT = 2,       /**< the JIT (OMEN_ERROR_UNSUPPORTED in a build without it) */
-  OMEN_TEST_AVAILABLE = 0  /**< every tier this build has */
+  OMEN_TEST_INTERP = 1,   /**< the interpreter (the reference) */
+  OMEN_TEST_JIT = 2,      /**< the JIT (OMEN_ERROR_UNSUPPORTED in a build without it) */
+  OMEN_TEST_AVAILABLE = 0 /**< every tier this build has */
 };
 
 /** One test block's outcome. Strings are owned by the report. */
 typedef struct omen_test_case {
   const char* file;
   const char* name;
-  int passed;            /**< 1 or 0 */
-  const char* failures;  /**< one failed expectation or tier mismatch per line; "" if passed */
-  const char* log;       /**< the reference alert log, one event per line */
+  int passed;           /**< 1 or 0 */
+  const char* failures; /**< one failed expectation or tier mismatch per line; "" if passed */
+  const char* log;      /**< the reference alert log, one event per line */
   double millis;
 } omen_test_case;
 
@@ -377,7 +376,7 @@ omen_status omen_test_report_junit(const omen_test_report* report, char** out);
 void omen_test_report_destroy(omen_test_report** report);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 #endif
 
 #endif /* OMEN_OMEN_H */

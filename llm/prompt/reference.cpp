@@ -4,11 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "core/kernels/window.h"
 #include "omen/llm.h"
-#include "runtime/kernels/window.h"
-#ifdef OMEN_LLM_HAVE_STDLIB
 #include "stdlib/stdlib.h"
-#endif
 
 namespace omen::llm {
 
@@ -53,7 +51,6 @@ std::string window_table() {
 std::string stdlib_signatures() {
   std::string out =
       "## Standard library signatures (`import std`, generated from stdlib/*.omen)\n\n";
-#ifdef OMEN_LLM_HAVE_STDLIB
   for (const auto& f : stdlib::files()) {
     std::string_view text = f.text;
     std::string comment;
@@ -89,9 +86,6 @@ std::string stdlib_signatures() {
       }
     }
   }
-#else
-  out += "(the standard library is not built in)\n";
-#endif
   return out;
 }
 

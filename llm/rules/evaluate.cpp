@@ -9,9 +9,7 @@
 
 #include "llm/rules/rules_internal.h"
 #include "omen/llm.h"
-#ifdef OMEN_LLM_HAVE_VALIDATE
 #include "omen/validate.h"
-#endif
 
 namespace omen::llm {
 
@@ -95,7 +93,6 @@ void describe(RuleMetrics& m) {
       m.alerts == 1 ? "" : "s");
 }
 
-#ifdef OMEN_LLM_HAVE_VALIDATE
 RuleMetrics from_report(const validate::Report& rep) {
   RuleMetrics m;
   m.labelled = true;
@@ -135,7 +132,6 @@ RuleMetrics from_report(const validate::Report& rep) {
   describe(m);
   return m;
 }
-#endif
 
 }  // namespace
 
@@ -255,7 +251,6 @@ bool internal::prepare(const RuleTask& task, Training* t, std::string* error) {
   t->task = &task;
   t->times = timeline(task.data);
   t->metrics = metric_names(task.data);
-#ifdef OMEN_LLM_HAVE_VALIDATE
   if (task.labels) {
     validate::DataOptions o;
     o.target = task.target;
@@ -266,7 +261,6 @@ bool internal::prepare(const RuleTask& task, Training* t, std::string* error) {
     }
     t->labelled = std::move(d.value());
   }
-#endif
   return true;
 }
 
@@ -328,7 +322,6 @@ CandidateReport internal::evaluate(const std::string& source, const std::string&
   gate("known_metrics", true, fmt::format("uses {}", fmt::join(used, ", ")));
 
   RuleMetrics m;
-#ifdef OMEN_LLM_HAVE_VALIDATE
   if (training.labelled) {
     // The validator's gates (omen validate): evaluates, nan_verdicts, deterministic, cost, metric.
     validate::Options vo;
@@ -348,9 +341,7 @@ CandidateReport internal::evaluate(const std::string& source, const std::string&
     }
     if (!rep.value) return done();
     m = from_report(rep);
-  } else
-#endif
-  {
+  } else {
     Run run = run_once(built, name, source, task.data, engine);
     std::vector<std::string> idle;
     for (const auto& pr : run.stats.per_rule)

@@ -5,9 +5,7 @@
 #include <vector>
 
 #include "omen/llm.h"
-#ifdef OMEN_LLM_HAVE_VALIDATE
 #include "omen/validate.h"
-#endif
 
 namespace omen::llm::internal {
 
@@ -24,11 +22,9 @@ std::string candidate_feedback(const CandidateReport& r);
 /// The training data prepared once per loop for every candidate.
 struct Training {
   const RuleTask* task = nullptr;
-  std::vector<TimeMs> times;         // timeline (built-in scoring)
-  std::vector<std::string> metrics;  // metric names of the data, sorted
-#ifdef OMEN_LLM_HAVE_VALIDATE
+  std::vector<TimeMs> times;                       // timeline (built-in scoring)
+  std::vector<std::string> metrics;                // metric names of the data, sorted
   std::optional<validate::LabelledData> labelled;  // with labels: the validator's view
-#endif
 };
 
 /// Prepares `task` (the validator's labelled data when there are labels); false with *error

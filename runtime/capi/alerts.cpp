@@ -10,7 +10,8 @@ void omen_alert_list::build_views() {
   labels.resize(alerts.size());
   items.clear();
   items.reserve(alerts.size());
-  for (size_t i = 0; i < alerts.size(); ++i) items.push_back(omen::capi::view_of(alerts[i], labels[i]));
+  for (size_t i = 0; i < alerts.size(); ++i)
+    items.push_back(omen::capi::view_of(alerts[i], labels[i]));
 }
 
 extern "C" {
@@ -29,7 +30,9 @@ omen_status omen_engine_poll(omen_engine* engine, omen_alert_list** out) {
   });
 }
 
-size_t omen_alert_list_size(const omen_alert_list* list) { return list ? list->items.size() : 0; }
+size_t omen_alert_list_size(const omen_alert_list* list) {
+  return list ? list->items.size() : 0;
+}
 
 const omen_alert* omen_alert_list_items(const omen_alert_list* list) {
   return list && !list->items.empty() ? list->items.data() : nullptr;
@@ -44,7 +47,8 @@ void omen_alert_list_destroy(omen_alert_list** list) {
 omen_status omen_alert_format(const omen_alert* alert, omen_format format, char** out) {
   if (!out) return OMEN_ERROR_INVALID_ARGUMENT;
   *out = nullptr;
-  if (!alert || !alert->rule || (alert->n_labels > 0 && !alert->labels)) return OMEN_ERROR_INVALID_ARGUMENT;
+  if (!alert || !alert->rule || (alert->n_labels > 0 && !alert->labels))
+    return OMEN_ERROR_INVALID_ARGUMENT;
   const long long fmt = omen::capi::raw_enum(format);
   if (fmt != OMEN_FORMAT_TEXT && fmt != OMEN_FORMAT_JSON) return OMEN_ERROR_INVALID_ARGUMENT;
   const long long event = omen::capi::raw_enum(alert->event);

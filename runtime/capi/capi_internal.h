@@ -76,8 +76,8 @@ inline void clear_message(char** out) {
 }
 
 /// Builds a normalized SeriesKey; false (with `error`) if an argument is invalid.
-bool make_key(const char* metric, const char* const* names, const char* const* values,
-              size_t n, omen::SeriesKey* key);
+bool make_key(const char* metric, const char* const* names, const char* const* values, size_t n,
+              omen::SeriesKey* key);
 
 /// A C view of one alert: `labels` must outlive the view.
 omen_alert view_of(const omen::Alert& a, std::vector<omen_label>& labels);

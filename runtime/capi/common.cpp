@@ -56,12 +56,16 @@ omen_alert view_of(const omen::Alert& a, std::vector<omen_label>& labels) {
   return c;
 }
 
-bool in_callback(const omen_engine* engine) { return engine && tls_callback_engine == engine; }
+bool in_callback(const omen_engine* engine) {
+  return engine && tls_callback_engine == engine;
+}
 
 CallbackScope::CallbackScope(const omen_engine* engine) : saved_(tls_callback_engine) {
   tls_callback_engine = engine;
 }
-CallbackScope::~CallbackScope() { tls_callback_engine = saved_; }
+CallbackScope::~CallbackScope() {
+  tls_callback_engine = saved_;
+}
 
 omen_status from_exception(char** error) {
   try {
@@ -86,20 +90,31 @@ extern "C" {
 
 const char* omen_status_string(omen_status status) {
   switch (omen::capi::raw_enum(status)) {
-    case OMEN_OK: return "ok";
-    case OMEN_ERROR_INVALID_ARGUMENT: return "invalid argument";
-    case OMEN_ERROR_COMPILE: return "compile error";
-    case OMEN_ERROR_IO: return "i/o error";
-    case OMEN_ERROR_UNSUPPORTED: return "unsupported in this build";
-    case OMEN_ERROR_REENTRANT: return "call from inside the engine's alert callback";
-    case OMEN_ERROR_NOT_FOUND: return "not found";
-    case OMEN_ERROR_OUT_OF_MEMORY: return "out of memory";
-    case OMEN_ERROR_INTERNAL: return "internal error";
+    case OMEN_OK:
+      return "ok";
+    case OMEN_ERROR_INVALID_ARGUMENT:
+      return "invalid argument";
+    case OMEN_ERROR_COMPILE:
+      return "compile error";
+    case OMEN_ERROR_IO:
+      return "i/o error";
+    case OMEN_ERROR_UNSUPPORTED:
+      return "unsupported in this build";
+    case OMEN_ERROR_REENTRANT:
+      return "call from inside the engine's alert callback";
+    case OMEN_ERROR_NOT_FOUND:
+      return "not found";
+    case OMEN_ERROR_OUT_OF_MEMORY:
+      return "out of memory";
+    case OMEN_ERROR_INTERNAL:
+      return "internal error";
   }
   return "unknown status";
 }
 
-const char* omen_version(void) { return OMEN_VERSION_STRING; }
+const char* omen_version(void) {
+  return OMEN_VERSION_STRING;
+}
 
 int omen_has_jit(void) {
 #ifdef OMEN_HAVE_JIT
@@ -109,14 +124,20 @@ int omen_has_jit(void) {
 #endif
 }
 
-void omen_free_string(char* s) { std::free(s); }
+void omen_free_string(char* s) {
+  std::free(s);
+}
 
 const char* omen_event_name(omen_event event) {
   switch (omen::capi::raw_enum(event)) {
-    case OMEN_EVENT_PENDING: return "pending";
-    case OMEN_EVENT_FIRING: return "firing";
-    case OMEN_EVENT_RESOLVED: return "resolved";
-    case OMEN_EVENT_CLEARED: return "cleared";
+    case OMEN_EVENT_PENDING:
+      return "pending";
+    case OMEN_EVENT_FIRING:
+      return "firing";
+    case OMEN_EVENT_RESOLVED:
+      return "resolved";
+    case OMEN_EVENT_CLEARED:
+      return "cleared";
   }
   return "?";
 }
@@ -139,9 +160,15 @@ void omen_options_destroy(omen_options** options) {
 omen_status omen_options_set_tier(omen_options* options, omen_tier tier) {
   if (!options) return OMEN_ERROR_INVALID_ARGUMENT;
   switch (omen::capi::raw_enum(tier)) {
-    case OMEN_TIER_INTERP: options->options.tier = omen::Tier::Interp; return OMEN_OK;
-    case OMEN_TIER_JIT: options->options.tier = omen::Tier::Jit; return OMEN_OK;
-    case OMEN_TIER_AUTO: options->options.tier = omen::Tier::Auto; return OMEN_OK;
+    case OMEN_TIER_INTERP:
+      options->options.tier = omen::Tier::Interp;
+      return OMEN_OK;
+    case OMEN_TIER_JIT:
+      options->options.tier = omen::Tier::Jit;
+      return OMEN_OK;
+    case OMEN_TIER_AUTO:
+      options->options.tier = omen::Tier::Auto;
+      return OMEN_OK;
   }
   return OMEN_ERROR_INVALID_ARGUMENT;
 }

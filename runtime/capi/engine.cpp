@@ -112,9 +112,8 @@ void omen_batch_destroy(omen_batch** batch) {
 }
 
 omen_status omen_batch_add_series(omen_batch* batch, const char* metric,
-                                  const char* const* label_names,
-                                  const char* const* label_values, size_t n_labels,
-                                  uint32_t* out_series) {
+                                  const char* const* label_names, const char* const* label_values,
+                                  size_t n_labels, uint32_t* out_series) {
   if (!batch || !out_series) return OMEN_ERROR_INVALID_ARGUMENT;
   return guarded(nullptr, [&] {
     omen::SeriesKey key;
@@ -154,7 +153,9 @@ omen_status omen_batch_add_many(omen_batch* batch, const uint32_t* series, const
   });
 }
 
-size_t omen_batch_size(const omen_batch* batch) { return batch ? batch->batch.t.size() : 0; }
+size_t omen_batch_size(const omen_batch* batch) {
+  return batch ? batch->batch.t.size() : 0;
+}
 
 omen_status omen_batch_clear(omen_batch* batch) {
   if (!batch) return OMEN_ERROR_INVALID_ARGUMENT;

@@ -1,6 +1,6 @@
 // Checking and testing rule files, for the C API.
-#include "capi_internal.h"
 #include "omen/tools.h"
+#include "capi_internal.h"
 
 using omen::capi::clear_message;
 using omen::capi::guarded;
@@ -55,7 +55,8 @@ omen_status omen_run_tests(const char* const* paths, size_t n_paths, int tiers, 
   return guarded(error, [&] {
     omen::TestOptions o;
     o.tiers.clear();
-    if (tiers == OMEN_TEST_AVAILABLE || (tiers & OMEN_TEST_INTERP)) o.tiers.push_back(omen::Tier::Interp);
+    if (tiers == OMEN_TEST_AVAILABLE || (tiers & OMEN_TEST_INTERP))
+      o.tiers.push_back(omen::Tier::Interp);
     if ((tiers == OMEN_TEST_AVAILABLE && omen_has_jit()) || (tiers & OMEN_TEST_JIT))
       o.tiers.push_back(omen::Tier::Jit);
     if (filter) o.filter = filter;

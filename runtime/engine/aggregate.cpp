@@ -102,8 +102,7 @@ void Engine::Impl::aggregate_sample(uint32_t sid, TimeMs t, double v,
   }
 }
 
-void Engine::Impl::flush_aggregates(TimeMs t,
-                                    std::vector<std::pair<uint32_t, uint32_t>>& dirty) {
+void Engine::Impl::flush_aggregates(TimeMs t, std::vector<std::pair<uint32_t, uint32_t>>& dirty) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   for (auto [ai, gi] : dirty) {
     AggregateRuntime& ar = *aggregates[ai];
@@ -131,12 +130,24 @@ void Engine::Impl::flush_aggregates(TimeMs t,
         ++n;
       }
       switch (ar.agg->op) {
-        case CompiledAggregate::Sum: value = n ? sum : kNaN; break;
-        case CompiledAggregate::Avg: value = n ? sum / static_cast<double>(n) : kNaN; break;
-        case CompiledAggregate::Min: value = lo; break;
-        case CompiledAggregate::Max: value = hi; break;
-        case CompiledAggregate::Count: value = static_cast<double>(n); break;
-        default: value = kNaN; break;
+        case CompiledAggregate::Sum:
+          value = n ? sum : kNaN;
+          break;
+        case CompiledAggregate::Avg:
+          value = n ? sum / static_cast<double>(n) : kNaN;
+          break;
+        case CompiledAggregate::Min:
+          value = lo;
+          break;
+        case CompiledAggregate::Max:
+          value = hi;
+          break;
+        case CompiledAggregate::Count:
+          value = static_cast<double>(n);
+          break;
+        default:
+          value = kNaN;
+          break;
       }
     }
     SeriesData& o = store.at(g.out_sid);

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/io/dataset.h"
 #include "omen/engine.h"
-#include "runtime/io/dataset.h"
 
 namespace omen {
 
@@ -19,8 +19,10 @@ std::string to_json(const Alert& a) {
   j["active_since"] = io::format_timestamp(a.active_since);
   if (a.fired_at != 0 || a.event == AlertEvent::Firing)
     j["fired_at"] = io::format_timestamp(a.fired_at);
-  if (std::isfinite(a.value)) j["value"] = a.value;
-  else j["value"] = nullptr;
+  if (std::isfinite(a.value))
+    j["value"] = a.value;
+  else
+    j["value"] = nullptr;
   if (!a.severity.empty()) j["severity"] = a.severity;
   if (!a.message.empty()) j["message"] = a.message;
   return j.dump();

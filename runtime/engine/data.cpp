@@ -2,7 +2,7 @@
 
 #include <unordered_map>
 
-#include "runtime/io/dataset.h"
+#include "core/io/dataset.h"
 
 namespace omen {
 
@@ -27,8 +27,8 @@ DataReadResult read_data_file(const std::string& path, const DataReadOptions& op
     index.emplace(format_series(batch.series[i]), i);
   std::vector<uint32_t> map(ds.series.size());
   for (size_t i = 0; i < ds.series.size(); ++i) {
-    auto [it, added] = index.emplace(format_series(ds.series[i]),
-                                     static_cast<uint32_t>(batch.series.size()));
+    auto [it, added] =
+        index.emplace(format_series(ds.series[i]), static_cast<uint32_t>(batch.series.size()));
     if (added) batch.series.push_back(ds.series[i]);
     map[i] = it->second;
   }

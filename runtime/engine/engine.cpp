@@ -1,6 +1,6 @@
 #include <algorithm>
-#include <set>
 #include <numeric>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,19 +15,26 @@ namespace omen {
 
 const char* tier_name(Tier t) {
   switch (t) {
-    case Tier::Interp: return "interp";
-    case Tier::Jit: return "jit";
-    case Tier::Auto: return "auto";
+    case Tier::Interp:
+      return "interp";
+    case Tier::Jit:
+      return "jit";
+    case Tier::Auto:
+      return "auto";
   }
   return "?";
 }
 
 const char* event_name(AlertEvent e) {
   switch (e) {
-    case AlertEvent::Pending: return "pending";
-    case AlertEvent::Firing: return "firing";
-    case AlertEvent::Resolved: return "resolved";
-    case AlertEvent::Cleared: return "cleared";
+    case AlertEvent::Pending:
+      return "pending";
+    case AlertEvent::Firing:
+      return "firing";
+    case AlertEvent::Resolved:
+      return "resolved";
+    case AlertEvent::Cleared:
+      return "cleared";
   }
   return "?";
 }
@@ -244,7 +251,8 @@ CompileOptions compile_options(const EngineOptions& options) {
 std::string fingerprint(const CompiledRule& r) {
   std::string f = ir::to_string(r.program);
   for (const auto& s : r.selectors) f += "|" + s.to_string();
-  for (const auto& in : r.inputs) f += fmt::format("|{}:{}", static_cast<int>(in.kind), in.selector);
+  for (const auto& in : r.inputs)
+    f += fmt::format("|{}:{}", static_cast<int>(in.kind), in.selector);
   f += fmt::format("|by{}:", r.has_by);
   for (const auto& b : r.by) f += b + ",";
   f += fmt::format("|for{}|keep{}|{}|{}", r.for_ms, r.keep_ms, r.severity, format_labels(r.labels));
@@ -385,7 +393,9 @@ Engine::Reloaded Engine::reload_compiled(Compilation c) {
   }
   for (const auto& rr : impl_->rules) {
     bool same = std::find(kept_ptrs.begin(), kept_ptrs.end(), rr.get()) != kept_ptrs.end();
-    (same ? out.kept : before.count(rr->rule->name) ? out.changed : out.added)
+    (same                           ? out.kept
+     : before.count(rr->rule->name) ? out.changed
+                                    : out.added)
         .push_back(rr->rule->name);
   }
   std::set<std::string> now;

@@ -8,11 +8,10 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "compiler/driver/compiled.h"
+#include "compiler/check/compiled.h"
 #include "compiler/jit/jit.h"  // LLVM-free interface
+#include "core/kernels/window.h"
 #include "omen/engine.h"
-#include "runtime/kernels/window.h"
-
 
 namespace omen::engine {
 
@@ -114,9 +113,9 @@ struct RuleRuntime {
   size_t n_joins() const { return rule->selectors.size() - 1; }
   /// Index of the instance on series sid at or after instance `from`, or instances.size().
   size_t lower_bound(uint32_t sid, size_t from) const {
-    auto it = std::lower_bound(instances.begin() + static_cast<std::ptrdiff_t>(from),
-                               instances.end(), sid,
-                               [](const Instance& in, uint32_t s) { return in.on_sid < s; });
+    auto it =
+        std::lower_bound(instances.begin() + static_cast<std::ptrdiff_t>(from), instances.end(),
+                         sid, [](const Instance& in, uint32_t s) { return in.on_sid < s; });
     return static_cast<size_t>(it - instances.begin());
   }
 };
@@ -149,10 +148,10 @@ struct Engine::Impl {
   std::vector<uint8_t> nan_scratch;
   std::vector<Alert> queue;
   // Ingestion state and scratch, reused between batches.
-  uint64_t batch_stamp = 0;             // one per ingest pass (SeriesData::stamp)
-  std::vector<uint32_t> touched;        // store ids that got samples in this pass
-  std::vector<uint32_t> batch_ids;      // the previous batch's series -> store ids (a cache)
-  std::vector<uint32_t> order;          // time order of an unsorted batch
+  uint64_t batch_stamp = 0;         // one per ingest pass (SeriesData::stamp)
+  std::vector<uint32_t> touched;    // store ids that got samples in this pass
+  std::vector<uint32_t> batch_ids;  // the previous batch's series -> store ids (a cache)
+  std::vector<uint32_t> order;      // time order of an unsorted batch
   /// append_by_series: per batch series, its write cursors and newest accepted time.
   struct Cursor {
     TimeMs* t = nullptr;  // null: the position names no usable series
@@ -161,7 +160,7 @@ struct Engine::Impl {
     uint32_t count = 0;
   };
   std::vector<Cursor> cursors;
-  bool batch_ids_distinct = false;      // no two positions of the batch name one series
+  bool batch_ids_distinct = false;  // no two positions of the batch name one series
   std::vector<std::pair<uint32_t, uint32_t>> dirty;  // aggregate groups owing a value
   std::unordered_map<std::string, size_t> rule_pos;  // rule name -> position (deliver)
   mutable std::mutex mu;
@@ -172,7 +171,8 @@ struct Engine::Impl {
   /// (then nothing changed).
   std::string install(std::shared_ptr<const CompiledModule> m);
   std::vector<std::unique_ptr<RuleRuntime>> retired;
-  std::vector<std::shared_ptr<const CompiledModule>> retired_modules;  // defined where jit::Jit is complete
+  std::vector<std::shared_ptr<const CompiledModule>>
+      retired_modules;  // defined where jit::Jit is complete
   /// Processes the samples (indices into the batch, sorted by time) and appends alerts.
   void ingest(const Batch& batch, std::vector<Alert>& alerts);
   void evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new, std::vector<Alert>& alerts);
@@ -200,13 +200,15 @@ struct Engine::Impl {
   /// Whether a sample at t may be appended to d; if not, counts it as a duplicate or out of
   /// order (docs/language.md, "Evaluation").
   bool admit(const engine::SeriesData& d, TimeMs t) {
-    if (t > d.last_t) [[likely]] return true;
+    if (t > d.last_t) [[likely]]
+      return true;
     ++(t == d.last_t ? counters.dropped_duplicate : counters.dropped_out_of_order);
     return false;
   }
   /// Whether a batch's store id names a usable series; if not, counts the dropped sample.
   bool usable(uint32_t id) {
-    if (id < UINT32_MAX - 1) [[likely]] return true;
+    if (id < UINT32_MAX - 1) [[likely]]
+      return true;
     ++(id == UINT32_MAX ? counters.dropped_series_limit : counters.dropped_reserved);
     return false;
   }

@@ -80,16 +80,18 @@ void Engine::Impl::resolve_matches(RuleRuntime& rr, uint32_t inst) {
           if (ckv.first == kv.first && ckv.second != kv.second) agree = false;
       }
       if (!agree) continue;
-      if (found == -1) found = static_cast<int32_t>(cand);
-      else found = -2;  // ambiguous: more than one series joins this instance
+      if (found == -1)
+        found = static_cast<int32_t>(cand);
+      else
+        found = -2;  // ambiguous: more than one series joins this instance
     }
     rr.matched[inst * rr.n_joins() + (s - 1)] = found;
   }
 }
 
-Alert Engine::Impl::make_alert(const RuleRuntime& rr, const Instance& in, AlertEvent ev,
-                               TimeMs at, double value,
-                               const std::vector<std::vector<double>>* outs, size_t row) const {
+Alert Engine::Impl::make_alert(const RuleRuntime& rr, const Instance& in, AlertEvent ev, TimeMs at,
+                               double value, const std::vector<std::vector<double>>* outs,
+                               size_t row) const {
   const CompiledRule& r = *rr.rule;
   const SeriesKey& key = store.at(in.on_sid).key;
   Alert a;
@@ -103,7 +105,9 @@ Alert Engine::Impl::make_alert(const RuleRuntime& rr, const Instance& in, AlertE
   a.value = value;
   for (const auto& part : r.message) {
     switch (part.kind) {
-      case MessagePart::Literal: a.message += part.text; break;
+      case MessagePart::Literal:
+        a.message += part.text;
+        break;
       case MessagePart::Label: {
         std::string v;
         for (const auto& kv : key.labels)
@@ -152,9 +156,8 @@ void Engine::Impl::evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new,
     if (colv.size() < n) colv.resize(n);
     double* col = colv.data();
     rr.col_ptrs[c] = col;
-    int32_t sid = spec.selector == 0
-                      ? static_cast<int32_t>(in->on_sid)
-                      : rr.matched[inst * rr.n_joins() + (spec.selector - 1)];
+    int32_t sid = spec.selector == 0 ? static_cast<int32_t>(in->on_sid)
+                                     : rr.matched[inst * rr.n_joins() + (spec.selector - 1)];
     if (sid == -2) counters.ambiguous_matches += n;
     if (sid < 0) {
       std::fill(col, col + n,
@@ -232,10 +235,9 @@ void Engine::Impl::evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new,
     if (in->state != State::Inactive && in->last_tick != INT64_MIN &&
         t - in->last_tick > options.staleness_ms) {
       TimeMs at = in->last_tick + options.staleness_ms + 1;  // first stale instant
-      alerts.push_back(make_alert(rr, *in,
-                                  in->state == State::Firing ? AlertEvent::Resolved
-                                                             : AlertEvent::Cleared,
-                                  at, kNaN, nullptr, 0));
+      alerts.push_back(make_alert(
+          rr, *in, in->state == State::Firing ? AlertEvent::Resolved : AlertEvent::Cleared, at,
+          kNaN, nullptr, 0));
       in->state = State::Inactive;
       --rr.active;
     }
@@ -289,10 +291,9 @@ void Engine::Impl::expire(TimeMs now, std::vector<Alert>& alerts) {
     for (auto& in : rr->instances)
       if (in.state != State::Inactive && now - in.last_tick > options.staleness_ms) {
         TimeMs at = in.last_tick + options.staleness_ms + 1;  // first stale instant
-        alerts.push_back(make_alert(*rr, in,
-                                    in.state == State::Firing ? AlertEvent::Resolved
-                                                              : AlertEvent::Cleared,
-                                    at, kNaN, nullptr, 0));
+        alerts.push_back(make_alert(
+            *rr, in, in.state == State::Firing ? AlertEvent::Resolved : AlertEvent::Cleared, at,
+            kNaN, nullptr, 0));
         in.state = State::Inactive;
         --rr->active;
       }

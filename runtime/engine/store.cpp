@@ -19,8 +19,7 @@ void SeriesData::trim_before(TimeMs cutoff) {
     // The first sample at or after cutoff, keeping at least the newest one.
     auto last = t.end() - 1;
     head = static_cast<size_t>(
-        std::lower_bound(t.begin() + static_cast<std::ptrdiff_t>(head), last, cutoff) -
-        t.begin());
+        std::lower_bound(t.begin() + static_cast<std::ptrdiff_t>(head), last, cutoff) - t.begin());
   }
   // Compact once the dead prefix outgrows the live part: moving the live samples costs at
   // most one move per trimmed sample, and storage stays within ~2x the live history.

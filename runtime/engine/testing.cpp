@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/compile.h"
-#include "runtime/io/dataset.h"
+#include "core/io/dataset.h"
 
 namespace omen {
 
@@ -17,7 +17,9 @@ size_t TestReport::passed() const {
   for (const auto& c : cases) n += c.passed;
   return n;
 }
-size_t TestReport::failed() const { return cases.size() - passed(); }
+size_t TestReport::failed() const {
+  return cases.size() - passed();
+}
 
 std::string format_duration(int64_t ms) {
   if (ms == 0) return "0s";
@@ -109,10 +111,14 @@ std::map<Labels, const Alert*> states_at(const std::vector<Alert>& events, const
 std::string state_word(const Alert* a) {
   if (!a) return "inactive";
   switch (a->event) {
-    case AlertEvent::Pending: return "pending";
-    case AlertEvent::Firing: return "firing";
-    case AlertEvent::Resolved: return "resolved";
-    case AlertEvent::Cleared: return "inactive";
+    case AlertEvent::Pending:
+      return "pending";
+    case AlertEvent::Firing:
+      return "firing";
+    case AlertEvent::Resolved:
+      return "resolved";
+    case AlertEvent::Cleared:
+      return "inactive";
   }
   return "?";
 }
@@ -121,8 +127,7 @@ bool is_active(const Alert* a) {
   return a && (a->event == AlertEvent::Pending || a->event == AlertEvent::Firing);
 }
 
-std::string check_expect(const CompiledExpect& e, const std::vector<Alert>& events,
-                         TimeMs start) {
+std::string check_expect(const CompiledExpect& e, const std::vector<Alert>& events, TimeMs start) {
   auto states = states_at(events, e.rule, e.at);
   std::vector<std::pair<Labels, const Alert*>> matching;
   for (const auto& [labels, a] : states) {
@@ -145,14 +150,14 @@ std::string check_expect(const CompiledExpect& e, const std::vector<Alert>& even
   };
   if (e.negated) {
     for (const auto& [labels, a] : matching)
-      if (is_active(a))
-        return fmt::format("expected no {} at {}, but {}", what, when, describe());
+      if (is_active(a)) return fmt::format("expected no {} at {}, but {}", what, when, describe());
     return "";
   }
   const char* want = ast::alert_state_name(e.state);
   if (e.state == ast::AlertState::Inactive) {
     for (const auto& [labels, a] : matching)
-      if (is_active(a)) return fmt::format("expected {} inactive at {}, but {}", what, when, describe());
+      if (is_active(a))
+        return fmt::format("expected {} inactive at {}, but {}", what, when, describe());
     return "";
   }
   for (const auto& [labels, a] : matching) {
@@ -202,11 +207,11 @@ TestReport run_tests(const std::vector<std::string>& paths, const TestOptions& o
     r.log = ref.log;
     for (const auto& e : test.expects) {
       std::string f = check_expect(e, ref.events, test.start);
-      if (!f.empty())
-        r.failures.push_back(fmt::format("{}:{}: {}", r.file, e.loc.line, f));
+      if (!f.empty()) r.failures.push_back(fmt::format("{}:{}: {}", r.file, e.loc.line, f));
     }
     auto compare = [&](const Run& other, const std::string& label) {
-      if (!other.error.empty()) r.failures.push_back(label + ": " + other.error);
+      if (!other.error.empty())
+        r.failures.push_back(label + ": " + other.error);
       else if (other.log != ref.log)
         r.failures.push_back(fmt::format("{} differs from {}: {}", label,
                                          tier_name(options.tiers[0]),
@@ -219,7 +224,8 @@ TestReport run_tests(const std::vector<std::string>& paths, const TestOptions& o
       compare(run_once(c.module, test, options.engine, options.tiers[0], true),
               "one-timestamp-at-a-time replay");
     r.passed = r.failures.empty();
-    r.millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    r.millis =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     report.cases.push_back(std::move(r));
   }
   return report;
@@ -230,11 +236,20 @@ std::string to_junit(const TestReport& report) {
     std::string o;
     for (char ch : s) {
       switch (ch) {
-        case '<': o += "&lt;"; break;
-        case '>': o += "&gt;"; break;
-        case '&': o += "&amp;"; break;
-        case '"': o += "&quot;"; break;
-        default: o += ch;
+        case '<':
+          o += "&lt;";
+          break;
+        case '>':
+          o += "&gt;";
+          break;
+        case '&':
+          o += "&amp;";
+          break;
+        case '"':
+          o += "&quot;";
+          break;
+        default:
+          o += ch;
       }
     }
     return o;
@@ -246,8 +261,7 @@ std::string to_junit(const TestReport& report) {
   for (const auto& c : report.cases) {
     out += fmt::format("  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n", esc(c.file),
                        esc(c.name), c.millis / 1000.0);
-    for (const auto& f : c.failures)
-      out += fmt::format("    <failure message=\"{}\"/>\n", esc(f));
+    for (const auto& f : c.failures) out += fmt::format("    <failure message=\"{}\"/>\n", esc(f));
     out += "  </testcase>\n";
   }
   return out + "</testsuite>\n";

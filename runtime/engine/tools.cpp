@@ -73,9 +73,9 @@ bool explain(const std::vector<std::string>& paths, Stage stage, const std::stri
       *out += ir::to_string(r.program);
       *out += "  inputs:";
       for (size_t i = 0; i < r.inputs.size(); ++i)
-        *out += fmt::format(" #{}={}({})", i,
-                            r.inputs[i].kind == InputSpec::Value ? "value" : "age",
-                            r.selectors[r.inputs[i].selector].to_string());
+        *out +=
+            fmt::format(" #{}={}({})", i, r.inputs[i].kind == InputSpec::Value ? "value" : "age",
+                        r.selectors[r.inputs[i].selector].to_string());
       *out += fmt::format("\n  cost: {}\n\n", r.cost);
       continue;
     }
@@ -108,8 +108,9 @@ bool explain_intent(const std::vector<std::string>& paths, const std::string& in
     }
     names += (names.empty() ? "" : ", ") + in.name;
   }
-  *out = fmt::format("error: no intent named '{}'{}\n", intent,
-                     names.empty() ? " (the files declare no intent)" : " (intents: " + names + ")");
+  *out =
+      fmt::format("error: no intent named '{}'{}\n", intent,
+                  names.empty() ? " (the files declare no intent)" : " (intents: " + names + ")");
   return false;
 }
 

@@ -26,8 +26,8 @@ TEST_CASE("targets are exact decimals: the budget is 1 - target rounded once", "
   auto b = exact_budget("99.9", true);
   REQUIRE(b.well_formed);
   REQUIRE(b.in_range);
-  CHECK(b.budget == 0.001);          // the double nearest 0.001
-  CHECK(b.budget != 1 - 0.999);      // 0.0010000000000000009
+  CHECK(b.budget == 0.001);      // the double nearest 0.001
+  CHECK(b.budget != 1 - 0.999);  // 0.0010000000000000009
   CHECK(b.budget_text == "0.001");
   CHECK(exact_budget("99.99", true).budget == 0.0001);
   CHECK(1 - 0.9999 != 0.0001);
@@ -158,24 +158,26 @@ TEST_CASE("default windows scale with the SLO period", "[lowering]") {
   REQUIRE(c.ok());
   const auto& in = c.module->intents[0];
   // 1h * 7/30 = 14m, 5m -> 70s, 6h -> 1h24m, 30m -> 7m, 1d -> 5h36m, 2h -> 28m, 3d -> 16h48m.
-  CHECK(in.rules == std::vector<std::string>{"week_page_14m", "week_page_1h24m", "week_ticket_5h36m",
-                                             "week_ticket_16h48m"});
+  CHECK(in.rules == std::vector<std::string>{"week_page_14m", "week_page_1h24m",
+                                             "week_ticket_5h36m", "week_ticket_16h48m"});
   CHECK(in.source.find("week_burn_rate(14m) > 14.4 and week_burn_rate(1m10s) > 14.4") !=
         std::string::npos);
   CHECK(in.source.find("week_burn_rate(16h48m) > 1 and week_burn_rate(1h24m) > 1") !=
         std::string::npos);
-  CHECK(in.source.find("series week_total = counter_sum(requests_total) by ()") != std::string::npos);
+  CHECK(in.source.find("series week_total = counter_sum(requests_total) by ()") !=
+        std::string::npos);
   CHECK(in.source.find("rate(week_bad, w) / rate(week_total, w)") != std::string::npos);
 }
 
 TEST_CASE("selectors in objectives become generated series", "[lowering]") {
-  auto c = compile_one("series requests = metric(\"http_requests_total\")\n"
-                       "intent api {\n"
-                       "  objective ratio(good = requests{code!~\"5..\"}, total = requests)\n"
-                       "  target 99.5% over 30d\n"
-                       "  alert page burn 10 over 1h\n"
-                       "  alert page burn 10 over 1h for 5m\n"
-                       "}\n");
+  auto c = compile_one(
+      "series requests = metric(\"http_requests_total\")\n"
+      "intent api {\n"
+      "  objective ratio(good = requests{code!~\"5..\"}, total = requests)\n"
+      "  target 99.5% over 30d\n"
+      "  alert page burn 10 over 1h\n"
+      "  alert page burn 10 over 1h for 5m\n"
+      "}\n");
   INFO(c.diags->render());
   REQUIRE(c.ok());
   const auto& in = c.module->intents[0];
@@ -194,25 +196,28 @@ TEST_CASE("selectors in objectives become generated series", "[lowering]") {
 
 TEST_CASE("by groups the counters of an intent and user-declared aggregates are used as they are",
           "[lowering]") {
-  auto c = compile_one("series requests = metric(\"http_requests_total\")\n"
-                       "intent api {\n"
-                       "  objective ratio(bad = requests{code=~\"5..\"}, total = requests)\n"
-                       "  target 99.5% over 30d\n"
-                       "  by (service, region)\n"
-                       "}\n");
+  auto c = compile_one(
+      "series requests = metric(\"http_requests_total\")\n"
+      "intent api {\n"
+      "  objective ratio(bad = requests{code=~\"5..\"}, total = requests)\n"
+      "  target 99.5% over 30d\n"
+      "  by (service, region)\n"
+      "}\n");
   INFO(c.diags->render());
   REQUIRE(c.ok());
   CHECK(c.module->intents[0].source.find(
             "series api_bad = counter_sum(requests{code=~\"5..\"}) by (service, region)") !=
         std::string::npos);
-  for (const auto& a : c.module->aggregates) CHECK(a.by == std::vector<std::string>{"service", "region"});
+  for (const auto& a : c.module->aggregates)
+    CHECK(a.by == std::vector<std::string>{"service", "region"});
 
-  auto d = compile_one("series ok = counter_sum(metric(\"req\", code = \"200\")) by (job)\n"
-                       "series all = counter_sum(req) by (job)\n"
-                       "intent api {\n"
-                       "  objective ratio(good = ok, total = all)\n"
-                       "  target 99.5% over 30d\n"
-                       "}\n");
+  auto d = compile_one(
+      "series ok = counter_sum(metric(\"req\", code = \"200\")) by (job)\n"
+      "series all = counter_sum(req) by (job)\n"
+      "intent api {\n"
+      "  objective ratio(good = ok, total = all)\n"
+      "  target 99.5% over 30d\n"
+      "}\n");
   INFO(d.diags->render());
   REQUIRE(d.ok());
   CHECK(d.module->intents[0].source.find("counter_sum") == std::string::npos);
@@ -220,29 +225,32 @@ TEST_CASE("by groups the counters of an intent and user-declared aggregates are 
 }
 
 TEST_CASE("by on an intent: misuse is an error", "[check]") {
-  auto mixed = compile_one("series ok = counter_sum(req{code=\"200\"}) by (job)\n"
-                           "series all = metric(\"req\")\n"
-                           "intent api {\n"
-                           "  objective ratio(good = ok, total = all)\n"
-                           "  target 99.5% over 30d\n"
-                           "}\n");
+  auto mixed = compile_one(
+      "series ok = counter_sum(req{code=\"200\"}) by (job)\n"
+      "series all = metric(\"req\")\n"
+      "intent api {\n"
+      "  objective ratio(good = ok, total = all)\n"
+      "  target 99.5% over 30d\n"
+      "}\n");
   CHECK_FALSE(mixed.ok());
   CHECK(mixed.diags->render().find("declare both as aggregates") != std::string::npos);
-  auto threshold = compile_one("series lat = metric(\"latency\")\n"
-                               "intent api {\n"
-                               "  objective lat < 300ms\n"
-                               "  target 99% over 30d\n"
-                               "  by (job)\n"
-                               "}\n");
+  auto threshold = compile_one(
+      "series lat = metric(\"latency\")\n"
+      "intent api {\n"
+      "  objective lat < 300ms\n"
+      "  target 99% over 30d\n"
+      "  by (job)\n"
+      "}\n");
   CHECK_FALSE(threshold.ok());
   CHECK(threshold.diags->render().find("threshold objective") != std::string::npos);
-  auto twice = compile_one("series r = metric(\"req\")\n"
-                           "intent api {\n"
-                           "  objective ratio(good = r{code=\"200\"}, total = r)\n"
-                           "  target 99% over 30d\n"
-                           "  by (job, job)\n"
-                           "  by (x)\n"
-                           "}\n");
+  auto twice = compile_one(
+      "series r = metric(\"req\")\n"
+      "intent api {\n"
+      "  objective ratio(good = r{code=\"200\"}, total = r)\n"
+      "  target 99% over 30d\n"
+      "  by (job, job)\n"
+      "  by (x)\n"
+      "}\n");
   CHECK_FALSE(twice.ok());
   std::string r = twice.diags->render();
   CHECK(r.find("label 'job' is given twice") != std::string::npos);

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s RULES.omen\n", argv[0]);
     return 2;
   }
-  printf("omen %s (C API %d, jit %s)\n", omen_version(), OMEN_C_API_VERSION, omen_has_jit() ? "yes" : "no");
+  printf("omen %s (C API %d, jit %s)\n", omen_version(), OMEN_C_API_VERSION,
+         omen_has_jit() ? "yes" : "no");
 
   omen_options* options = NULL;
   omen_engine* engine = NULL;
@@ -74,8 +75,8 @@ int main(int argc, char** argv) {
 
   omen_engine_stats stats;
   omen_engine_get_stats(engine, &stats);
-  printf("stats: %zu rules, %zu series, %llu samples, %llu alert events\n", stats.rules, stats.series,
-         (unsigned long long)stats.samples_in, (unsigned long long)stats.alerts);
+  printf("stats: %zu rules, %zu series, %llu samples, %llu alert events\n", stats.rules,
+         stats.series, (unsigned long long)stats.samples_in, (unsigned long long)stats.alerts);
   omen_engine_destroy(&engine);
   return 0;
 }

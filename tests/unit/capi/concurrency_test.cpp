@@ -44,7 +44,9 @@ std::unique_ptr<omen::Engine> build() {
   return std::move(b.engine);
 }
 
-std::string series_id(int thread, int s) { return std::to_string(thread) + "-" + std::to_string(s); }
+std::string series_id(int thread, int s) {
+  return std::to_string(thread) + "-" + std::to_string(s);
+}
 
 // Deterministic values: noise, a level shift above 5 for a while, an occasional spike.
 double value(int thread, int s, int step) {
@@ -57,7 +59,9 @@ double value(int thread, int s, int step) {
   return 1 + noise;
 }
 
-omen::SeriesKey key(int thread, int s) { return {"x", {{"id", series_id(thread, s)}}}; }
+omen::SeriesKey key(int thread, int s) {
+  return {"x", {{"id", series_id(thread, s)}}};
+}
 
 // Even threads push sample by sample, odd threads one batch per timestamp.
 void produce(omen::Engine& e, int thread) {
@@ -93,7 +97,8 @@ PerSeries sequential_reference() {
 
 }  // namespace
 
-TEST_CASE("concurrent pushes of disjoint series: exact totals, per-series alerts as if sequential") {
+TEST_CASE(
+    "concurrent pushes of disjoint series: exact totals, per-series alerts as if sequential") {
   const PerSeries ref = sequential_reference();
   REQUIRE(ref.size() > size_t(kThreads));  // most series alert at least once
 
@@ -138,7 +143,8 @@ TEST_CASE("concurrent pushes of disjoint series: exact totals, per-series alerts
   }
 }
 
-TEST_CASE("concurrent pushes into the same series: every sample is accepted or counted as dropped") {
+TEST_CASE(
+    "concurrent pushes into the same series: every sample is accepted or counted as dropped") {
   auto e = build();
   std::vector<std::thread> producers;
   // Every thread pushes the same series and timestamps: one sample per timestamp wins.
@@ -166,7 +172,8 @@ void count_alert(const omen_alert* a, void* user) {
   auto* c = static_cast<Counter*>(user);
   omen::Alert copy;
   copy.rule = a->rule;
-  for (size_t i = 0; i < a->n_labels; ++i) copy.labels.emplace_back(a->labels[i].name, a->labels[i].value);
+  for (size_t i = 0; i < a->n_labels; ++i)
+    copy.labels.emplace_back(a->labels[i].name, a->labels[i].value);
   copy.severity = a->severity;
   copy.event = static_cast<omen::AlertEvent>(a->event);
   copy.at = a->at_ms;
@@ -204,18 +211,21 @@ TEST_CASE("C API: concurrent pushes with a callback give the sequential alerts p
       for (int s = 0; s < kSeriesPerThread; ++s) {
         id_text[s] = series_id(th, s);
         const char* values[] = {id_text[s].c_str()};
-        if (th % 2 == 1 && omen_batch_add_series(b, "x", names, values, 1, &ids[s]) != OMEN_OK) ++errors;
+        if (th % 2 == 1 && omen_batch_add_series(b, "x", names, values, 1, &ids[s]) != OMEN_OK)
+          ++errors;
       }
       for (int step = 0; step < kSteps; ++step) {
         int64_t t = int64_t(step) * 60'000;
         if (th % 2 == 0) {
           for (int s = 0; s < kSeriesPerThread; ++s) {
             const char* values[] = {id_text[s].c_str()};
-            if (omen_engine_push(e, "x", names, values, 1, t, value(th, s, step)) != OMEN_OK) ++errors;
+            if (omen_engine_push(e, "x", names, values, 1, t, value(th, s, step)) != OMEN_OK)
+              ++errors;
           }
         } else {
           omen_batch_clear(b);
-          for (int s = 0; s < kSeriesPerThread; ++s) omen_batch_add(b, ids[s], t, value(th, s, step));
+          for (int s = 0; s < kSeriesPerThread; ++s)
+            omen_batch_add(b, ids[s], t, value(th, s, step));
           if (omen_engine_push_batch(e, b) != OMEN_OK) ++errors;
         }
       }

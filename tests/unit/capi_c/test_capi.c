@@ -14,24 +14,24 @@
 static int failures = 0;
 static int checks = 0;
 
-#define CHECK(cond)                                                      \
-  do {                                                                   \
-    ++checks;                                                            \
-    if (!(cond)) {                                                       \
-      ++failures;                                                        \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    ++checks;                                                                  \
+    if (!(cond)) {                                                             \
+      ++failures;                                                              \
       fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                    \
+    }                                                                          \
   } while (0)
 
-#define CHECK_STATUS(expr, want)                                                      \
-  do {                                                                                \
-    omen_status got_ = (expr);                                                        \
-    ++checks;                                                                         \
-    if (got_ != (want)) {                                                             \
-      ++failures;                                                                     \
+#define CHECK_STATUS(expr, want)                                                         \
+  do {                                                                                   \
+    omen_status got_ = (expr);                                                           \
+    ++checks;                                                                            \
+    if (got_ != (want)) {                                                                \
+      ++failures;                                                                        \
       fprintf(stderr, "%s:%d: %s returned %s, expected %s\n", __FILE__, __LINE__, #expr, \
-              omen_status_string(got_), omen_status_string(want));                    \
-    }                                                                                 \
+              omen_status_string(got_), omen_status_string(want));                       \
+    }                                                                                    \
   } while (0)
 
 static const char* path(const char* name) {
@@ -69,7 +69,8 @@ static omen_engine* make_engine(void) {
 
 static void test_basics(void) {
   CHECK(strcmp(omen_status_string(OMEN_OK), "ok") == 0);
-  for (int s = OMEN_OK; s <= OMEN_ERROR_INTERNAL; ++s) CHECK(omen_status_string((omen_status)s)[0] != 0);
+  for (int s = OMEN_OK; s <= OMEN_ERROR_INTERNAL; ++s)
+    CHECK(omen_status_string((omen_status)s)[0] != 0);
   CHECK(strcmp(omen_status_string((omen_status)99), "unknown status") == 0);
   CHECK(strlen(omen_version()) >= 5);
   CHECK(omen_has_jit() == 0 || omen_has_jit() == 1);
@@ -124,19 +125,26 @@ static void test_create_errors(void) {
   omen_free_string(diags);
 
   const char* null_path[] = {NULL};
-  CHECK_STATUS(omen_engine_create_from_files(null_path, 1, NULL, &e, NULL), OMEN_ERROR_INVALID_ARGUMENT);
-  CHECK_STATUS(omen_engine_create_from_files(broken, 0, NULL, &e, NULL), OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_create_from_files(null_path, 1, NULL, &e, NULL),
+               OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_create_from_files(broken, 0, NULL, &e, NULL),
+               OMEN_ERROR_INVALID_ARGUMENT);
   CHECK_STATUS(omen_engine_create_from_files(NULL, 1, NULL, &e, NULL), OMEN_ERROR_INVALID_ARGUMENT);
-  CHECK_STATUS(omen_engine_create_from_files(broken, 1, NULL, NULL, NULL), OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_create_from_files(broken, 1, NULL, NULL, NULL),
+               OMEN_ERROR_INVALID_ARGUMENT);
 
   /* from source: a syntax error, with the given name in the diagnostics; no diagnostics wanted */
-  CHECK_STATUS(omen_engine_create_from_source("typed.omen", "rule {", NULL, &e, &diags), OMEN_ERROR_COMPILE);
+  CHECK_STATUS(omen_engine_create_from_source("typed.omen", "rule {", NULL, &e, &diags),
+               OMEN_ERROR_COMPILE);
   CHECK(e == NULL);
   CHECK(contains(diags, "typed.omen:1:"));
   omen_free_string(diags);
-  CHECK_STATUS(omen_engine_create_from_source("x.omen", "rule {", NULL, &e, NULL), OMEN_ERROR_COMPILE);
-  CHECK_STATUS(omen_engine_create_from_source("x.omen", NULL, NULL, &e, NULL), OMEN_ERROR_INVALID_ARGUMENT);
-  CHECK_STATUS(omen_engine_create_from_source("x.omen", "", NULL, NULL, NULL), OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_create_from_source("x.omen", "rule {", NULL, &e, NULL),
+               OMEN_ERROR_COMPILE);
+  CHECK_STATUS(omen_engine_create_from_source("x.omen", NULL, NULL, &e, NULL),
+               OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_create_from_source("x.omen", "", NULL, NULL, NULL),
+               OMEN_ERROR_INVALID_ARGUMENT);
 
   /* warnings come back on success; as errors they fail the build */
   const char* unused = "series x = metric(\"x\")\nconst unused = 3\nrule R { on x when x > 1 }\n";
@@ -177,7 +185,8 @@ static void test_push_and_poll(void) {
   const char* names[] = {"host"};
   const char* a[] = {"a"};
   const double xs[] = {1, 20, 20, 20, 1};
-  for (int i = 0; i < 5; ++i) CHECK_STATUS(omen_engine_push(e, "x", names, a, 1, i * 60000, xs[i]), OMEN_OK);
+  for (int i = 0; i < 5; ++i)
+    CHECK_STATUS(omen_engine_push(e, "x", names, a, 1, i * 60000, xs[i]), OMEN_OK);
 
   omen_alert_list* list = NULL;
   CHECK_STATUS(omen_engine_poll(e, &list), OMEN_OK);
@@ -191,7 +200,8 @@ static void test_push_and_poll(void) {
     CHECK(strcmp(al[1].rule, "High") == 0);
     CHECK(strcmp(al[1].severity, "warning") == 0);
     CHECK(strcmp(al[1].message, "x on a is 20") == 0);
-    CHECK(al[1].n_labels == 1 && label(&al[1], "host") != NULL && strcmp(label(&al[1], "host"), "a") == 0);
+    CHECK(al[1].n_labels == 1 && label(&al[1], "host") != NULL &&
+          strcmp(label(&al[1], "host"), "a") == 0);
     CHECK(al[2].event == OMEN_EVENT_RESOLVED && al[2].at_ms == 240000);
 
     char* text = NULL;
@@ -226,8 +236,10 @@ static void test_push_and_poll(void) {
   CHECK_STATUS(omen_engine_push(e, "x", two_names, two_values, 2, 60000, 1), OMEN_OK);
   const char* rev_names[] = {"host", "zone"};
   const char* rev_values[] = {"b", "eu"};
-  CHECK_STATUS(omen_engine_push(e, "x", rev_names, rev_values, 2, 60000, 1), OMEN_OK);  /* duplicate */
-  CHECK_STATUS(omen_engine_push(e, "x", rev_names, rev_values, 2, 0, 1), OMEN_OK);      /* out of order */
+  CHECK_STATUS(omen_engine_push(e, "x", rev_names, rev_values, 2, 60000, 1),
+               OMEN_OK); /* duplicate */
+  CHECK_STATUS(omen_engine_push(e, "x", rev_names, rev_values, 2, 0, 1),
+               OMEN_OK); /* out of order */
   CHECK_STATUS(omen_engine_push(e, "other", NULL, NULL, 0, 0, 1), OMEN_OK);
 
   /* invalid arguments */
@@ -323,7 +335,8 @@ static void test_callback(void) {
   CHECK_STATUS(omen_engine_set_alert_callback(NULL, on_alert, &st), OMEN_ERROR_INVALID_ARGUMENT);
   const char* names[] = {"host"};
   const char* a[] = {"a"};
-  for (int i = 0; i < 4; ++i) CHECK_STATUS(omen_engine_push(e, "x", names, a, 1, i * 60000, i ? 20 : 1), OMEN_OK);
+  for (int i = 0; i < 4; ++i)
+    CHECK_STATUS(omen_engine_push(e, "x", names, a, 1, i * 60000, i ? 20 : 1), OMEN_OK);
   CHECK(st.calls == 2); /* pending, firing */
   CHECK(st.firing == 1);
   CHECK(st.reentrant_refused == 2);
@@ -433,7 +446,8 @@ static void test_push_file(void) {
   omen_free_string(err);
   CHECK_STATUS(omen_engine_push_file(e, path("missing.csv"), 0, NULL, NULL), OMEN_ERROR_IO);
   CHECK_STATUS(omen_engine_push_file(e, NULL, 0, NULL, NULL), OMEN_ERROR_INVALID_ARGUMENT);
-  CHECK_STATUS(omen_engine_push_file(NULL, path("data.csv"), 0, NULL, NULL), OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_push_file(NULL, path("data.csv"), 0, NULL, NULL),
+               OMEN_ERROR_INVALID_ARGUMENT);
   omen_engine_destroy(&e);
 }
 
@@ -483,7 +497,8 @@ static void test_run_tests(void) {
   c = omen_test_report_items(rep);
   CHECK(c != NULL && c[0].passed == 0 && strlen(c[0].failures) > 0);
   omen_test_report_destroy(&rep);
-  CHECK_STATUS(omen_run_tests(failing, 1, OMEN_TEST_INTERP, "nothing-matches", &rep, NULL), OMEN_OK);
+  CHECK_STATUS(omen_run_tests(failing, 1, OMEN_TEST_INTERP, "nothing-matches", &rep, NULL),
+               OMEN_OK);
   CHECK(omen_test_report_size(rep) == 0 && omen_test_report_items(rep) == NULL);
   omen_test_report_destroy(&rep);
 

@@ -39,7 +39,8 @@ TEST_CASE("PC matches causal-learn's procedure on data_linear excerpts", "[causa
       PcOptions o;
       o.alpha = std::stod(alpha);
       PcResult r = pc(t, o);
-      std::string expected = slurp(std::string(OMEN_TEST_DIR "/causal/") + name + "_pc_alpha" + alpha + ".expected");
+      std::string expected =
+          slurp(std::string(OMEN_TEST_DIR "/causal/") + name + "_pc_alpha" + alpha + ".expected");
       REQUIRE_FALSE(expected.empty());
       CHECK(edge_lines(r.cpdag) == expected);
       CHECK(r.tests > 0);
@@ -109,8 +110,10 @@ TEST_CASE("lagged PC and Granger find a lagged cause", "[causal][pc]") {
   for (const auto& t : gr) {
     bool real = t.cause == 0 && t.effect == 1;
     INFO(t.cause << " -> " << t.effect << " p " << t.p);
-    if (real) CHECK(t.p < 1e-10);
-    else CHECK(t.p > 0.001);
+    if (real)
+      CHECK(t.p < 1e-10);
+    else
+      CHECK(t.p > 0.001);
   }
   Graph gg = granger_graph(tab, 2, 0.001);
   REQUIRE(gg.edges().size() == 1);

@@ -64,11 +64,15 @@ TEST_CASE("graph building: nodes, bindings, provenance, constraints", "[causal][
 
 TEST_CASE("ancestors, descendants, blanket, topological order", "[causal][graph]") {
   Graph g = sprinkler();
-  CHECK(names(g, ancestors(g, g.index("wet"))) == std::vector<std::string>{"cloudy", "sprinkler", "rain"});
-  CHECK(names(g, descendants(g, g.index("sprinkler"))) == std::vector<std::string>{"wet", "slippery"});
+  CHECK(names(g, ancestors(g, g.index("wet"))) ==
+        std::vector<std::string>{"cloudy", "sprinkler", "rain"});
+  CHECK(names(g, descendants(g, g.index("sprinkler"))) ==
+        std::vector<std::string>{"wet", "slippery"});
   CHECK(ancestors(g, g.index("cloudy")).empty());
-  CHECK(names(g, markov_blanket(g, g.index("sprinkler"))) == std::vector<std::string>{"cloudy", "rain", "wet"});
-  CHECK(names(g, markov_blanket(g, g.index("wet"))) == std::vector<std::string>{"sprinkler", "rain", "slippery"});
+  CHECK(names(g, markov_blanket(g, g.index("sprinkler"))) ==
+        std::vector<std::string>{"cloudy", "rain", "wet"});
+  CHECK(names(g, markov_blanket(g, g.index("wet"))) ==
+        std::vector<std::string>{"sprinkler", "rain", "slippery"});
   CHECK(names(g, topological_order(g)) ==
         std::vector<std::string>{"cloudy", "sprinkler", "rain", "wet", "slippery"});
 }
@@ -93,11 +97,13 @@ TEST_CASE("directed paths with a cap", "[causal][graph]") {
 TEST_CASE("d-separation", "[causal][graph]") {
   Graph g = sprinkler();
   auto i = [&](const char* n) { return g.index(n); };
-  CHECK_FALSE(d_separated(g, {i("sprinkler")}, {i("rain")}, {}));              // common cause
-  CHECK(d_separated(g, {i("sprinkler")}, {i("rain")}, {i("cloudy")}));          // blocked fork
-  CHECK_FALSE(d_separated(g, {i("sprinkler")}, {i("rain")}, {i("cloudy"), i("wet")}));  // collider opened
-  CHECK_FALSE(d_separated(g, {i("sprinkler")}, {i("rain")}, {i("cloudy"), i("slippery")}));  // descendant of collider
-  CHECK(d_separated(g, {i("cloudy")}, {i("slippery")}, {i("wet")}));            // chain blocked
+  CHECK_FALSE(d_separated(g, {i("sprinkler")}, {i("rain")}, {}));       // common cause
+  CHECK(d_separated(g, {i("sprinkler")}, {i("rain")}, {i("cloudy")}));  // blocked fork
+  CHECK_FALSE(
+      d_separated(g, {i("sprinkler")}, {i("rain")}, {i("cloudy"), i("wet")}));  // collider opened
+  CHECK_FALSE(d_separated(g, {i("sprinkler")}, {i("rain")},
+                          {i("cloudy"), i("slippery")}));             // descendant of collider
+  CHECK(d_separated(g, {i("cloudy")}, {i("slippery")}, {i("wet")}));  // chain blocked
   CHECK_FALSE(d_separated(g, {i("cloudy")}, {i("slippery")}, {}));
   CHECK(d_separated(g, {i("cloudy")}, {i("wet")}, {i("sprinkler"), i("rain")}));
   CHECK_THROWS_AS(d_separated(g, {i("cloudy")}, {i("cloudy")}, {}), CausalError);
@@ -135,7 +141,8 @@ TEST_CASE("validation of constraints", "[causal][graph]") {
   auto issues = validate(g);
   std::vector<std::string> codes;
   for (const auto& i : issues) codes.push_back(i.code);
-  CHECK(codes == std::vector<std::string>{"forbidden-edge", "missing-required-edge", "root-has-parent", "leaf-has-child"});
+  CHECK(codes == std::vector<std::string>{"forbidden-edge", "missing-required-edge",
+                                          "root-has-parent", "leaf-has-child"});
   CHECK(issues[0].message == "edge rain -> wet is forbidden");
   CHECK(issues[1].message == "required edge cloudy -> slippery is missing");
   CHECK(issues[2].message == "root node rain has parent cloudy");

@@ -49,7 +49,9 @@ strict digraph "shop graph" {
   Graph g = parse_dot(text, "shop.dot");
   CHECK(g.name() == "shop graph");
   CHECK(edges_of(g) ==
-        "front end->checkout;checkout->payment;payment->db;db->cache;checkout->queue;checkout->mail;a->b;x--y;");
+        "front "
+        "end->checkout;checkout->payment;payment->db;db->cache;checkout->queue;checkout->mail;a->b;"
+        "x--y;");
   size_t fe = g.index("front end");
   CHECK(g.node(fe).root);
   REQUIRE(g.node(fe).bindings.size() == 1);
@@ -79,8 +81,12 @@ TEST_CASE("DOT: malformed input is located", "[causal][io]") {
   CHECK(e.loc().col == 8);
   CHECK(std::string(e.what()).rfind("bad.dot:3:8: error[syntax]: expected a node id", 0) == 0);
   CHECK(error_of([] { parse_dot("digraph {\n a -> b\n", "x.dot"); }).loc().line == 3);
-  CHECK(error_of([] { parse_dot("graph { a -> b }"); }).message().find("'->' in an undirected graph") != std::string::npos);
-  CHECK(error_of([] { parse_dot("digraph { a -> b [source=rumour] }"); }).message().find("unknown edge source") != std::string::npos);
+  CHECK(error_of([] { parse_dot("graph { a -> b }"); })
+            .message()
+            .find("'->' in an undirected graph") != std::string::npos);
+  CHECK(error_of([] { parse_dot("digraph { a -> b [source=rumour] }"); })
+            .message()
+            .find("unknown edge source") != std::string::npos);
   CHECK(error_of([] { parse_dot("digraph { \"open }"); }).message() == "unterminated string");
   CHECK(error_of([] { parse_dot("tree { }"); }).loc().line == 1);
   CHECK(error_of([] { parse_dot("digraph {\n/* never closed\n a -> b }"); }).loc().line == 2);
@@ -112,7 +118,8 @@ TEST_CASE("DOT and JSON round trips", "[causal][io]") {
   CHECK(j["nodes"][0]["bindings"]["latency"] == "lat{job=\"x\"}");
   std::string omen = to_omen(g);
   CHECK(omen.find("graph rt {\n") == 0);
-  CHECK(omen.find("  \"a node\" -> b  [source = \"traces\", strength = 0.25]\n") != std::string::npos);
+  CHECK(omen.find("  \"a node\" -> b  [source = \"traces\", strength = 0.25]\n") !=
+        std::string::npos);
   CHECK(omen.find("  c -- d  [lag = 1]   # undirected in the CPDAG\n") != std::string::npos);
   CHECK(omen.find("  forbid c -> \"a node\"\n") != std::string::npos);
   CHECK(omen.find("  root \"a node\"\n") != std::string::npos);
@@ -134,9 +141,12 @@ TEST_CASE("adjacency CSV: PetShop's graph.csv", "[causal][io]") {
   auto e = error_of([] { parse_adjacency_csv(",a,b\na,0,1\nb,0,x\n", "m.csv"); });
   CHECK(e.loc().line == 3);
   CHECK(e.loc().col == 3);
-  CHECK(error_of([] { parse_adjacency_csv(",a,b\na,0,1\nb,0\n", "m.csv"); }).message() == "row has 2 cells, the header has 3");
-  CHECK(error_of([] { parse_adjacency_csv(",a,b\na,0,1\n", "m.csv"); }).message().find("square") != std::string::npos);
-  CHECK(error_of([] { parse_adjacency_csv(",a,b\nq,0,1\nb,0,0\n", "m.csv"); }).message() == "row name 'q' is not a column name");
+  CHECK(error_of([] { parse_adjacency_csv(",a,b\na,0,1\nb,0\n", "m.csv"); }).message() ==
+        "row has 2 cells, the header has 3");
+  CHECK(error_of([] { parse_adjacency_csv(",a,b\na,0,1\n", "m.csv"); }).message().find("square") !=
+        std::string::npos);
+  CHECK(error_of([] { parse_adjacency_csv(",a,b\nq,0,1\nb,0,0\n", "m.csv"); }).message() ==
+        "row name 'q' is not a column name");
 }
 
 TEST_CASE("Tetrad text: causal-learn's graph.N.txt", "[causal][io]") {
@@ -146,10 +156,13 @@ TEST_CASE("Tetrad text: causal-learn's graph.N.txt", "[causal][io]") {
   CHECK(g.node(g.edges()[0].from).name == "X1");
   CHECK(g.node(g.edges()[0].to).name == "X11");
   CHECK_FALSE(find_cycle(g));
-  auto e = error_of([] { parse_tetrad("Graph Nodes:\nA;B\n\nGraph Edges:\n1. A --> C\n", "t.txt"); });
+  auto e =
+      error_of([] { parse_tetrad("Graph Nodes:\nA;B\n\nGraph Edges:\n1. A --> C\n", "t.txt"); });
   CHECK(e.code() == "unknown-node");
   CHECK(e.loc().line == 5);
-  CHECK(error_of([] { parse_tetrad("Graph Nodes:\nA;B\n\nGraph Edges:\n1. A ==> B\n"); }).loc().line == 5);
+  CHECK(error_of([] { parse_tetrad("Graph Nodes:\nA;B\n\nGraph Edges:\n1. A ==> B\n"); })
+            .loc()
+            .line == 5);
 }
 
 TEST_CASE("tables: CSV, whitespace, PetShop; errors with line numbers", "[causal][io]") {

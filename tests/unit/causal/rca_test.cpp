@@ -15,7 +15,8 @@ struct Case {
   Table baseline, incident;
   Graph graph;
 };
-Case make(double kb, double kc, double shift, size_t start = 0, uint64_t seed = 3, bool saturating = false) {
+Case make(double kb, double kc, double shift, size_t start = 0, uint64_t seed = 3,
+          bool saturating = false) {
   synth::Gauss g(seed);
   Case c;
   auto fill = [&](size_t n, size_t from, Table& t) {
@@ -39,13 +40,15 @@ Case make(double kb, double kc, double shift, size_t start = 0, uint64_t seed = 
   c.graph.add_node("n");
   return c;
 }
-std::string top(const RcaResult& r) { return r.ranking.empty() ? "" : r.ranking[0].component; }
+std::string top(const RcaResult& r) {
+  return r.ranking.empty() ? "" : r.ranking[0].component;
+}
 }  // namespace
 
 TEST_CASE("every method finds an attenuated root cause", "[causal][rca]") {
   Case c = make(0.5, 0.5, 8);
-  for (RcaMethod m : {RcaMethod::Baro, RcaMethod::NSigma, RcaMethod::Traversal, RcaMethod::RandomWalk,
-                      RcaMethod::Circa, RcaMethod::Ensemble}) {
+  for (RcaMethod m : {RcaMethod::Baro, RcaMethod::NSigma, RcaMethod::Traversal,
+                      RcaMethod::RandomWalk, RcaMethod::Circa, RcaMethod::Ensemble}) {
     INFO(to_string(m));
     RcaOptions o;
     o.method = m;

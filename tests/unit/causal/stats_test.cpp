@@ -35,9 +35,9 @@ TEST_CASE("Fisher-z on data: chain independencies", "[causal][stats]") {
   Table t = synth::chain(2000);
   FisherZ fz(t);
   CHECK(fz.samples() == 2000);
-  CHECK(fz.test(0, 2).p < 1e-6);      // a and c dependent
-  CHECK(fz.test(0, 2, {1}).p > 0.01); // a _||_ c | b
-  CHECK(fz.test(2, 3, {0}).p > 0.01); // c _||_ d | a
+  CHECK(fz.test(0, 2).p < 1e-6);       // a and c dependent
+  CHECK(fz.test(0, 2, {1}).p > 0.01);  // a _||_ c | b
+  CHECK(fz.test(2, 3, {0}).p > 0.01);  // c _||_ d | a
 }
 
 TEST_CASE("singular data names the columns", "[causal][stats]") {

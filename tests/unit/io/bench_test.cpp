@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "runtime/io/dataset.h"
+#include "core/io/dataset.h"
 
 using namespace omen::io;
 

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/io/dataset.h"
+#include "core/io/dataset.h"
 
 using omen::Labels;
 using omen::SeriesKey;

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "runtime/io/dataset.h"
+#include "core/io/dataset.h"
 
 using omen::io::expand_series_notation;
 

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "runtime/io/dataset.h"
+#include "core/io/dataset.h"
 
 using omen::io::format_timestamp;
 using omen::io::parse_timestamp;

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "runtime/kernels/window.h"
+#include "core/kernels/window.h"
 
 namespace omen::jit_test {
 
@@ -22,9 +22,15 @@ std::vector<size_t> random_chunks(std::mt19937_64& rng, size_t n) {
   while (left > 0) {
     size_t k;
     switch (rng() % 4) {
-      case 0: k = 0; break;  // empty batches happen (no ticks in a slice)
-      case 1: k = 1; break;
-      default: k = 1 + rng() % (left + 1); break;
+      case 0:
+        k = 0;
+        break;  // empty batches happen (no ticks in a slice)
+      case 1:
+        k = 1;
+        break;
+      default:
+        k = 1 + rng() % (left + 1);
+        break;
     }
     k = std::min(k, left);
     out.push_back(k);
@@ -60,14 +66,14 @@ Outputs run(const ir::Program& p, ir::BatchFn fn, const Batch& batch,
   return outs;
 }
 
-std::string diff(const ir::Program& p, const Batch& batch, const Outputs& ref,
-                 const Outputs& jit, bool exact_nan) {
+std::string diff(const ir::Program& p, const Batch& batch, const Outputs& ref, const Outputs& jit,
+                 bool exact_nan) {
   for (size_t o = 0; o < ref.size(); ++o) {
     for (size_t r = 0; r < batch.size(); ++r) {
       if (same_value(ref[o][r], jit[o][r], exact_nan)) continue;
       std::string msg = "output " + std::to_string(o) + " (%" + std::to_string(p.outputs[o]) +
-                        ") row " + std::to_string(r) + ": interp " + hex(ref[o][r]) +
-                        ", jit " + hex(jit[o][r]) + "\ninputs:";
+                        ") row " + std::to_string(r) + ": interp " + hex(ref[o][r]) + ", jit " +
+                        hex(jit[o][r]) + "\ninputs:";
       for (const auto& c : batch.cols) {
         msg += ' ';
         msg += hex(c[r]);
@@ -93,22 +99,58 @@ std::string check_program(jit::Jit& jit, const ir::Program& p, const Batch& batc
 double special_value(std::mt19937_64& rng) {
   using L = std::numeric_limits<double>;
   static const double kSpecial[] = {
-      0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 3.0, -7.0, 10.0, 1000.0, 0.1, 1.0 / 3.0,
-      L::infinity(), -L::infinity(), L::quiet_NaN(), -L::quiet_NaN(),
+      0.0,
+      -0.0,
+      1.0,
+      -1.0,
+      0.5,
+      -0.5,
+      2.0,
+      3.0,
+      -7.0,
+      10.0,
+      1000.0,
+      0.1,
+      1.0 / 3.0,
+      L::infinity(),
+      -L::infinity(),
+      L::quiet_NaN(),
+      -L::quiet_NaN(),
       std::bit_cast<double>(uint64_t{0x7ff8000000000123}),  // NaN with a payload
       std::bit_cast<double>(uint64_t{0xfff8dead00000000}),
-      L::max(), -L::max(), L::min(), -L::min(), L::denorm_min(), -L::denorm_min(),
-      1e308, -1e308, 1e-308, 4.9e-320, 9007199254740993.0, 4503599627370496.5, 0.49999999999999994,
-      2.5, -2.5, 1e15 + 0.5, 710.0, -745.0, 1e-10,
+      L::max(),
+      -L::max(),
+      L::min(),
+      -L::min(),
+      L::denorm_min(),
+      -L::denorm_min(),
+      1e308,
+      -1e308,
+      1e-308,
+      4.9e-320,
+      9007199254740993.0,
+      4503599627370496.5,
+      0.49999999999999994,
+      2.5,
+      -2.5,
+      1e15 + 0.5,
+      710.0,
+      -745.0,
+      1e-10,
   };
   switch (rng() % 6) {
     case 0:
-    case 1: return kSpecial[rng() % std::size(kSpecial)];
-    case 2: return static_cast<double>(static_cast<int>(rng() % 7) - 3);  // small ints, booleans
-    case 3: return std::uniform_real_distribution<double>(-100, 100)(rng);
-    case 4: return std::ldexp(std::uniform_real_distribution<double>(-1, 1)(rng),
-                              static_cast<int>(rng() % 2100) - 1075);
-    default: return static_cast<double>(rng() % 2);
+    case 1:
+      return kSpecial[rng() % std::size(kSpecial)];
+    case 2:
+      return static_cast<double>(static_cast<int>(rng() % 7) - 3);  // small ints, booleans
+    case 3:
+      return std::uniform_real_distribution<double>(-100, 100)(rng);
+    case 4:
+      return std::ldexp(std::uniform_real_distribution<double>(-1, 1)(rng),
+                        static_cast<int>(rng() % 2100) - 1075);
+    default:
+      return static_cast<double>(rng() % 2);
   }
 }
 
@@ -158,9 +200,14 @@ ir::Program random_program(std::mt19937_64& rng, const GenOptions& opts, const s
     }
     in.op = op;
     switch (op) {
-      case Op::Const: in.imm = special_value(rng); break;
-      case Op::Input: in.a = static_cast<uint32_t>(rng() % p.n_inputs); break;
-      case Op::Time: break;
+      case Op::Const:
+        in.imm = special_value(rng);
+        break;
+      case Op::Input:
+        in.a = static_cast<uint32_t>(rng() % p.n_inputs);
+        break;
+      case Op::Time:
+        break;
       case Op::Window: {
         kernels::WindowSpec spec;
         spec.kind = static_cast<kernels::WindowKind>(rng() % kernels::kNumWindowKinds);

@@ -50,8 +50,8 @@ Outputs run(const ir::Program& p, ir::BatchFn fn, const Batch& batch,
 
 /// Empty string if the two tiers agree on every output of every row; otherwise a report
 /// of the first difference, with the program listing.
-std::string diff(const ir::Program& p, const Batch& batch, const Outputs& ref,
-                 const Outputs& jit, bool exact_nan = false);
+std::string diff(const ir::Program& p, const Batch& batch, const Outputs& ref, const Outputs& jit,
+                 bool exact_nan = false);
 
 /// Compiles `p`, runs both tiers with random chunking and returns diff(); a failed
 /// compilation is reported as a difference too.

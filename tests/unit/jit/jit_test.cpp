@@ -135,9 +135,9 @@ define void @evil_memset(ptr %p, i64 %n) {
     const char* fn;
     const char* symbol;
   };
-  for (Case c : {Case{&printf_ir, "evil_printf", "printf"}, Case{&system_ir, "evil_system", "system"},
-                 Case{&environ_ir, "evil_environ", "environ"},
-                 Case{&memset_ir, "evil_memset", "memset"}}) {
+  for (Case c :
+       {Case{&printf_ir, "evil_printf", "printf"}, Case{&system_ir, "evil_system", "system"},
+        Case{&environ_ir, "evil_environ", "environ"}, Case{&memset_ir, "evil_memset", "memset"}}) {
     INFO(c.fn);
     std::string error;
     void* addr = jit::testing::add_llvm_ir(*jit, *c.ir, c.fn, &error);
@@ -152,7 +152,8 @@ declare double @omen_rt_exp(double)
 define double @fine(double %x) {
   %r = call double @omen_rt_exp(double %x)
   ret double %r
-})", "fine", &error);
+})",
+                                       "fine", &error);
   INFO(error);
   REQUIRE(ok);
   auto fine = reinterpret_cast<double (*)(double)>(ok);
@@ -194,7 +195,8 @@ TEST_CASE("malformed IR is an error, not a crash", "[jit][errors]") {
   p.windows = {{kernels::WindowKind::Mean, 1000, 0}, {kernels::WindowKind::Median, 1000, 0}};
   p.code.push_back({Op::Window, 0, 0, 0, 0});
   const uint32_t push = static_cast<uint32_t>(p.code.size() - 1);
-  p.code.push_back({Op::WindowRead, push, static_cast<uint32_t>(kernels::WindowKind::Stddev), 0, 0});
+  p.code.push_back(
+      {Op::WindowRead, push, static_cast<uint32_t>(kernels::WindowKind::Stddev), 0, 0});
   {
     std::string error;
     CHECK(jit->compile(p, &error) != nullptr);
@@ -273,9 +275,8 @@ TEST_CASE("dump_llvm shows IR before and after the pipeline, strict FP", "[jit][
   p.name = "dump me";
   p.n_inputs = 2;
   p.windows = {{kernels::WindowKind::Median, 60000, 0}};
-  p.code = {{Op::Input, 0}, {Op::Input, 1},    {Op::Mul, 0, 1}, {Op::Add, 2, 0},
-            {Op::Time},     {Op::Div, 3, 4},   {Op::Pow, 5, 0}, {Op::Window, 6, 0, 0, 0},
-            {Op::Min, 7, 1}};
+  p.code = {{Op::Input, 0},  {Op::Input, 1},  {Op::Mul, 0, 1},          {Op::Add, 2, 0}, {Op::Time},
+            {Op::Div, 3, 4}, {Op::Pow, 5, 0}, {Op::Window, 6, 0, 0, 0}, {Op::Min, 7, 1}};
   p.outputs = {8, 3};
   std::string raw = jit->dump_llvm(p, false);
   std::string opt = jit->dump_llvm(p, true);
@@ -285,8 +286,8 @@ TEST_CASE("dump_llvm shows IR before and after the pipeline, strict FP", "[jit][
   CHECK(raw.find("@omen_win_median") != std::string::npos);
   CHECK(opt.find("define void @omen_rule_dump_me_") != std::string::npos);
   CHECK(opt.find("fdiv double") != std::string::npos);  // t / 1000 stays a division
-  for (const char* banned : {"fmuladd", "llvm.fma", "fast ", "contract", "reassoc", "@llvm.pow",
-                             "@pow", "@exp"})
+  for (const char* banned :
+       {"fmuladd", "llvm.fma", "fast ", "contract", "reassoc", "@llvm.pow", "@pow", "@exp"})
     CHECK(opt.find(banned) == std::string::npos);
   // dump_llvm adds nothing to the JIT: compile still works and is unaffected.
   std::string error;
@@ -340,7 +341,8 @@ TEST_CASE("compile_batch: one function per program, the same results as the inte
       }
       GenOptions opts;
       opts.windows = rng() % 2;
-      ps.push_back(random_program(rng, opts, "b" + std::to_string(round) + "_" + std::to_string(i)));
+      ps.push_back(
+          random_program(rng, opts, "b" + std::to_string(round) + "_" + std::to_string(i)));
     }
     std::vector<const ir::Program*> pp;
     for (auto& p : ps) pp.push_back(&p);
@@ -363,7 +365,8 @@ TEST_CASE("compile_batch: one function per program, the same results as the inte
 
 TEST_CASE("compile_batch: a bad program fails alone", "[jit][batch][errors]") {
   auto jit = make_jit();
-  ir::Program good1 = small_program("good1"), bad = small_program("bad"), good2 = small_program("good2");
+  ir::Program good1 = small_program("good1"), bad = small_program("bad"),
+              good2 = small_program("good2");
   good2.code[1].imm = 5.0;
   bad.code[2].b = 3;  // forward reference
   std::vector<std::string> errors;
@@ -405,7 +408,8 @@ TEST_CASE("compile_batch: large batches are split into several modules", "[jit][
   for (size_t i = 0; i < ps.size(); ++i) {
     REQUIRE(fns[i]);
     Batch batch = random_batch(rng, ps[i].n_inputs, 40, 1700000000000);
-    REQUIRE(diff(ps[i], batch, run(ps[i], nullptr, batch, {40}), run(ps[i], fns[i], batch, {40})) == "");
+    REQUIRE(diff(ps[i], batch, run(ps[i], nullptr, batch, {40}), run(ps[i], fns[i], batch, {40})) ==
+            "");
   }
 }
 
@@ -416,7 +420,8 @@ TEST_CASE("the cache keys on everything but the name", "[jit][cache]") {
   p.name = "w";
   p.n_inputs = 2;
   p.windows = {{kernels::WindowKind::Count, 1000, 0}};
-  p.code = {{Op::Input, 0}, {Op::Window, 0, 0, 0, 0}, {Op::Const, 0, 0, 0, 0, 2.0}, {Op::Mul, 1, 2}};
+  p.code = {
+      {Op::Input, 0}, {Op::Window, 0, 0, 0, 0}, {Op::Const, 0, 0, 0, 0, 2.0}, {Op::Mul, 1, 2}};
   p.outputs = {3};
   ir::BatchFn base = jit->compile(p, &error);
   REQUIRE(base);

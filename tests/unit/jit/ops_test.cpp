@@ -21,10 +21,30 @@ std::unique_ptr<jit::Jit> make_jit(int opt_level = 2) {
 
 const std::vector<double>& corner_values() {
   using L = std::numeric_limits<double>;
-  static const std::vector<double> v = {
-      0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, -2.5, 2.0, 3.0, 1e300, -1e300, L::max(),
-      -L::max(), L::min(), L::denorm_min(), -L::denorm_min(), L::infinity(), -L::infinity(),
-      L::quiet_NaN(), -L::quiet_NaN(), 4503599627370497.0, 0.1, 1.0 / 3.0};
+  static const std::vector<double> v = {0.0,
+                                        -0.0,
+                                        1.0,
+                                        -1.0,
+                                        0.5,
+                                        -0.5,
+                                        1.5,
+                                        -2.5,
+                                        2.0,
+                                        3.0,
+                                        1e300,
+                                        -1e300,
+                                        L::max(),
+                                        -L::max(),
+                                        L::min(),
+                                        L::denorm_min(),
+                                        -L::denorm_min(),
+                                        L::infinity(),
+                                        -L::infinity(),
+                                        L::quiet_NaN(),
+                                        -L::quiet_NaN(),
+                                        4503599627370497.0,
+                                        0.1,
+                                        1.0 / 3.0};
   return v;
 }
 
@@ -53,7 +73,8 @@ ir::Program folded_program(Op op, double a, double b, double c) {
 
 }  // namespace
 
-TEST_CASE("every scalar op matches the interpreter on all corner-value combinations", "[jit][ops]") {
+TEST_CASE("every scalar op matches the interpreter on all corner-value combinations",
+          "[jit][ops]") {
   auto jit = make_jit();
   std::mt19937_64 rng(1);
   const auto& vals = corner_values();
@@ -127,8 +148,9 @@ TEST_CASE("batch sizes 0, 1 and many", "[jit][batch]") {
   p.name = "batch";
   p.n_inputs = 2;
   p.windows = {{kernels::WindowKind::Mean, 10000, 0.0}};
-  p.code = {{Op::Input, 0}, {Op::Input, 1}, {Op::Const, 0, 0, 0, 0, 2.0}, {Op::Mul, 0, 2},
-            {Op::Add, 3, 1}, {Op::Gt, 0, 1}, {Op::Min, 0, 1}, {Op::Window, 0, 0, 0, 0}};
+  p.code = {{Op::Input, 0},  {Op::Input, 1},          {Op::Const, 0, 0, 0, 0, 2.0},
+            {Op::Mul, 0, 2}, {Op::Add, 3, 1},         {Op::Gt, 0, 1},
+            {Op::Min, 0, 1}, {Op::Window, 0, 0, 0, 0}};
   p.outputs = {5, 4, 6, 7};
   std::string error;
   ir::BatchFn fn = jit->compile(p, &error);
@@ -198,9 +220,9 @@ TEST_CASE("no FP contraction: a*b+c, a*b-c, c-a*b stay two roundings", "[jit][op
   ir::Program p;
   p.name = "fma";
   p.n_inputs = 3;
-  p.code = {{Op::Input, 0}, {Op::Input, 1}, {Op::Input, 2}, {Op::Mul, 0, 1},
-            {Op::Add, 3, 2},  {Op::Sub, 3, 2},  {Op::Sub, 2, 3},  {Op::Neg, 3},
-            {Op::Add, 7, 2},  {Op::Mul, 4, 2},  {Op::Add, 9, 3}};
+  p.code = {{Op::Input, 0},  {Op::Input, 1},  {Op::Input, 2},  {Op::Mul, 0, 1},
+            {Op::Add, 3, 2}, {Op::Sub, 3, 2}, {Op::Sub, 2, 3}, {Op::Neg, 3},
+            {Op::Add, 7, 2}, {Op::Mul, 4, 2}, {Op::Add, 9, 3}};
   p.outputs = {4, 5, 6, 8, 10};
   Batch batch;
   batch.cols.assign(3, {});

@@ -130,5 +130,3 @@ TEST_CASE("random programs reading shared window states", "[jit][random][window]
     REQUIRE(d == "");
   }
 }
-
-

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "core/kernels/detectors.h"
+#include "core/kernels/window.h"
 #include "detector_reference.h"
-#include "runtime/kernels/detectors.h"
-#include "runtime/kernels/window.h"
 
 // NAB's windowed Gaussian as bench/score emulates it (verified there against NAB's own
 // published results): gauss_score must give the same bits.

@@ -6,8 +6,8 @@
 #include <initializer_list>
 #include <vector>
 
+#include "core/kernels/window.h"
 #include "reference.h"
-#include "runtime/kernels/window.h"
 
 namespace omen::kernels::testing {
 namespace {
@@ -21,8 +21,7 @@ std::vector<double> feed(WindowKind kind, int64_t width, std::initializer_list<T
   return out;
 }
 
-double last(WindowKind kind, int64_t width, std::initializer_list<Tick> ticks,
-            double param = 0.0) {
+double last(WindowKind kind, int64_t width, std::initializer_list<Tick> ticks, double param = 0.0) {
   return feed(kind, width, ticks, param).back();
 }
 
@@ -31,8 +30,8 @@ TEST_CASE("an empty window gives count 0 and sum 0 and NaN elsewhere", "[kernels
     auto kind = static_cast<WindowKind>(k);
     INFO(kernel_info(kind).name);
     // Never a sample; and a sample that has expired by the time of a NaN tick.
-    for (double r : {last(kind, 10, {{0, kNaN}, {5, kNaN}}),
-                     last(kind, 10, {{0, 3.0}, {100, kNaN}})}) {
+    for (double r :
+         {last(kind, 10, {{0, kNaN}, {5, kNaN}}), last(kind, 10, {{0, 3.0}, {100, kNaN}})}) {
       if (kind == WindowKind::Count || kind == WindowKind::Sum) {
         CHECK(r == 0.0);
       } else if (kind == WindowKind::Ewma || kind == WindowKind::Lag) {
@@ -208,8 +207,8 @@ TEST_CASE("huge windows drain and refill", "[kernels][edge]") {
         ref.push(t, v);
       }
       const Expected e = ref.expected();
-      const double want[] = {e.count, e.sum,    e.mean, e.min,  e.max,  e.stddev, e.median,
-                             e.median, e.mad,   e.ewma, e.delta, e.rate, e.lag};
+      const double want[] = {e.count,  e.sum, e.mean, e.min,   e.max,  e.stddev, e.median,
+                             e.median, e.mad, e.ewma, e.delta, e.rate, e.lag};
       CHECK(close(got, want[k], 1e-9));
       t += 2'000'000;  // everything expires
     }

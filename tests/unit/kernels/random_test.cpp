@@ -10,20 +10,29 @@
 #include <string>
 #include <vector>
 
+#include "core/kernels/window.h"
 #include "reference.h"
-#include "runtime/kernels/window.h"
 
 namespace omen::kernels::testing {
 namespace {
 
 enum class Values {
-  Normal, SmallInts, Offset, Outliers, Counter, Wide, Constant, Spikes, TinyNoise, Ramp
+  Normal,
+  SmallInts,
+  Offset,
+  Outliers,
+  Counter,
+  Wide,
+  Constant,
+  Spikes,
+  TinyNoise,
+  Ramp
 };
 enum class Times { Jitter, Grid, Gaps };
 
 const char* name(Values v) {
-  static const char* n[] = {"normal", "small-ints", "offset", "outliers", "counter", "wide",
-                            "constant", "spikes", "tiny-noise", "ramp"};
+  static const char* n[] = {"normal", "small-ints", "offset", "outliers",   "counter",
+                            "wide",   "constant",   "spikes", "tiny-noise", "ramp"};
   return n[static_cast<int>(v)];
 }
 const char* name(Times t) {
@@ -43,8 +52,12 @@ std::vector<Tick> make_series(uint64_t seed, Values shape, Times timing, size_t 
   bool nan_run = false;
   for (size_t i = 0; i < n; ++i) {
     switch (timing) {
-      case Times::Jitter: t += 1 + static_cast<int64_t>(rng() % 20); break;
-      case Times::Grid: t += 10; break;
+      case Times::Jitter:
+        t += 1 + static_cast<int64_t>(rng() % 20);
+        break;
+      case Times::Grid:
+        t += 10;
+        break;
       case Times::Gaps:
         t += u(rng) < 0.05 ? 1 + static_cast<int64_t>(rng() % 5000)
                            : 1 + static_cast<int64_t>(rng() % 3);
@@ -52,20 +65,36 @@ std::vector<Tick> make_series(uint64_t seed, Values shape, Times timing, size_t 
     }
     double v = 0;
     switch (shape) {
-      case Values::Normal: v = g(rng); break;
-      case Values::SmallInts: v = static_cast<double>(rng() % 6); break;
-      case Values::Offset: v = 1e9 + g(rng); break;
-      case Values::Outliers: v = u(rng) < 0.02 ? 1e12 * g(rng) : g(rng); break;
+      case Values::Normal:
+        v = g(rng);
+        break;
+      case Values::SmallInts:
+        v = static_cast<double>(rng() % 6);
+        break;
+      case Values::Offset:
+        v = 1e9 + g(rng);
+        break;
+      case Values::Outliers:
+        v = u(rng) < 0.02 ? 1e12 * g(rng) : g(rng);
+        break;
       case Values::Counter:
         // Huge spikes before some resets, to stress rate's reset sum.
         if (u(rng) < 0.005) counter += 1e22 * u(rng);
         counter = u(rng) < 0.03 ? std::floor(u(rng) * 10) : counter + std::floor(u(rng) * 100);
         v = counter;
         break;
-      case Values::Wide: v = g(rng) * std::pow(10.0, u(rng) * 12 - 6); break;
-      case Values::Constant: v = 0.1; break;
-      case Values::TinyNoise: v = 1e12 + 1e-3 * g(rng); break;  // ~8 ulps of spread
-      case Values::Ramp: v = 1.7e12 + static_cast<double>(t); break;
+      case Values::Wide:
+        v = g(rng) * std::pow(10.0, u(rng) * 12 - 6);
+        break;
+      case Values::Constant:
+        v = 0.1;
+        break;
+      case Values::TinyNoise:
+        v = 1e12 + 1e-3 * g(rng);
+        break;  // ~8 ulps of spread
+      case Values::Ramp:
+        v = 1.7e12 + static_cast<double>(t);
+        break;
       case Values::Spikes:  // rare huge values: the compensation terms see big roundings
         v = u(rng) < 0.004 ? 1e25 * (u(rng) + 0.5) : g(rng);
         break;
@@ -113,8 +142,8 @@ size_t run(const std::vector<Tick>& series, int64_t width, const std::string& la
   auto check = [&](bool ok, const char* kernel, size_t i, double got, double want) {
     if (ok) return;
     if (++failures <= 5) {
-      FAIL_CHECK(label << " tick " << i << " t=" << series[i].t << " v=" << fmt(series[i].v)
-                       << ": " << kernel << " got " << fmt(got) << " want " << fmt(want));
+      FAIL_CHECK(label << " tick " << i << " t=" << series[i].t << " v=" << fmt(series[i].v) << ": "
+                       << kernel << " got " << fmt(got) << " want " << fmt(want));
     }
   };
   constexpr double kRel = 1e-9;
@@ -131,16 +160,15 @@ size_t run(const std::vector<Tick>& series, int64_t width, const std::string& la
     const Expected e = ref.expected();
     auto at = [&](WindowKind k) { return got[static_cast<size_t>(k)]; };
     check(same(at(WindowKind::Count), e.count), "count", i, at(WindowKind::Count), e.count);
-    check(close(at(WindowKind::Sum), e.sum, kRel, 1e-14 * e.abs_sum), "sum", i,
-          at(WindowKind::Sum), e.sum);
+    check(close(at(WindowKind::Sum), e.sum, kRel, 1e-14 * e.abs_sum), "sum", i, at(WindowKind::Sum),
+          e.sum);
     check(close(at(WindowKind::Mean), e.mean, kRel, 1e-14 * e.abs_sum / e.count), "mean", i,
           at(WindowKind::Mean), e.mean);
     check(same(at(WindowKind::Min), e.min), "min", i, at(WindowKind::Min), e.min);
     check(same(at(WindowKind::Max), e.max), "max", i, at(WindowKind::Max), e.max);
     check(close(at(WindowKind::Stddev), e.stddev, kRel), "stddev", i, at(WindowKind::Stddev),
           e.stddev);
-    check(same(at(WindowKind::Median), e.median), "median", i, at(WindowKind::Median),
-          e.median);
+    check(same(at(WindowKind::Median), e.median), "median", i, at(WindowKind::Median), e.median);
     check(same(at(WindowKind::Quantile), ref_quantile_sorted(e.sorted, 0.5)), "quantile(.5)", i,
           at(WindowKind::Quantile), ref_quantile_sorted(e.sorted, 0.5));
     check(close(at(WindowKind::Mad), e.mad, kRel), "mad", i, at(WindowKind::Mad), e.mad);
@@ -158,10 +186,9 @@ size_t run(const std::vector<Tick>& series, int64_t width, const std::string& la
 }
 
 TEST_CASE("kernels match the reference on random series", "[kernels][random]") {
-  const Values shapes[] = {Values::Normal, Values::SmallInts, Values::Offset,
-                           Values::Outliers, Values::Counter, Values::Wide,
-                           Values::Constant, Values::Spikes, Values::TinyNoise,
-                           Values::Ramp};
+  const Values shapes[] = {Values::Normal,    Values::SmallInts, Values::Offset,   Values::Outliers,
+                           Values::Counter,   Values::Wide,      Values::Constant, Values::Spikes,
+                           Values::TinyNoise, Values::Ramp};
   const Times timings[] = {Times::Jitter, Times::Grid, Times::Gaps};
   // 1: only the current tick; 30 on the 10 ms grid: samples at exactly t - 30 must leave.
   const int64_t widths[] = {1, 7, 30, 250, 4000};
@@ -171,8 +198,8 @@ TEST_CASE("kernels match the reference on random series", "[kernels][random]") {
       for (Times timing : timings)
         for (int64_t width : widths) {
           auto series = make_series(seed * 7919 + runs, shape, timing, 400, 0.1);
-          std::string label = std::string(name(shape)) + "/" + name(timing) + "/w=" +
-                              std::to_string(width) + "/seed=" + std::to_string(seed);
+          std::string label = std::string(name(shape)) + "/" + name(timing) +
+                              "/w=" + std::to_string(width) + "/seed=" + std::to_string(seed);
           failures += run(series, width, label);
           ++runs;
         }
@@ -234,8 +261,8 @@ TEST_CASE("a shared state reads exactly what separate states return", "[kernels]
       {K::Mad, 0, {{K::Median, 0}, {K::Quantile, 1.0 / 3.0}}},
       {K::Quantile, 0.25, {{K::Median, 0}, {K::Mad, 0}, {K::Quantile, 0.99}}},
   };
-  const Values shapes[] = {Values::Normal, Values::SmallInts, Values::Offset, Values::Outliers,
-                           Values::Wide, Values::Spikes, Values::TinyNoise, Values::Ramp};
+  const Values shapes[] = {Values::Normal, Values::SmallInts, Values::Offset,    Values::Outliers,
+                           Values::Wide,   Values::Spikes,    Values::TinyNoise, Values::Ramp};
   size_t failures = 0, runs = 0;
   for (const Group& g : groups)
     for (Values shape : shapes)
@@ -243,8 +270,8 @@ TEST_CASE("a shared state reads exactly what separate states return", "[kernels]
         for (int64_t width : {7, 250, 4000}) {
           auto series = make_series(4243 + runs++, shape, timing, 400, 0.1);
           failures += run_shared(series, width, g.leader, g.q, g.reads,
-                                 std::string(kernel_info(g.leader).name) + "/" + name(shape) +
-                                     "/" + name(timing) + "/w=" + std::to_string(width));
+                                 std::string(kernel_info(g.leader).name) + "/" + name(shape) + "/" +
+                                     name(timing) + "/w=" + std::to_string(width));
         }
   // Long runs: ~1000 samples, so the sorted window switches to the tree and back.
   for (const Group& g : groups) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/kernels/window.h"
+#include "core/kernels/window.h"
 
 namespace omen::kernels::testing {
 
@@ -122,7 +122,8 @@ class Reference {
       if (std::isnan(e.ewma)) {
         e.ewma = k.v;
       } else {
-        double alpha = 1.0 - std::exp(-static_cast<double>(k.t - last) / static_cast<double>(width_));
+        double alpha =
+            1.0 - std::exp(-static_cast<double>(k.t - last) / static_cast<double>(width_));
         e.ewma += alpha * (k.v - e.ewma);
       }
       last = k.t;

@@ -12,20 +12,20 @@
 #include <utility>
 
 #include "compiler/ir/ir.h"
-#include "runtime/kernels/order.h"
-#include "runtime/kernels/order_tree.h"
-#include "runtime/kernels/push_fns.h"
-#include "runtime/kernels/ring.h"
-#include "runtime/kernels/window.h"
+#include "core/kernels/order.h"
+#include "core/kernels/order_tree.h"
+#include "core/kernels/push_fns.h"
+#include "core/kernels/ring.h"
+#include "core/kernels/window.h"
 
 namespace omen::kernels {
 namespace {
 
 TEST_CASE("kernel table", "[kernels][table]") {
-  const char* names[] = {"count",  "sum",    "mean", "min",   "max",  "stddev", "median",
-                         "quantile", "mad", "ewma", "delta", "rate", "lag",
-                         "fit_quantile", "esd", "seasonal_base", "ar_residual", "cusum", "bocpd",
-                         "gauss_score", "cooldown"};
+  const char* names[] = {
+      "count",    "sum",           "mean",        "min",   "max",   "stddev",      "median",
+      "quantile", "mad",           "ewma",        "delta", "rate",  "lag",         "fit_quantile",
+      "esd",      "seasonal_base", "ar_residual", "cusum", "bocpd", "gauss_score", "cooldown"};
   static_assert(sizeof(names) / sizeof(names[0]) == kNumWindowKinds);
   for (size_t k = 0; k < kNumWindowKinds; ++k) {
     const KernelInfo& info = kernel_info(static_cast<WindowKind>(k));
@@ -133,8 +133,8 @@ TEST_CASE("ring behaves like a deque", "[kernels][ring]") {
 /// every step and contents, select and count_below every `every` steps. `step` is
 /// called after each step.
 template <class Set, class Step>
-void against_multiset(Set& set, uint64_t seed, int steps, int phase, unsigned grow_pct,
-                      int every, Step step) {
+void against_multiset(Set& set, uint64_t seed, int steps, int phase, unsigned grow_pct, int every,
+                      Step step) {
   std::mt19937_64 rng(seed);
   std::multiset<double> ref;
   std::deque<double> fifo;

@@ -1,9 +1,9 @@
 // What the model is shown: the generated language reference, data summaries, metric scans.
 #include <catch2/catch.hpp>
 
+#include "core/kernels/window.h"
 #include "omen/data.h"
 #include "omen/llm.h"
-#include "runtime/kernels/window.h"
 #include "test_server.h"
 
 using namespace omen;

@@ -136,7 +136,8 @@ TEST_CASE("a counter aggregate keeps its totals across a reload that keeps its d
       c200 += 100;
       c500 += err_rate;
       omen::Batch b;
-      b.series = {{"req", {{"code", "200"}, {"job", "a"}}}, {"req", {{"code", "500"}, {"job", "a"}}}};
+      b.series = {{"req", {{"code", "200"}, {"job", "a"}}},
+                  {"req", {{"code", "500"}, {"job", "a"}}}};
       b.add(0, m * 60'000LL, c200);
       b.add(1, m * 60'000LL, c500);
       e->push(b);
@@ -147,7 +148,8 @@ TEST_CASE("a counter aggregate keeps its totals across a reload that keeps its d
   // Same aggregates, a new rule: the aggregates' totals carry over (no new baseline): at
   // minute 21, all = 21 x 105 = 2205 (after a new baseline it would be 0).
   auto r = e->reload_source(
-      "v2.omen", std::string(kRules) + "rule Traffic { on all when all > 2000 message \"{all}\" }\n");
+      "v2.omen",
+      std::string(kRules) + "rule Traffic { on all when all > 2000 message \"{all}\" }\n");
   INFO(r.diagnostics);
   REQUIRE(r.ok);
   CHECK(r.kept.size() == 2);
@@ -158,7 +160,8 @@ TEST_CASE("a counter aggregate keeps its totals across a reload that keeps its d
   CHECK(alerts[0].message == "2205");
   push(22, 40, 50);
   bool fired = false;
-  for (const auto& a : e->poll()) fired = fired || (a.rule == "Errors" && a.event == omen::AlertEvent::Firing);
+  for (const auto& a : e->poll())
+    fired = fired || (a.rule == "Errors" && a.event == omen::AlertEvent::Firing);
   CHECK(fired);
 }
 
@@ -182,6 +185,6 @@ TEST_CASE("a member sample older than its group's newest value is kept but canno
   CHECK(s.samples_in == 2);
   CHECK(s.samples_accepted == 2);  // both members keep their samples
   CHECK(s.dropped_out_of_order == 0);
-  CHECK(s.aggregate_dropped == 2);    // cpu_sum and cpu_max of job a cannot go back to 5m
+  CHECK(s.aggregate_dropped == 2);  // cpu_sum and cpu_max of job a cannot go back to 5m
   CHECK(s.aggregate_samples == 2);
 }

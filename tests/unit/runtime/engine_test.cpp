@@ -137,7 +137,8 @@ TEST_CASE("state per (series, rule) beyond window buffers is at most 128 bytes w
 }
 
 TEST_CASE("bad rules build no engine and explain why") {
-  auto b = omen::Engine::from_source("bad.omen", "series x = metric(\"x\")\nrule R { on x when x > 5m }\n");
+  auto b = omen::Engine::from_source("bad.omen",
+                                     "series x = metric(\"x\")\nrule R { on x when x > 5m }\n");
   CHECK_FALSE(b.ok());
   CHECK(b.diagnostics.find("bad.omen:2:22: error[E021]") != std::string::npos);
 }

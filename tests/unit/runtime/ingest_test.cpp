@@ -33,7 +33,9 @@ std::unique_ptr<omen::Engine> build(const char* src) {
 struct Pair {
   std::unique_ptr<omen::Engine> batched, single;
 };
-Pair pair_of(const char* src) { return {build(src), build(src)}; }
+Pair pair_of(const char* src) {
+  return {build(src), build(src)};
+}
 
 // Both engines raised the same alerts and counted the same samples and evaluations.
 void check_same(omen::Engine& batched, omen::Engine& single) {
@@ -217,9 +219,9 @@ rule W { on x by (id) when abs((x - mean(x, 60m)) / (stddev(x, 60m) + 1e-9)) > 3
   // At least: T's Instance records; W's records, one join slot and its generation, its
   // WindowState handle (mean and stddev of the same input and width share one state) and the
   // allocator's headers of two heap blocks per window state.
-  size_t floor = 100 * sizeof(omen::engine::Instance) +
-                 100 * (sizeof(omen::engine::Instance) + 4 + 8 +
-                        1 * (sizeof(omen::kernels::WindowState) + 32));
+  size_t floor =
+      100 * sizeof(omen::engine::Instance) + 100 * (sizeof(omen::engine::Instance) + 4 + 8 +
+                                                    1 * (sizeof(omen::kernels::WindowState) + 32));
   CHECK(s.state_bytes >= floor);
   CHECK(s.state_bytes <= floor * 3 / 2);  // capacity slack is bounded
   CHECK(sizeof(omen::engine::Instance) <= 40);

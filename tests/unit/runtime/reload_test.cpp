@@ -28,7 +28,8 @@ TEST_CASE("a reload with errors changes nothing and says why") {
   auto b = omen::Engine::from_source("v1.omen", kV1, {omen::Tier::Interp});
   REQUIRE(b.ok());
   push_minutes(*b.engine, 0, 2, 50);
-  auto r = b.engine->reload_source("v2.omen", "series x = metric(\"x\")\nrule Slow { on x when x > 5m }\n");
+  auto r = b.engine->reload_source("v2.omen",
+                                   "series x = metric(\"x\")\nrule Slow { on x when x > 5m }\n");
   CHECK_FALSE(r.ok);
   CHECK(r.diagnostics.find("v2.omen:2:25: error[E021]") != std::string::npos);
   push_minutes(*b.engine, 3, 6, 50);
@@ -69,7 +70,8 @@ rule New { on x when x > 30 for 2m }
 TEST_CASE("a reload can remove rules") {
   auto b = omen::Engine::from_source("v1.omen", kV1, {omen::Tier::Interp});
   REQUIRE(b.ok());
-  auto r = b.engine->reload_source("v2.omen", "series x = metric(\"x\")\nrule Other { on x when x > 100 }\n");
+  auto r = b.engine->reload_source("v2.omen",
+                                   "series x = metric(\"x\")\nrule Other { on x when x > 100 }\n");
   REQUIRE(r.ok);
   CHECK(r.removed == std::vector<std::string>{"Slow"});
   CHECK(b.engine->rule_names() == std::vector<std::string>{"Other"});
