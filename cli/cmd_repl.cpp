@@ -42,7 +42,6 @@ namespace fs = std::filesystem;
 
 constexpr size_t kMaxSeriesShown = 20;
 constexpr size_t kSparkWidth = 60;
-constexpr size_t kChunk = 65536;  // samples per push while evaluating (bounds memory)
 
 // ---------------------------------------------------------------------------------------------
 // Text, numbers and times
@@ -430,29 +429,7 @@ class Repl {
     EngineStats s = e->stats();
     if (s.per_rule.empty()) std::printf("(no rules)\n");
     for (const auto& r : s.per_rule)
-      std::printf("%-20s %s  (cost %g)\n", r.name.c_str(), summary[r.name].c_str(),
-                  r.cost);
-  }
-
-  // Pushes the data in time order, in chunks (poll after each one bounds memory).
-  void push_data(Engine& e, const std::function<void(std::vector<Alert>&&)>& sink) {
-    const Batch& data = session_.data();
-    std::vector<uint32_t> order(data.t.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return data.t[a] < data.t[b]; });
-    Batch part;
-    part.series = data.series;
-    for (size_t begin = 0; begin < order.size(); begin += kChunk) {
-      part.sid.clear();
-      part.t.clear();
-      part.v.clear();
-      size_t end = std::min(order.size(), begin + kChunk);
-      for (size_t i = begin; i < end; ++i)
-        part.add(data.sid[order[i]], data.t[order[i]], data.v[order[i]]);
-      e.push(part);
-      sink(e.poll());
-    }
+      std::printf("%-20s %s  (cost %g)\n", r.name.c_str(), summary[r.name].c_str(), r.cost);
   }
 
   void cmd_run(const std::vector<std::string>& only) {
@@ -461,7 +438,7 @@ class Repl {
     if (!e) return;
     std::map<AlertEvent, size_t> counts;
     size_t shown = 0, total = 0;
-    push_data(*e, [&](std::vector<Alert>&& alerts) {
+    session_.replay(*e, [&](std::vector<Alert>&& alerts) {
       for (const auto& a : alerts) {
         if (!only.empty() && std::find(only.begin(), only.end(), a.rule) == only.end()) continue;
         ++counts[a.event];

@@ -6,6 +6,7 @@
 // Thread safety: a Session is not synchronized; use one from one thread at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -140,6 +141,9 @@ class Session {
   /// Time of the earliest / latest loaded sample (0 without data).
   TimeMs first_time() const;
   TimeMs last_time() const;
+  /// Pushes the loaded data into `engine` in time order, in chunks of 64k samples, and
+  /// passes each chunk's alerts (poll()) to `sink` (bounded memory for long data).
+  void replay(Engine& engine, const std::function<void(std::vector<Alert>&&)>& sink) const;
   /// Distinct metric names of the loaded data, sorted.
   std::vector<std::string> metrics() const;
 

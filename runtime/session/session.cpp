@@ -305,6 +305,21 @@ TimeMs Session::last_time() const {
   return order_.empty() ? 0 : data_.t[order_.back()];
 }
 
+void Session::replay(Engine& engine, const std::function<void(std::vector<Alert>&&)>& sink) const {
+  Batch part;
+  part.series = data_.series;
+  for (size_t begin = 0; begin < order_.size(); begin += kChunk) {
+    part.sid.clear();
+    part.t.clear();
+    part.v.clear();
+    size_t end = std::min(order_.size(), begin + kChunk);
+    for (size_t i = begin; i < end; ++i)
+      part.add(data_.sid[order_[i]], data_.t[order_[i]], data_.v[order_[i]]);
+    engine.push(part);
+    sink(engine.poll());
+  }
+}
+
 std::vector<std::string> Session::metrics() const {
   std::set<std::string> names;
   for (const auto& s : data_.series) names.insert(s.name);
@@ -444,22 +459,10 @@ Evaluation Session::evaluate(const std::string& expr, const EvalOptions& options
     s.v.insert(s.v.end(), v, v + n);
     s.missing.insert(s.missing.end(), nan, nan + n);
   });
-  if (ev.constant) {
+  if (ev.constant)
     b.engine->push({kTickSeries, {}}, first_time(), 0);
-  } else {
-    Batch part;
-    part.series = data_.series;
-    for (size_t begin = 0; begin < order_.size(); begin += kChunk) {
-      part.sid.clear();
-      part.t.clear();
-      part.v.clear();
-      size_t end = std::min(order_.size(), begin + kChunk);
-      for (size_t i = begin; i < end; ++i)
-        part.add(data_.sid[order_[i]], data_.t[order_[i]], data_.v[order_[i]]);
-      b.engine->push(part);
-      (void)b.engine->poll();  // the rule's alerts are not wanted
-    }
-  }
+  else
+    replay(*b.engine, [](std::vector<Alert>&&) {});  // the rule's alerts are not wanted
   for (auto& [name, s] : by_series) {
     size_t lo = 0, hi = s.t.size();  // the kept ticks: [lo, hi)
     if (!ev.constant && options.at) {
