@@ -417,7 +417,20 @@ Evaluation Session::evaluate(const std::string& expr, const EvalOptions& options
     modules.push_back(std::move(syn));
     *out = compile_parsed(sm, diags, std::move(modules), co);
     if (out->ok()) return true;
-    ev.diagnostics = render_errors(*out->diags);
+    ev.diagnostics.clear();
+    for (const Diagnostic& d : out->diags->all()) {
+      if (d.severity != Severity::Error) continue;
+      if (as_value && d.code == "E020" && d.loc.file == in) {
+        // Said of the synthesized rule's `value`: say it of the expression.
+        Diagnostic x = d;
+        size_t found = d.message.find("found ");
+        x.message = "only a number or a bool can be evaluated" +
+                    (found == std::string::npos ? "" : ", " + d.message.substr(found));
+        ev.diagnostics += out->diags->render(x);
+      } else {
+        ev.diagnostics += out->diags->render(d);
+      }
+    }
     return false;
   };
   Compilation c;

@@ -187,6 +187,10 @@ TEST_CASE("expressions evaluate per instance like a rule condition", "[session]"
   ev = s.evaluate("x > 5m");
   CHECK_FALSE(ev.ok);
   CHECK(ev.diagnostics.find("<input>:1:3: error[E021]") != std::string::npos);
+  ev = s.evaluate("5m + 1s");
+  CHECK_FALSE(ev.ok);
+  CHECK(ev.diagnostics.find("only a number or a bool can be evaluated, found duration") !=
+        std::string::npos);
 }
 
 TEST_CASE("an expression over series needs data; a constant does not", "[session]") {
