@@ -1,18 +1,6 @@
-// omen repl: an interactive shell over rule files and data (docs/repl.md). Uses only the
-// public API in include/omen/.
-//
-// An expression typed at the prompt is evaluated by synthesizing rules around it (the public
-// API has no expression evaluator): `fn __repl_expr() = EXPR` plus
-//   - `rule __repl_bool { on S when __repl_expr() }` when EXPR is a bool: the verdict observer
-//     reports the condition at every tick, which is exactly the expression;
-//   - otherwise two rules whose conditions alternate every tick (the parity of the tick's
-//     index, `count(time(), W) % 2`, with W covering the whole data) and whose `value` is the
-//     expression: every tick is then the first true tick of one of them, so every tick
-//     produces one `firing` event carrying the expression's value at that tick.
-// S is the first declared series (or metric of the loaded data) the expression mentions.
-// The environment (series, constants, functions of the loaded files and of definitions
-// typed at the prompt) comes from the canonical source (`explain --dump=ast`), without
-// rules, tests and graphs, so evaluating does not run the user's rules.
+// omen repl: an interactive shell over rule files and data (docs/repl.md): line editing,
+// commands and printing over omen::Session (include/omen/session.h), which defines
+// declarations, evaluates expressions and offers the vocabulary for completion.
 #include <editline/readline.h>
 #include <unistd.h>
 
@@ -28,7 +16,6 @@
 #include <map>
 #include <numeric>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -43,6 +30,7 @@
 #include "omen/data.h"
 #include "omen/engine.h"
 #include "omen/graphs.h"
+#include "omen/session.h"
 #include "omen/testing.h"
 #include "omen/tools.h"
 
@@ -50,20 +38,10 @@ namespace omen::cli {
 
 namespace {
 
-// A series as users name it: an aggregate's output `@NAME:HASH{...}` shows as `NAME{...}`.
-std::string shown_series(const SeriesKey& key) {
-  if (key.name.empty() || key.name[0] != '@') return format_series(key);
-  SeriesKey k = key;
-  k.name = key.name.substr(1, key.name.rfind(':') - 1);
-  return format_series(k);
-}
-
 namespace fs = std::filesystem;
 
-constexpr int64_t kMaxWindowMs = 90LL * 86'400'000;  // the language's window limit
 constexpr size_t kMaxSeriesShown = 20;
 constexpr size_t kSparkWidth = 60;
-constexpr size_t kChunk = 65536;  // samples per push while evaluating (bounds memory)
 
 // ---------------------------------------------------------------------------------------------
 // Text, numbers and times
@@ -82,9 +60,6 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-bool is_ident_start(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
-}
 bool is_ident_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
@@ -232,124 +207,14 @@ bool incomplete(const std::string& text) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Declarations, read from the canonical source that `explain --dump=ast` prints: each
-// top-level item starts in column 0; its continuation lines are indented (or a closing `}`).
-
-struct Decls {
-  std::set<std::string> series, fns, consts, rules, tests, blocks;
-  std::string env;  // imports, series, constants and functions: the expression environment
-  std::map<std::string, std::string> rule_summary;  // rule name -> its clauses on one line
-};
-
-Decls scan_canonical(const std::string& dump) {
-  Decls d;
-  std::istringstream in(dump);
-  std::string line, kind, name, summary;
-  bool keep = false;
-  auto finish = [&] {
-    if (kind == "rule") d.rule_summary[name] = summary;
-  };
-  while (std::getline(in, line)) {
-    bool top =
-        !line.empty() && !std::isspace(static_cast<unsigned char>(line[0])) && line[0] != '}';
-    if (top) {
-      finish();
-      std::vector<std::string> w = words(line);
-      kind = w.empty() ? "" : w[0];
-      name = w.size() > 1 ? w[1] : "";
-      size_t cut = name.find_first_of("(:={");
-      if (cut != std::string::npos) name = name.substr(0, cut);
-      summary.clear();
-      keep = kind == "import" || kind == "series" || kind == "const" || kind == "fn";
-      if (kind == "series")
-        d.series.insert(name);
-      else if (kind == "fn")
-        d.fns.insert(name);
-      else if (kind == "const")
-        d.consts.insert(name);
-      else if (kind == "rule")
-        d.rules.insert(name);
-      else if (kind == "test")
-        d.tests.insert(name);
-      else if (!keep && !name.empty())
-        d.blocks.insert(name);
-    } else if (kind == "rule" && line != "}") {
-      summary += (summary.empty() ? "" : "  ") + trim(line);
-    }
-    if (keep) d.env += line + "\n";
-  }
-  finish();
-  return d;
-}
-
-// Identifiers an expression reads as values: not function names (followed by `(`), not
-// named arguments (followed by a single `=`), not qualified parts (after `.`), not in
-// strings or comments.
-std::vector<std::string> value_identifiers(const std::string& e) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < e.size();) {
-    char c = e[i];
-    if (c == '"') {
-      for (++i; i < e.size() && e[i] != '"'; ++i)
-        if (e[i] == '\\') ++i;
-      ++i;
-      continue;
-    }
-    if (c == '#') {
-      while (i < e.size() && e[i] != '\n') ++i;
-      continue;
-    }
-    if (std::isdigit(static_cast<unsigned char>(c))) {  // numbers and durations (5m, 1e-9)
-      while (i < e.size() && (is_ident_char(e[i]) || e[i] == '.')) ++i;
-      continue;
-    }
-    if (!is_ident_start(c)) {
-      ++i;
-      continue;
-    }
-    size_t b = i;
-    while (i < e.size() && is_ident_char(e[i])) ++i;
-    std::string id = e.substr(b, i - b);
-    size_t j = i;
-    while (j < e.size() && (e[j] == ' ' || e[j] == '\t' || e[j] == '\n')) ++j;
-    bool call = j < e.size() && e[j] == '(';
-    bool named = j < e.size() && e[j] == '=' && (j + 1 >= e.size() || e[j + 1] != '=');
-    bool qualified = (j < e.size() && e[j] == '.') || (b > 0 && e[b - 1] == '.');
-    if (!call && !named && !qualified) out.push_back(id);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Completion vocabulary
+// Commands
 
 const std::vector<std::string> kCommands = {":load",    ":data",  ":rules", ":run",
                                             ":explain", ":test",  ":graph", ":rca",
                                             ":show",    ":reset", ":help",  ":quit"};
-const std::vector<std::string> kKeywords = {
-    "import",   "const",    "fn",       "series",  "metric",   "rule",    "on",      "by",
-    "when",     "for",      "keep",     "value",   "severity", "labels",  "message", "test",
-    "interval", "start",    "input",    "expect",  "no",       "at",      "firing",  "pending",
-    "resolved", "inactive", "graph",    "node",    "forbid",   "require", "root",    "leaf",
-    "and",      "or",       "not",      "if",      "then",     "else",    "true",    "false",
-    "number",   "bool",     "duration", "percent", "string"};
-// Built-in functions (docs/language.md) and the standard library (stdlib/std.omen): the
-// public API has no list of them, so they are named here.
-const std::vector<std::string> kFunctions = {
-    "abs",    "sqrt",   "exp",      "log",        "floor", "ceil",   "pow",  "min",
-    "max",    "clamp",  "isnan",    "seconds",    "time",  "count",  "sum",  "mean",
-    "stddev", "median", "quantile", "mad",        "ewma",  "delta",  "rate", "lag",
-    "absent", "zscore", "robust_z", "pct_change", "ratio", "outside"};
 
 // ---------------------------------------------------------------------------------------------
-// The session
-
-struct SeriesResult {
-  std::string name;  // format_series of the `on` series
-  std::vector<TimeMs> t;
-  std::vector<double> v;  // values, or 0/1 for a bool expression
-  std::vector<uint8_t> nan_input;
-};
+// The shell: commands and printing over an omen::Session
 
 class Repl {
  public:
@@ -357,7 +222,6 @@ class Repl {
     char tmpl[] = "/tmp/omen-repl-XXXXXX";
     if (char* dir = mkdtemp(tmpl)) tmpdir_ = dir;
     session_path_ = tmpdir_ + "/session.omen";
-    input_path_ = tmpdir_ + "/input.omen";
   }
   ~Repl() {
     std::error_code ec;
@@ -387,14 +251,17 @@ class Repl {
   void load(const std::vector<std::string>& files) { cmd_load(files); }
   void data(const std::vector<std::string>& files) { cmd_data(files); }
 
-  /// Words for tab completion in the current state.
+  /// Words for tab completion in the current state: the language's keywords, every
+  /// built-in and standard library function, the session's declarations, graph nodes and
+  /// metrics of the data, and the commands' option words.
   std::vector<std::string> vocabulary(bool command_position) const {
     if (command_position) return kCommands;
-    std::vector<std::string> v = kKeywords;
-    v.insert(v.end(), kFunctions.begin(), kFunctions.end());
-    for (const auto* s : {&decls_.series, &decls_.fns, &decls_.consts, &decls_.rules, &decls_.tests,
-                          &decls_.blocks, &graph_nodes_, &metrics_})
-      v.insert(v.end(), s->begin(), s->end());
+    std::vector<std::string> v = Session::keywords();
+    for (const auto& f : Session::functions()) v.push_back(f.name);
+    for (const auto& d : session_.declarations())
+      if (d.kind != DeclKind::Import) v.push_back(d.name);
+    for (const auto& m : session_.metrics()) v.push_back(m);
+    v.insert(v.end(), graph_nodes_.begin(), graph_nodes_.end());
     for (const char* w :
          {"ir", "ast", "llvm", "llvm-opt", "dot", "json", "omen", "ancestors", "descendants",
           "blanket", "paths", "method=", "graph=", "target=", "top=", "by=", "baseline="})
@@ -411,37 +278,29 @@ class Repl {
     std::fprintf(stderr, "error: %s\n", msg.c_str());
   }
   void diagnostics(const std::string& text) {
-    std::string t = replace_all(replace_all(text, session_path_, "<repl>"), input_path_, "<input>");
-    std::fputs(t.c_str(), stderr);
+    std::fputs(replace_all(text, session_path_, "<repl>").c_str(), stderr);
   }
 
-  // --- the rule files: loaded files, then the definitions typed here
+  // --- the rule files for the path-based tools (explain, tests, graphs): the loaded files,
+  // then the typed definitions written to a file of the session's temporary directory
   std::vector<std::string> paths() const {
-    std::vector<std::string> p = files_;
-    if (!defs_.empty()) p.push_back(session_path_);
+    std::vector<std::string> p = session_.files();
+    std::string defs = session_.definitions_text();
+    if (!defs.empty()) {
+      std::ofstream f(session_path_, std::ios::trunc);
+      f << defs;
+      if (!f) throw std::runtime_error("cannot write " + session_path_);
+      p.push_back(session_path_);
+    }
     return p;
   }
 
-  static std::string session_text(const std::vector<std::pair<std::string, std::string>>& defs) {
-    std::string s;
-    for (const auto& d : defs) s += d.second + "\n";
-    return s;
-  }
-
-  static void write_file(const std::string& path, const std::string& text) {
-    std::ofstream f(path, std::ios::trunc);
-    f << text;
-    if (!f) throw std::runtime_error("cannot write " + path);
-  }
-
-  // Re-reads what the files and definitions declare.
+  // Re-reads the graphs' nodes (completion words).
   void refresh() {
-    decls_ = Decls{};
     graph_nodes_.clear();
-    if (paths().empty()) return;
-    std::string dump;
-    if (explain(paths(), Stage::Ast, "", &dump)) decls_ = scan_canonical(dump);
-    GraphsResult g = load_graphs(paths());
+    std::vector<std::string> p = paths();
+    if (p.empty()) return;
+    GraphsResult g = load_graphs(p);
     for (const auto& graph : g.graphs)
       for (const auto& n : graph.nodes()) graph_nodes_.insert(n.name);
   }
@@ -501,62 +360,50 @@ class Repl {
         "  :help, :quit             (Ctrl-D also quits)\n");
   }
 
-  void cmd_load(std::vector<std::string> args) {
-    bool reload = args.empty();
-    if (reload) {
-      if (files_.empty()) return error("usage: :load FILE...");
-      args = files_;
-    }
-    std::vector<std::string> next = reload ? std::vector<std::string>{} : files_;
-    for (const auto& a : args)
-      if (std::find(next.begin(), next.end(), a) == next.end()) next.push_back(a);
-    std::vector<std::string> check = next;
-    if (!defs_.empty()) check.push_back(session_path_);
-    CheckResult r = check_files(check);
+  void cmd_load(const std::vector<std::string>& args) {
+    if (args.empty() && session_.files().empty()) return error("usage: :load FILE...");
+    SessionResult r = args.empty() ? session_.reload_files() : session_.load_files(args);
+    const std::vector<std::string>& named = args.empty() ? session_.files() : args;
     if (!r.ok) {
       diagnostics(r.diagnostics);
-      return error(fmt::format("{} not loaded", args.size() == 1 ? args[0] : "files"));
+      return error(fmt::format("{} not loaded", named.size() == 1 ? named[0] : "files"));
     }
-    files_ = next;
     refresh();
-    std::printf("loaded %s: %zu rule%s, %zu test%s in total\n",
-                args.size() == 1 ? args[0].c_str() : fmt::format("{} files", args.size()).c_str(),
-                r.rules, r.rules == 1 ? "" : "s", r.tests, r.tests == 1 ? "" : "s");
+    std::printf(
+        "loaded %s: %zu rule%s, %zu test%s in total\n",
+        named.size() == 1 ? named[0].c_str() : fmt::format("{} files", named.size()).c_str(),
+        r.rules, r.rules == 1 ? "" : "s", r.tests, r.tests == 1 ? "" : "s");
   }
 
   void cmd_data(const std::vector<std::string>& args) {
     if (args.empty()) return error("usage: :data FILE...");
     for (const auto& path : args) {
-      Batch next = data_;
+      Batch next;
       DataReadResult r = read_data_file(path, {}, next);
       if (!r.ok) return error(r.error);
-      data_ = std::move(next);
+      session_.add_data(next);
       std::printf("%s: %zu samples\n", path.c_str(), r.rows);
     }
-    order_.resize(data_.t.size());
-    std::iota(order_.begin(), order_.end(), 0u);
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](uint32_t a, uint32_t b) { return data_.t[a] < data_.t[b]; });
-    metrics_.clear();
-    for (const auto& s : data_.series) metrics_.insert(s.name);
-    std::string names;
-    for (const auto& m : metrics_) names += (names.empty() ? "" : ", ") + m;
-    std::printf("data: %zu samples, %zu series, %s .. %s; metrics: %s\n", data_.t.size(),
-                data_.series.size(), format_time(first_time()).c_str(),
-                format_time(last_time()).c_str(), names.c_str());
+    std::vector<std::string> metrics = session_.metrics();
+    std::printf("data: %zu samples, %zu series, %s .. %s; metrics: %s\n", session_.data().t.size(),
+                session_.data().series.size(), format_time(first_time()).c_str(),
+                format_time(last_time()).c_str(),
+                fmt::format("{}", fmt::join(metrics, ", ")).c_str());
   }
 
-  TimeMs first_time() const { return order_.empty() ? 0 : data_.t[order_.front()]; }
-  TimeMs last_time() const { return order_.empty() ? 0 : data_.t[order_.back()]; }
+  TimeMs first_time() const { return session_.first_time(); }
+  TimeMs last_time() const { return session_.last_time(); }
+  bool have_data() const { return !session_.data().t.empty(); }
+  bool have_rules() const {
+    return !session_.files().empty() || !session_.definitions_text().empty();
+  }
 
   std::unique_ptr<Engine> build_rules(Tier tier = Tier::Interp) {
-    if (paths().empty()) {
+    if (!have_rules()) {
       error("no rules loaded (:load FILE, or type a rule)");
       return nullptr;
     }
-    EngineOptions o;
-    o.tier = tier;
-    auto b = Engine::from_files(paths(), o);
+    auto b = session_.build(tier);
     if (!b.ok()) {
       diagnostics(b.diagnostics);
       error("the rules do not compile");
@@ -568,38 +415,30 @@ class Repl {
   void cmd_rules() {
     auto e = build_rules();
     if (!e) return;
+    // Each rule's clauses on one line, from its canonical source.
+    std::map<std::string, std::string> summary;
+    for (const auto& d : session_.declarations()) {
+      if (d.kind != DeclKind::Rule) continue;
+      std::istringstream in(d.source);
+      std::string line, s;
+      std::getline(in, line);  // rule NAME {
+      while (std::getline(in, line))
+        if (line != "}") s += (s.empty() ? "" : "  ") + trim(line);
+      summary[d.name] = s;
+    }
     EngineStats s = e->stats();
     if (s.per_rule.empty()) std::printf("(no rules)\n");
-    for (const auto& r : s.per_rule) {
-      auto it = decls_.rule_summary.find(r.name);
-      std::printf("%-20s %s  (cost %g)\n", r.name.c_str(),
-                  it == decls_.rule_summary.end() ? "" : it->second.c_str(), r.cost);
-    }
-  }
-
-  // Pushes the data in time order, in chunks (poll after each one bounds memory).
-  void push_data(Engine& e, const std::function<void(std::vector<Alert>&&)>& sink) {
-    Batch part;
-    part.series = data_.series;
-    for (size_t begin = 0; begin < order_.size(); begin += kChunk) {
-      part.sid.clear();
-      part.t.clear();
-      part.v.clear();
-      size_t end = std::min(order_.size(), begin + kChunk);
-      for (size_t i = begin; i < end; ++i)
-        part.add(data_.sid[order_[i]], data_.t[order_[i]], data_.v[order_[i]]);
-      e.push(part);
-      sink(e.poll());
-    }
+    for (const auto& r : s.per_rule)
+      std::printf("%-20s %s  (cost %g)\n", r.name.c_str(), summary[r.name].c_str(), r.cost);
   }
 
   void cmd_run(const std::vector<std::string>& only) {
-    if (data_.t.empty()) return error("no data loaded (:data FILE)");
+    if (!have_data()) return error("no data loaded (:data FILE)");
     auto e = build_rules();
     if (!e) return;
     std::map<AlertEvent, size_t> counts;
     size_t shown = 0, total = 0;
-    push_data(*e, [&](std::vector<Alert>&& alerts) {
+    session_.replay(*e, [&](std::vector<Alert>&& alerts) {
       for (const auto& a : alerts) {
         if (!only.empty() && std::find(only.begin(), only.end(), a.rule) == only.end()) continue;
         ++counts[a.event];
@@ -617,7 +456,7 @@ class Repl {
   void cmd_explain(const std::vector<std::string>& args) {
     if (args.empty() || args.size() > 2)
       return error("usage: :explain NAME [ir|llvm|llvm-opt|ast]");
-    if (paths().empty()) return error("no rules loaded (:load FILE, or type a rule)");
+    if (!have_rules()) return error("no rules loaded (:load FILE, or type a rule)");
     std::string s = args.size() > 1 ? args[1] : "ir";
     Stage stage;
     if (s == "ir")
@@ -649,7 +488,7 @@ class Repl {
   }
 
   void cmd_test(const std::vector<std::string>& args) {
-    if (paths().empty()) return error("no rules loaded (:load FILE, or type a test)");
+    if (!have_rules()) return error("no rules loaded (:load FILE, or type a test)");
     TestOptions o;
     o.tiers = {Tier::Interp};
     if (have_jit()) o.tiers.push_back(Tier::Jit);
@@ -669,24 +508,21 @@ class Repl {
   }
 
   void cmd_show() {
-    if (defs_.empty())
+    std::string defs = session_.definitions_text();
+    if (defs.empty())
       std::printf("(no definitions typed in this session)\n");
     else
-      std::fputs(session_text(defs_).c_str(), stdout);
+      std::fputs(defs.c_str(), stdout);
   }
 
   void cmd_reset() {
-    files_.clear();
-    defs_.clear();
-    data_ = Batch{};
-    order_.clear();
-    metrics_.clear();
+    session_.reset();
     refresh();
     std::printf("session reset\n");
   }
 
   void cmd_graph(const std::vector<std::string>& args) {
-    if (paths().empty()) return error("no rules loaded (:load FILE, or type a graph)");
+    if (!have_rules()) return error("no rules loaded (:load FILE, or type a graph)");
     GraphsResult g = load_graphs(paths());
     if (!g.ok) {
       diagnostics(g.diagnostics);
@@ -738,14 +574,19 @@ class Repl {
   causal::Table data_table(const std::string& by) const {
     causal::Table t;
     std::vector<TimeMs> times;
-    for (uint32_t i : order_)
-      if (times.empty() || times.back() != data_.t[i]) times.push_back(data_.t[i]);
+    const Batch& data = session_.data();
+    std::vector<uint32_t> order(data.t.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return data.t[a] < data.t[b]; });
+    for (uint32_t i : order)
+      if (times.empty() || times.back() != data.t[i]) times.push_back(data.t[i]);
     for (TimeMs x : times) t.time.push_back(static_cast<double>(x) / 1000.0);
-    std::vector<std::vector<std::pair<TimeMs, double>>> per(data_.series.size());
-    for (uint32_t i : order_) per[data_.sid[i]].emplace_back(data_.t[i], data_.v[i]);
+    std::vector<std::vector<std::pair<TimeMs, double>>> per(data.series.size());
+    for (uint32_t i : order) per[data.sid[i]].emplace_back(data.t[i], data.v[i]);
     const TimeMs staleness = EngineOptions{}.staleness_ms;
-    for (size_t s = 0; s < data_.series.size(); ++s) {
-      const SeriesKey& k = data_.series[s];
+    for (size_t s = 0; s < data.series.size(); ++s) {
+      const SeriesKey& k = data.series[s];
       std::vector<double> col(times.size(), NAN);
       size_t j = 0;
       for (size_t r = 0; r < times.size(); ++r) {
@@ -776,7 +617,7 @@ class Repl {
     const char* usage =
         "usage: :rca START [END] [baseline=DUR] [method=M] [graph=G] [target=NODE] [top=N] "
         "[by=LABEL]";
-    if (data_.t.empty()) return error("no data loaded (:data FILE)");
+    if (!have_data()) return error("no data loaded (:data FILE)");
     std::vector<std::string> times;
     std::map<std::string, std::string> opt;
     for (const auto& a : args) {
@@ -813,7 +654,7 @@ class Repl {
     }
     std::optional<causal::Graph> graph;
     if (opt.count("graph")) {
-      if (paths().empty()) return error("no rules loaded: no graph named '" + opt["graph"] + "'");
+      if (!have_rules()) return error("no rules loaded: no graph named '" + opt["graph"] + "'");
       GraphsResult g = load_graphs(paths());
       for (auto& x : g.graphs)
         if (x.name() == opt["graph"]) graph = std::move(x);
@@ -848,157 +689,39 @@ class Repl {
   }
 
   void define(const std::string& text) {
-    std::vector<std::string> w = words(text);
-    std::string kind = w[0], name = w.size() > 1 ? w[1] : "";
-    size_t cut = name.find_first_of("(:={");
-    if (cut != std::string::npos) name = name.substr(0, cut);
-    std::string key = kind + " " + name;
-    // A definition with the kind and name of an earlier one replaces it.
-    auto rest = defs_;
-    rest.erase(
-        std::remove_if(rest.begin(), rest.end(), [&](const auto& d) { return d.first == key; }),
-        rest.end());
-    bool replaced = rest.size() != defs_.size();
-    write_file(session_path_, session_text(rest));
-    write_file(input_path_, text + "\n");
-    std::vector<std::string> check = files_;
-    if (!rest.empty()) check.push_back(session_path_);
-    check.push_back(input_path_);
-    CheckResult r = check_files(check);
+    SessionResult r = session_.define(text);
     if (!r.ok) {
-      write_file(session_path_, session_text(defs_));
       diagnostics(r.diagnostics);
-      return error(fmt::format("{} {} not defined", kind, name));
+      std::vector<std::string> w = words(text);
+      std::string name = w.size() > 1 ? w[1] : "";
+      size_t cut = name.find_first_of("(:={");
+      if (cut != std::string::npos) name = name.substr(0, cut);
+      return error(fmt::format("{} {} not defined", w[0], name));
     }
-    rest.emplace_back(key, text);
-    defs_ = std::move(rest);
-    write_file(session_path_, session_text(defs_));
     refresh();
-    std::printf("%s %s %s\n", kind.c_str(), name.c_str(), replaced ? "redefined" : "defined");
+    for (const auto& d : r.defined)
+      std::printf("%s %s\n", d.c_str(),
+                  std::find(r.replaced.begin(), r.replaced.end(), d) != r.replaced.end()
+                      ? "redefined"
+                      : "defined");
   }
 
   // --- expressions
   void evaluate(const std::string& expr) {
-    // The `on` series: the first declared series, or metric of the data, that is read.
-    std::string on;
-    std::vector<std::string> auto_series;
-    for (const auto& id : value_identifiers(expr)) {
-      bool declared = decls_.series.count(id) > 0;
-      bool metric =
-          !declared && metrics_.count(id) && !decls_.fns.count(id) && !decls_.consts.count(id);
-      if (metric && std::find(auto_series.begin(), auto_series.end(), id) == auto_series.end())
-        auto_series.push_back(id);
-      if (on.empty() && (declared || metric)) on = id;
+    Evaluation ev = session_.evaluate(expr);
+    if (ev.no_data) return error("no data loaded (:data FILE)");
+    if (!ev.ok) {
+      std::fputs(ev.diagnostics.c_str(), stderr);
+      ++errors_;
+      return;
     }
-    const bool constant = on.empty();
-    if (!constant && data_.t.empty()) return error("no data loaded (:data FILE)");
-    if (constant) on = "__repl_tick";
-
-    std::string head = decls_.env + "import std\n";
-    for (const auto& m : auto_series) head += fmt::format("series {} = metric(\"{}\")\n", m, m);
-    if (constant) head += "series __repl_tick = metric(\"__repl_tick\")\n";
-    head += "fn __repl_expr() =\n";
-    const int expr_line = static_cast<int>(std::count(head.begin(), head.end(), '\n')) + 1;
-    head += expr + "\n";
-
-    // A bool expression is the condition itself; otherwise capture values (see the top).
-    std::string src = head + fmt::format("rule __repl_bool {{ on {} when __repl_expr() }}\n", on);
-    Engine::Built b = compile_eval(src);
-    bool boolean = b.ok();
-    if (!boolean) {
-      if (b.diagnostics.find("the 'when' condition must be bool") == std::string::npos)
-        return eval_diagnostics(b.diagnostics, expr_line);
-      int64_t span = constant ? 0 : last_time() - first_time();
-      std::string parity = tick_parity(span);
-      src = head + fmt::format(
-                       "rule __repl_odd {{ on {0} when {1} == 1 value __repl_expr() }}\n"
-                       "rule __repl_even {{ on {0} when {1} == 0 value __repl_expr() }}\n",
-                       on, parity);
-      b = compile_eval(src);
-      if (!b.ok()) return eval_diagnostics(b.diagnostics, expr_line);
-    }
-    summarize(run_eval(*b.engine, boolean, constant), boolean, constant);
+    summarize(ev);
   }
 
-  Engine::Built compile_eval(const std::string& src) {
-    EngineOptions o;
-    o.tier = Tier::Interp;  // instant start
-    return Engine::from_source("<repl-eval>", src, o);
-  }
-
-  // Diagnostics of the synthesized module, with positions relative to the typed expression.
-  void eval_diagnostics(const std::string& diags, int expr_line) {
-    static const std::regex loc("<repl-eval>:(\\d+):(\\d+)");
-    std::string out;
-    auto begin = std::sregex_iterator(diags.begin(), diags.end(), loc);
-    size_t last = 0;
-    for (auto it = begin; it != std::sregex_iterator(); ++it) {
-      out += diags.substr(last, it->position() - last);
-      int line = std::stoi((*it)[1]) - expr_line + 1;
-      out += fmt::format("<input>:{}:{}", line < 1 ? std::stoi((*it)[1]) : line, (*it)[2].str());
-      last = it->position() + it->length();
-    }
-    out += diags.substr(last);
-    std::fputs(out.c_str(), stderr);
-    ++errors_;
-  }
-
-  // `count(time(), W) % 2` is the parity of the tick index when W covers all the data. A
-  // window is at most 90 days: longer data chains 90-day blocks through lag(), each block
-  // being the count of the previous 90 days (contiguous: lag reads the latest tick at or
-  // before t - 90d, whose window ends where the current one starts).
-  static std::string tick_parity(int64_t span_ms) {
-    if (span_ms + 1 <= kMaxWindowMs) return fmt::format("count(time(), {}ms) % 2", span_ms + 1);
-    int64_t blocks = (span_ms + 1 + kMaxWindowMs - 1) / kMaxWindowMs;
-    std::string block = "count(time(), 90d)", sum = block;
-    for (int64_t i = 1; i < blocks; ++i) {
-      block = "lag(" + block + ", 90d)";
-      sum += " + (if isnan(" + block + ") then 0 else " + block + ")";
-    }
-    return "(" + sum + ") % 2";
-  }
-
-  std::vector<SeriesResult> run_eval(Engine& e, bool boolean, bool constant) {
-    std::map<std::string, SeriesResult> by_labels;  // format_labels of the series -> result
-    const std::string observed = boolean ? "__repl_bool" : "__repl_odd";
-    e.on_verdicts([&](const std::string& rule, const SeriesKey& key, const TimeMs* t,
-                      const double* cond, const uint8_t* nan, size_t n) {
-      if (rule != observed) return;
-      SeriesResult& r = by_labels[format_labels(key.labels)];
-      r.name = shown_series(key);
-      r.t.insert(r.t.end(), t, t + n);
-      r.nan_input.insert(r.nan_input.end(), nan, nan + n);
-      if (boolean) r.v.insert(r.v.end(), cond, cond + n);
-    });
-    std::map<std::string, std::map<TimeMs, double>> values;
-    auto sink = [&](std::vector<Alert>&& alerts) {
-      if (boolean) return;
-      for (const auto& a : alerts)
-        if (a.event == AlertEvent::Firing) values[format_labels(a.labels)][a.at] = a.value;
-    };
-    if (constant) {
-      e.push({"__repl_tick", {}}, first_time(), 0);
-      sink(e.poll());
-    } else {
-      push_data(e, sink);
-    }
-    std::vector<SeriesResult> out;
-    for (auto& [labels, r] : by_labels) {
-      if (!boolean) {
-        const auto& vs = values[labels];
-        r.v.reserve(r.t.size());
-        for (TimeMs t : r.t) {
-          auto it = vs.find(t);
-          r.v.push_back(it == vs.end() ? NAN : it->second);
-        }
-      }
-      out.push_back(std::move(r));
-    }
-    return out;
-  }
-
-  void summarize(const std::vector<SeriesResult>& results, bool boolean, bool constant) {
-    if (constant) {
+  void summarize(const Evaluation& ev) {
+    const std::vector<SeriesValues>& results = ev.series;
+    const bool boolean = ev.boolean;
+    if (ev.constant) {
       if (results.empty() || results[0].v.empty()) return error("the expression was not evaluated");
       double v = results[0].v[0];
       std::printf("= %s\n", boolean ? (v != 0 ? "true" : "false") : format_num(v).c_str());
@@ -1015,7 +738,7 @@ class Repl {
         break;
       }
       const size_t n = r.t.size();
-      size_t missing = std::count(r.nan_input.begin(), r.nan_input.end(), uint8_t{1});
+      size_t missing = std::count(r.missing.begin(), r.missing.end(), uint8_t{1});
       std::string note =
           missing ? fmt::format("  ({} with a missing or stale input)", missing) : "";
       if (boolean) {
@@ -1026,8 +749,8 @@ class Repl {
             if (k++ == 0) first = r.t[i];
             last = r.t[i];
           }
-        std::printf("%s: true at %zu of %zu points (%.1f%%)%s\n", r.name.c_str(), k, n,
-                    n ? 100.0 * static_cast<double>(k) / static_cast<double>(n) : 0.0,
+        std::printf("%s: true at %zu of %zu points (%.1f%%)%s\n", format_series(r.series).c_str(),
+                    k, n, n ? 100.0 * static_cast<double>(k) / static_cast<double>(n) : 0.0,
                     note.c_str());
         if (k == 0) continue;  // nothing to draw
         std::printf("  first %s  last %s\n", format_time(first).c_str(), format_time(last).c_str());
@@ -1043,7 +766,7 @@ class Repl {
           if (lo == SIZE_MAX || r.v[i] < r.v[lo]) lo = i;
           if (hi == SIZE_MAX || r.v[i] > r.v[hi]) hi = i;
         }
-        std::printf("%s: %zu points, %s .. %s%s%s\n", r.name.c_str(), n,
+        std::printf("%s: %zu points, %s .. %s%s%s\n", format_series(r.series).c_str(), n,
                     n ? format_time(r.t.front()).c_str() : "-",
                     n ? format_time(r.t.back()).c_str() : "-",
                     nan ? fmt::format(", {} NaN", nan).c_str() : "", note.c_str());
@@ -1063,14 +786,9 @@ class Repl {
   bool quit_ = false;
   int errors_ = 0;
   int have_jit_ = -1;
-  std::string tmpdir_, session_path_, input_path_;
-  std::vector<std::string> files_;
-  std::vector<std::pair<std::string, std::string>> defs_;  // ("kind name", text), in order
-  Batch data_;
-  std::vector<uint32_t> order_;  // data samples in time order (stable)
-  std::set<std::string> metrics_;
+  std::string tmpdir_, session_path_;
+  Session session_;
   std::set<std::string> graph_nodes_;
-  Decls decls_;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-# The roots: the C API (with the engine under it) and the analysis and LLM libraries, so that
-# every public header's library is in the archive.
-set(_omen_roots omen_capi omen_causal omen_score omen_validate omen_llm)
+# The roots: the C API (with the engine under it), the session, the OpenSLO importer and the
+# analysis and LLM libraries, so that every public header's library is in the archive.
+set(_omen_roots omen_capi omen_session omen_openslo omen_causal omen_score omen_validate omen_llm)
 
 # Walk the link closure of the root library: our own static libraries are merged into the
 # archive; everything else is an external dependency of the package.

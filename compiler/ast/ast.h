@@ -226,6 +226,8 @@ struct Module {
 /// Source text for an expression / a whole module (canonical formatting; re-parsable).
 std::string print(const Expr& e);
 std::string print(const Module& m);
+/// Source text for one item of `m` (as print(m) prints it).
+std::string print(const Module& m, const Item& item);
 /// Quotes and escapes a string literal.
 std::string quote(const std::string& s);
 

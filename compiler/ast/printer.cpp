@@ -164,7 +164,13 @@ std::string print(const Expr& e) {
 
 std::string print(const Module& m) {
   std::string out;
-  for (const Item& item : m.items) {
+  for (const Item& item : m.items) out += print(m, item);
+  return out;
+}
+
+std::string print(const Module& m, const Item& item) {
+  std::string out;
+  {
     switch (item.kind) {
       case Item::Import:
         out += "import " + m.imports[item.index].module + "\n";

@@ -87,7 +87,53 @@ std::string range_text(const kernels::ParamInfo& p) {
   return p.integer ? "an integer " + r : r;
 }
 
+// The scalar built-ins call_builtin() dispatches on, with their signatures.
+constexpr std::pair<const char*, const char*> kScalarBuiltins[] = {
+    {"abs", "(x: number) -> number"},
+    {"sqrt", "(x: number) -> number"},
+    {"exp", "(x: number) -> number"},
+    {"log", "(x: number) -> number"},
+    {"floor", "(x: number) -> number"},
+    {"ceil", "(x: number) -> number"},
+    {"isnan", "(x: number) -> bool"},
+    {"pow", "(x: number, y: number) -> number"},
+    {"clamp", "(x: number, lo: number, hi: number) -> number"},
+    {"seconds", "(d: duration) -> number"},
+    {"time", "() -> number"},
+    {"min", "(a: number, b: number) -> number"},
+    {"max", "(a: number, b: number) -> number"},
+    {"absent", "(s: series, d: duration) -> bool"},
+};
+
 }  // namespace
+
+const std::vector<BuiltinFunction>& builtin_functions() {
+  static const std::vector<BuiltinFunction> table = [] {
+    std::vector<BuiltinFunction> out;
+    for (const auto& [name, sig] : kScalarBuiltins) out.push_back({name, sig, false});
+    for (size_t i = 0; i < kernels::kNumWindowKinds; ++i) {
+      const kernels::KernelInfo& k = kernels::kernel_info(static_cast<WindowKind>(i));
+      const Signature sig = signature(k.kind);
+      std::string params;
+      size_t n_param = 0;
+      for (char c : std::string_view(sig.args)) {
+        if (!params.empty()) params += ", ";
+        if (c == 'x')
+          params += "x: number";
+        else if (c == 'b')
+          params += "cond: bool";
+        else if (c == 'w')
+          params += "w: duration";
+        else if (n_param < k.n_params)
+          params += fmt::format("{}: number", k.params[n_param++].name);
+      }
+      out.push_back(
+          {k.name, fmt::format("({}) -> {}", params, sig.bool_result ? "bool" : "number"), true});
+    }
+    return out;
+  }();
+  return table;
+}
 
 Val Elaborator::window(const ast::Expr& e, WindowKind kind, const Val& x, const Val& width,
                        const kernels::WindowSpec& params) {
@@ -280,11 +326,7 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
     return out;
   }
   std::vector<std::string> candidates = ctx_.names();
-  for (const char* b : {"abs", "sqrt", "exp", "log", "floor", "ceil", "isnan", "pow", "clamp",
-                        "seconds", "time", "absent", "quantile", "min", "max"})
-    candidates.push_back(b);
-  for (size_t i = 0; i < kernels::kNumWindowKinds; ++i)
-    candidates.push_back(kernels::kernel_info(static_cast<WindowKind>(i)).name);
+  for (const BuiltinFunction& b : builtin_functions()) candidates.push_back(b.name);
   std::string hint = suggest(name, candidates);
   ctx_.error(e.loc, "E012",
              fmt::format("unknown function '{}'{}", e.text,

@@ -2,6 +2,7 @@
 // one ir::Program (user functions inlined, common subexpressions shared, constants folded).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -16,6 +17,17 @@ struct Limits {
   size_t max_instructions = 10'000;           // IR size per rule after inlining (E040)
   size_t max_inline_depth = 32;               // nested user-function calls (E025)
 };
+
+/// A function the checker knows without a declaration: a scalar built-in or a window
+/// kernel (core/kernels' table). `signature` is "(x: number, w: duration) -> number".
+struct BuiltinFunction {
+  std::string name;
+  std::string signature;
+  bool window = false;  // a window kernel (keeps state per rule instance)
+};
+/// Every built-in function, scalar ones first, then the kernel table in its order. The
+/// checker's own name list ("unknown function ... did you mean") is this table.
+const std::vector<BuiltinFunction>& builtin_functions();
 
 /// Checks `modules` (all share one namespace; `std_module`, if not null, is the standard
 /// library, visible when a module says `import std`) and appends the lowered rules and

@@ -23,18 +23,27 @@ struct StdLib {
 }  // namespace
 
 Compilation compile(const std::vector<SourceText>& inputs, const CompileOptions& options) {
-  Compilation c;
-  c.sources = std::make_shared<SourceManager>();
-  c.diags = std::make_shared<Diagnostics>(c.sources.get(), options.max_errors);
-  c.diags->set_warnings_as_errors(options.warnings_as_errors);
-  for (const auto& w : options.disabled_warnings) c.diags->disable_warning(w);
+  auto sources = std::make_shared<SourceManager>();
+  auto diags = std::make_shared<Diagnostics>(sources.get(), options.max_errors);
+  diags->set_warnings_as_errors(options.warnings_as_errors);
+  for (const auto& w : options.disabled_warnings) diags->disable_warning(w);
+  std::vector<ast::Module> modules;
+  for (const auto& in : inputs) {
+    uint32_t id = sources->add(in.name, in.text);
+    modules.push_back(parse::parse_module(*sources, id, *diags, options.parse));
+  }
+  return compile_parsed(std::move(sources), std::move(diags), std::move(modules), options);
+}
 
+Compilation compile_parsed(std::shared_ptr<SourceManager> sources,
+                           std::shared_ptr<Diagnostics> diags, std::vector<ast::Module> modules,
+                           const CompileOptions& options) {
+  Compilation c;
+  c.sources = std::move(sources);
+  c.diags = std::move(diags);
   auto out = std::make_shared<CompiledModule>();
   out->sources = c.sources;
-  for (const auto& in : inputs) {
-    uint32_t id = c.sources->add(in.name, in.text);
-    out->modules.push_back(parse::parse_module(*c.sources, id, *c.diags, options.parse));
-  }
+  out->modules = std::move(modules);
   if (c.diags->has_errors()) return c;
 
   // The standard library is parsed into the same source manager so its locations resolve.
@@ -59,6 +68,17 @@ Compilation compile(const std::vector<SourceText>& inputs, const CompileOptions&
   if (have_std) out->modules.push_back(std::move(std_module));
   c.module = std::move(out);
   return c;
+}
+
+std::vector<StdlibFunction> stdlib_functions() {
+  auto sources = std::make_shared<SourceManager>();
+  Diagnostics diags(sources.get());
+  std::vector<StdlibFunction> out;
+  for (const auto& f : stdlib::files()) {
+    ast::Module m = parse::parse_module(*sources, sources->add(f.name, f.text), diags);
+    for (auto& fn : m.fns) out.push_back({f.name, std::move(fn)});
+  }
+  return out;
 }
 
 Compilation compile_files(const std::vector<std::string>& paths, const CompileOptions& options) {

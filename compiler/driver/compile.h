@@ -36,6 +36,21 @@ struct Compilation {
 
 Compilation compile(const std::vector<SourceText>& sources, const CompileOptions& options = {});
 
+/// Checks and lowers modules parsed already (into `sources`, reporting to `diags`): the
+/// standard library is added when a module imports it. For tools that build or filter
+/// ASTs themselves (runtime/session); compile() is parse + this.
+Compilation compile_parsed(std::shared_ptr<SourceManager> sources,
+                           std::shared_ptr<Diagnostics> diags, std::vector<ast::Module> modules,
+                           const CompileOptions& options = {});
+
+/// A function of the standard library (`file`: "<std>/std.omen", ...).
+struct StdlibFunction {
+  std::string file;
+  ast::Fn fn;
+};
+/// Every function of the standard library, parsed, in source order.
+std::vector<StdlibFunction> stdlib_functions();
+
 /// Reads files then compiles them; an unreadable file is an error diagnostic (E000).
 Compilation compile_files(const std::vector<std::string>& paths,
                           const CompileOptions& options = {});

@@ -1,6 +1,8 @@
 // ANTLR parse tree -> ast::Module. Walks the typed contexts directly (no antlrcpp::Any).
 #include "compiler/parse/parser.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -718,6 +720,38 @@ ast::ExprPtr parse_expr(std::string_view text, const Loc& base, const SourceMana
   auto* tree = parser.exprOnly();
   if (listener.count > 0) return nullptr;
   return builder.expr(tree->expr(), 0);
+}
+
+std::vector<std::string> keywords() {
+  antlr4::ANTLRInputStream input{std::string()};
+  OmenLexer lexer(&input);
+  const antlr4::dfa::Vocabulary& vocab = lexer.getVocabulary();
+  std::vector<std::string> out;
+  for (size_t t = 0; t <= vocab.getMaxTokenType(); ++t) {
+    std::string lit = vocab.getLiteralName(t);  // "'rule'", or "" for a token class
+    if (lit.size() < 3 || !std::isalpha(static_cast<unsigned char>(lit[1]))) continue;
+    out.push_back(lit.substr(1, lit.size() - 2));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool is_name(std::string_view word) {
+  if (word.empty()) return false;
+  antlr4::ANTLRInputStream input{std::string(word)};
+  OmenLexer lexer(&input);
+  lexer.removeErrorListeners();
+  antlr4::CommonTokenStream tokens(&lexer);
+  OmenParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    parser.name();
+  } catch (const antlr4::ParseCancellationException&) {
+    return false;
+  }
+  return parser.getNumberOfSyntaxErrors() == 0 &&
+         parser.getCurrentToken()->getType() == antlr4::Token::EOF;
 }
 
 }  // namespace omen::parse

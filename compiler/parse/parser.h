@@ -1,7 +1,9 @@
 // Parsing: Omen source -> ast::Module. ANTLR is used only inside compiler/parse.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "compiler/ast/ast.h"
 
@@ -21,6 +23,16 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
 /// first character of `text`, so diagnostics point into the enclosing file.
 ast::ExprPtr parse_expr(std::string_view text, const Loc& base, const SourceManager& sources,
                         Diagnostics& diags, const ParseOptions& options = {});
+
+/// Whether `word` can be written where the grammar expects a name (a declaration's,
+/// label's or parameter's): an identifier that is not a reserved keyword (`at`, `when`,
+/// `ratio`, ...; keywords such as `service` or `value` are names too). Decided by the
+/// grammar's own `name` rule, so it cannot drift from the parser.
+bool is_name(std::string_view word);
+
+/// The grammar's keywords (its literal tokens that are words: `rule`, `when`, `and`, ...),
+/// sorted.
+std::vector<std::string> keywords();
 
 /// Decodes a duration literal such as `1h30m` to milliseconds; false on overflow.
 bool parse_duration(std::string_view text, int64_t* ms);

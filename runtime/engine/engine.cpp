@@ -233,9 +233,7 @@ void Engine::Impl::deliver(std::vector<Alert>& alerts) {
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
-namespace {
-
-CompileOptions compile_options(const EngineOptions& options) {
+CompileOptions engine::compile_options(const EngineOptions& options) {
   CompileOptions co;
   co.parse.max_source_bytes = options.limits.max_source_bytes;
   co.parse.max_depth = options.limits.max_depth;
@@ -246,6 +244,8 @@ CompileOptions compile_options(const EngineOptions& options) {
   co.warnings_as_errors = options.warnings_as_errors;
   return co;
 }
+
+namespace {
 
 // Two rules with equal fingerprints compute the same thing: state carries over on reload.
 std::string fingerprint(const CompiledRule& r) {
@@ -370,11 +370,11 @@ Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
 }
 
 Engine::Reloaded Engine::reload(const std::vector<std::string>& paths) {
-  return reload_compiled(compile_files(paths, compile_options(impl_->options)));
+  return reload_compiled(compile_files(paths, engine::compile_options(impl_->options)));
 }
 
 Engine::Reloaded Engine::reload_source(const std::string& name, const std::string& text) {
-  return reload_compiled(compile({{name, text}}, compile_options(impl_->options)));
+  return reload_compiled(compile({{name, text}}, engine::compile_options(impl_->options)));
 }
 
 Engine::Reloaded Engine::reload_compiled(Compilation c) {
@@ -408,12 +408,12 @@ Engine::Reloaded Engine::reload_compiled(Compilation c) {
 
 Engine::Built Engine::from_files(const std::vector<std::string>& paths,
                                  const EngineOptions& options) {
-  return build(compile_files(paths, compile_options(options)), options);
+  return build(compile_files(paths, engine::compile_options(options)), options);
 }
 
 Engine::Built Engine::from_source(const std::string& name, const std::string& text,
                                   const EngineOptions& options) {
-  return build(compile({{name, text}}, compile_options(options)), options);
+  return build(compile({{name, text}}, engine::compile_options(options)), options);
 }
 
 Engine::Built Engine::from_compiled(std::shared_ptr<const CompiledModule> module,

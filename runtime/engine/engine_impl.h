@@ -13,7 +13,14 @@
 #include "core/kernels/window.h"
 #include "omen/engine.h"
 
+namespace omen {
+struct CompileOptions;
+}
+
 namespace omen::engine {
+
+/// The compiler's options for an engine's limits (shared with runtime/session).
+CompileOptions compile_options(const EngineOptions& options);
 
 /// Per-series sample history: newest last, strictly increasing timestamps. The fields
 /// ingestion touches for every sample come first (the key is cold).

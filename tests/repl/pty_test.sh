@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `omen repl` on a pseudo-terminal (`script` from util-linux), as a user types: prompts,
-# tab completion (TAB completes `rob` to robust_z and `laten` to latency), a multi-line
+# tab completion (TAB completes `rob` to `robust_`, the common prefix of robust_z and
+# robust_outlier, both in the vocabulary, and `laten` to latency), a multi-line
 # block with the continuation prompt, and the history file ($OMEN_HISTORY).
 # usage: pty_test.sh OMEN SCRIPT WORKDIR
 set -euo pipefail
@@ -10,7 +11,7 @@ work=$3
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
-printf '%s\n' ':load rules.omen' ':data data.csv' $'rob\t(laten\t, 30m) > 5' 'rule Slow {' \
+printf '%s\n' ':load rules.omen' ':data data.csv' $'rob\tz(laten\t, 30m) > 5' 'rule Slow {' \
   '  on latency' '  when latency > 150' '}' ':rules' ':quit' > "$work/keys"
 cd "$here"
 rc=0
