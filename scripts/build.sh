@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${OMEN_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${OMEN_BUILD_TYPE:-Release} "$@" >/dev/null
-cmake --build "$build" -j "$(nproc)"
+# OMEN_BUILD_TARGETS: build only these targets (default: everything).
+targets=()
+for t in ${OMEN_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$build" -j "$(nproc)" "${targets[@]}"

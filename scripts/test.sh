@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The second README command: install what is missing, build, run the whole test suite
 # (Catch2 unit tests + data tests in both tiers + diagnostics golden tests) with ctest.
-# OMEN_SANITIZE=1 also builds and runs the suite under ASan + UBSan in build-asan/.
+# OMEN_SANITIZE=1 also builds and runs the suite under ASan + UBSan in build-asan/, and the
+# engine and C API tests (concurrency and stress tests among them) under ThreadSanitizer in
+# build-tsan/ (interpreter only: Debian's LLVM is not TSan-instrumented, docs/embedding.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,4 +14,8 @@ if [[ "${OMEN_SANITIZE:-0}" == 1 ]]; then
   OMEN_BUILD_DIR=build-asan OMEN_BUILD_TYPE=RelWithDebInfo scripts/build.sh -DOMEN_SANITIZE=ON -DOMEN_BUILD_BENCH=OFF
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+  OMEN_BUILD_DIR=build-tsan OMEN_BUILD_TYPE=RelWithDebInfo OMEN_BUILD_TARGETS="runtime_test capi_test" \
+    scripts/build.sh -DOMEN_TSAN=ON -DOMEN_WITH_JIT=OFF -DOMEN_BUILD_BENCH=OFF
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" -R '^(runtime|capi):'
 fi

@@ -229,5 +229,6 @@ int run_compile(const Options& o);
 int run_rules1000(const Options& o);
 int run_memory(const Options& o);
 int run_memory_child(const Options& o);
+int run_push(const Options& o);
 
 }  // namespace bench

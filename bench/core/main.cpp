@@ -8,6 +8,7 @@
 //   omen_core_bench compile    [--quick] [--reps N] [--out DIR]
 //   omen_core_bench rules1000  [--quick] [--reps N] [--out DIR] [--omen PATH]
 //   omen_core_bench memory     [--quick] [--series S]
+//   omen_core_bench push       [--quick] [--reps N] [--series S] [--samples MINUTES]
 #include <fstream>
 #include <string>
 
@@ -28,11 +29,12 @@ long proc_status_kb(const char* field) {
 namespace {
 
 int usage(const char* argv0) {
-  fmt::print(stderr,
-             "usage: {} throughput|compile|rules1000|memory [--quick] [--reps N] [--series S]\n"
-             "       [--samples N] [--out DIR] [--python CMD] [--python-script FILE] "
-             "[--omen PATH]\n",
-             argv0);
+  fmt::print(
+      stderr,
+      "usage: {} throughput|compile|rules1000|memory|push [--quick] [--reps N] [--series S]\n"
+      "       [--samples N] [--out DIR] [--python CMD] [--python-script FILE] "
+      "[--omen PATH]\n",
+      argv0);
   return 2;
 }
 
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
     if (cmd == "rules1000") return bench::run_rules1000(o);
     if (cmd == "memory") return bench::run_memory(o);
     if (cmd == "memory-child") return bench::run_memory_child(o);
+    if (cmd == "push") return bench::run_push(o);
   } catch (const std::exception& e) {
     fmt::print(stderr, "{}: {}\n", cmd, e.what());
     return 1;

@@ -1,10 +1,15 @@
 // Omen's embedding API: build an Engine from rule files, push samples, receive alerts.
 //
-// Thread safety: an Engine is internally synchronized. push(), poll(), stats() and
-// flush() may be called from any thread; calls are serialized by an internal mutex, so
-// samples pushed concurrently are applied in the order the calls acquire it. The alert
-// callback runs on the pushing thread, after the batch is processed, outside the lock.
-// A callback must not call back into the same Engine.
+// Thread safety: an Engine is internally synchronized; every member function may be called
+// from any thread, concurrently with any other, except where a comment says otherwise (the
+// destructor). Calls that touch the engine's state (push, flush, poll, reload, stats,
+// rule_names, on_alert, on_verdicts) are serialized by one internal mutex; samples pushed
+// concurrently are applied in the order the calls acquire it. The alert callback runs on
+// the thread whose call produced the alerts (push, flush, or reload: alerts that a reload
+// ends), after the engine's state is updated, outside the lock; callbacks of different threads
+// may therefore run at the same time and out of order with each other, while the events of
+// one (rule, labels) from one thread arrive in order. A callback must not call back into the
+// same Engine. See docs/embedding.md, "Concurrency" and "Reload".
 #pragma once
 
 #include <functional>
@@ -114,6 +119,7 @@ struct EngineStats {
   uint64_t ambiguous_matches = 0;  // evaluations where a joined series matched >1 series
   uint64_t evaluations = 0;
   uint64_t alerts = 0;
+  uint64_t reloads = 0;     // successful reloads
   size_t state_bytes = 0;   // rule-instance state excluding window buffers
   size_t window_bytes = 0;  // window buffers
   std::vector<RuleStats> per_rule;
@@ -163,10 +169,19 @@ class Engine {
     std::vector<std::string> kept, changed, added, removed;  // rule names
   };
   /// Atomic hot reload, like Prometheus: the new rule set is compiled and checked completely
-  /// first; if anything fails, nothing changes and the error is returned. On success the new
-  /// set replaces the old one between two pushes; a rule whose compiled form is unchanged
-  /// keeps its state (windows, pending/firing alerts); changed and new rules start fresh
-  /// over the series already known.
+  /// first (outside the lock: pushes go on meanwhile); if anything fails, nothing changes and
+  /// the error is returned. On success the new set replaces the old one between two pushes:
+  /// - a rule whose compiled form is unchanged keeps its state (windows, pending/firing
+  ///   alerts);
+  /// - a changed rule (same name) starts with fresh windows over the series already known,
+  ///   but keeps the lifecycle (pending/firing, since when) of each active alert whose
+  ///   identity, the rule name and the alert's labels, stays the same;
+  /// - every other active alert of a changed or removed rule is ended at the engine's current
+  ///   time (the newest sample time): `resolved` if it was firing, `cleared` if pending,
+  ///   delivered like any alert (to the callback on the reloading thread, or the queue);
+  /// - new rules start fresh over the series already known.
+  /// Everything the old rule set owned is released when the reload returns (a background
+  /// compilation still running keeps only its own module until it finishes).
   Reloaded reload(const std::vector<std::string>& paths);
   Reloaded reload_source(const std::string& name, const std::string& text);
 

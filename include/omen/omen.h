@@ -136,6 +136,23 @@ omen_status omen_engine_create_from_source(const char* name, const char* source,
 void omen_engine_destroy(omen_engine** engine);
 
 /**
+ * Atomic hot reload (docs/embedding.md, "Reload"): the new rule files are compiled and checked
+ * completely first; on any error nothing changes (the old rules keep running), the status is
+ * OMEN_ERROR_COMPILE (OMEN_ERROR_IO when a file cannot be read) and *diagnostics (if given)
+ * holds the messages. On OMEN_OK the new set replaces the old one between two pushes: an
+ * unchanged rule keeps its state; a changed rule keeps each active alert whose labels stay the
+ * same; every other active alert of a changed or removed rule is ended (resolved / cleared
+ * events, delivered like any alert). *diagnostics then holds the warnings, or NULL.
+ * Safe to call concurrently with pushes and readers; not from inside the alert callback
+ * (OMEN_ERROR_REENTRANT).
+ */
+omen_status omen_engine_reload_files(omen_engine* engine, const char* const* paths, size_t n_paths,
+                                     char** diagnostics);
+/** Same, from source text; `name` (may be NULL: "<source>") is the file name in diagnostics. */
+omen_status omen_engine_reload_source(omen_engine* engine, const char* name, const char* source,
+                                      char** diagnostics);
+
+/**
  * Pushes one sample of the series `metric{label_names[i]=label_values[i], ...}`. Labels may
  * come in any order (a later duplicate name is ignored); both arrays may be NULL when
  * n_labels is 0. Samples older than the series' newest, or at the same time, are dropped and
@@ -288,6 +305,11 @@ typedef struct omen_engine_stats {
   size_t state_bytes;            /**< rule-instance state excluding window buffers */
   size_t window_bytes;           /**< window buffers */
   double uptime_s;               /**< seconds since the engine was created (steady clock) */
+  /* Added in 0.2: with these, samples_in == samples_accepted + every dropped_* counter. */
+  uint64_t dropped_reserved;  /**< pushed to a reserved series name ('@...': aggregate outputs) */
+  uint64_t aggregate_samples; /**< samples computed by aggregate series (not in samples_in) */
+  uint64_t aggregate_dropped; /**< aggregate values not appended (not in samples_in) */
+  uint64_t reloads;           /**< successful reloads */
 } omen_engine_stats;
 
 /** Fills *out with the current counters (a consistent snapshot). */

@@ -67,6 +67,36 @@ omen_status omen_engine_create_from_source(const char* name, const char* source,
   });
 }
 
+omen_status omen_engine_reload_files(omen_engine* engine, const char* const* paths, size_t n_paths,
+                                     char** diagnostics) {
+  clear_message(diagnostics);
+  if (!engine || n_paths == 0 || !paths) return OMEN_ERROR_INVALID_ARGUMENT;
+  for (size_t i = 0; i < n_paths; ++i)
+    if (!paths[i]) return OMEN_ERROR_INVALID_ARGUMENT;
+  if (in_callback(engine)) return OMEN_ERROR_REENTRANT;
+  return guarded(diagnostics, [&] {
+    std::vector<std::string> files(paths, paths + n_paths);
+    bool unreadable = false;
+    for (const auto& f : files) unreadable = unreadable || !std::ifstream(f).good();
+    omen::Engine::Reloaded r = engine->engine->reload(files);
+    set_message(diagnostics, r.diagnostics);
+    if (!r.ok) return unreadable ? OMEN_ERROR_IO : OMEN_ERROR_COMPILE;
+    return OMEN_OK;
+  });
+}
+
+omen_status omen_engine_reload_source(omen_engine* engine, const char* name, const char* source,
+                                      char** diagnostics) {
+  clear_message(diagnostics);
+  if (!engine || !source) return OMEN_ERROR_INVALID_ARGUMENT;
+  if (in_callback(engine)) return OMEN_ERROR_REENTRANT;
+  return guarded(diagnostics, [&] {
+    omen::Engine::Reloaded r = engine->engine->reload_source(name ? name : "<source>", source);
+    set_message(diagnostics, r.diagnostics);
+    return r.ok ? OMEN_OK : OMEN_ERROR_COMPILE;
+  });
+}
+
 void omen_engine_destroy(omen_engine** engine) {
   if (!engine) return;
   delete *engine;
@@ -227,6 +257,10 @@ omen_status omen_engine_get_stats(omen_engine* engine, omen_engine_stats* out) {
     c.dropped_out_of_order = s.dropped_out_of_order;
     c.dropped_duplicate = s.dropped_duplicate;
     c.dropped_series_limit = s.dropped_series_limit;
+    c.dropped_reserved = s.dropped_reserved;
+    c.aggregate_samples = s.aggregate_samples;
+    c.aggregate_dropped = s.aggregate_dropped;
+    c.reloads = s.reloads;
     c.ambiguous_matches = s.ambiguous_matches;
     c.evaluations = s.evaluations;
     c.alerts = s.alerts;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <set>
 #include <thread>
@@ -41,12 +42,56 @@ const char* event_name(AlertEvent e) {
 
 using engine::SeriesData;
 
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
 Engine::Impl::~Impl() {
-  // Background compilation uses the JIT and the programs: stop it and wait for it.
-  stop_compiling->store(true);
-  for (auto* list : {&rules, &retired})
-    for (auto& rr : *list)
-      if (rr && rr->pending.valid()) rr->pending.wait();
+  // The compile thread uses the JIT: stop it (jobs not started are abandoned) and join it.
+  {
+    std::lock_guard<std::mutex> lock(compile_mu);
+    compile_stop = true;
+  }
+  compile_cv.notify_all();
+  if (compile_thread.joinable()) compile_thread.join();
+}
+
+void Engine::Impl::enqueue_compile(CompileJob job) {
+  {
+    std::lock_guard<std::mutex> lock(compile_mu);
+    compile_queue.push_back(std::move(job));
+  }
+  if (!compile_thread.joinable()) compile_thread = std::thread([this] { compile_loop(); });
+  compile_cv.notify_one();
+}
+
+void Engine::Impl::compile_loop() {
+  for (;;) {
+    CompileJob job;
+    {
+      std::unique_lock<std::mutex> lock(compile_mu);
+      compile_cv.wait(lock, [&] { return compile_stop || !compile_queue.empty(); });
+      if (compile_stop) return;  // unfinished futures stay unready: their rules interpret
+      job = std::move(compile_queue.front());
+      compile_queue.pop_front();
+    }
+    // In source order, up to 16 rules per compile_batch; each rule switches to native code
+    // at its next batch after its chunk is done. A failure leaves the rule interpreted.
+    auto& programs = job.programs;
+    for (size_t i = 0; i < programs.size(); i += 16) {
+      size_t end = std::min(programs.size(), i + 16);
+      std::vector<std::string> e;
+      std::vector<ir::BatchFn> fns;
+      bool stop;
+      {
+        std::lock_guard<std::mutex> lock(compile_mu);
+        stop = compile_stop;
+      }
+      if (!stop) fns = jit->compile_batch({programs.begin() + i, programs.begin() + end}, &e);
+      for (size_t k = i; k < end; ++k)
+        (*job.promises)[k].set_value(fns.empty() ? nullptr : fns[k - i]);
+    }
+  }
 }
 
 void Engine::Impl::map_series(const Batch& batch) {
@@ -263,7 +308,8 @@ std::string fingerprint(const CompiledRule& r) {
 
 }  // namespace
 
-std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
+std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m,
+                                  std::vector<Alert>& ended) {
   std::map<std::string, engine::RuleRuntime*> old;
   for (auto& rr : rules) old[rr->rule->name] = rr.get();
   // Build the new set without touching the running one; commit only if everything worked.
@@ -302,29 +348,15 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
       fresh[i]->native.store(fns[i]);
     }
   } else if (jit && !fresh.empty()) {
-    // Tier::Auto: one background thread compiles the new rules in source order, in chunks
-    // of up to 16 (one compile_batch each); each rule switches to native code at its next
-    // batch after its chunk's compilation finishes.
-    auto* j = jit.get();
-    auto promises = std::make_shared<std::vector<std::promise<ir::BatchFn>>>(fresh.size());
-    std::vector<const ir::Program*> programs;
+    // Tier::Auto: the engine's compile thread compiles the new rules in the background.
+    CompileJob job;
+    job.module = m;
+    job.promises = std::make_shared<std::vector<std::promise<ir::BatchFn>>>(fresh.size());
     for (size_t i = 0; i < fresh.size(); ++i) {
-      fresh[i]->pending = (*promises)[i].get_future().share();
-      programs.push_back(&fresh[i]->rule->program);
+      fresh[i]->pending = (*job.promises)[i].get_future().share();
+      job.programs.push_back(&fresh[i]->rule->program);
     }
-    auto stop = stop_compiling;
-    std::thread([j, promises, programs, stop] {
-      for (size_t i = 0; i < programs.size(); i += 16) {
-        size_t end = std::min(programs.size(), i + 16);
-        std::vector<std::string> e;
-        // A failed compilation leaves the rule interpreted (results are identical).
-        std::vector<ir::BatchFn> fns;
-        if (!stop->load())
-          fns = j->compile_batch({programs.begin() + i, programs.begin() + end}, &e);
-        for (size_t k = i; k < end; ++k)
-          (*promises)[k].set_value(fns.empty() ? nullptr : fns[k - i]);
-      }
-    }).detach();
+    enqueue_compile(std::move(job));
   }
   // Commit. Aggregates first: their new output series must exist before rule instances are
   // matched against the store.
@@ -343,15 +375,66 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
       for (auto& g : next.back()->match_generation) g = UINT64_MAX;
     }
   }
-  // Rules that disappeared: wait for any background compile that still refers to them.
-  for (auto& o : rules)
-    if (o && o->pending.valid()) retired.push_back(std::move(o));
+  // Alerts the old set leaves behind: a changed rule keeps the lifecycle of each alert whose
+  // identity (rule name + labels) it keeps; every other active alert of a changed or removed
+  // rule ends now, so that a consumer tracking open alerts sees each one close.
+  std::map<std::string, engine::RuleRuntime*> now_by_name;
+  for (auto& rr : next) now_by_name[rr->rule->name] = rr.get();
+  for (auto& o : rules) {
+    if (!o) continue;  // kept: moved into next
+    auto it = now_by_name.find(o->rule->name);
+    if (it != now_by_name.end())
+      carry_over(*o, *it->second, watermark, ended);
+    else
+      end_all(*o, watermark, ended);
+  }
+  // The old rule runtimes go now: a compile job still running holds its own module and
+  // promises, not the runtimes.
   rules = std::move(next);
   rule_pos.clear();
   for (size_t i = 0; i < rules.size(); ++i) rule_pos.emplace(rules[i]->rule->name, i);
-  retired_modules.push_back(module);
   module = std::move(m);
   return "";
+}
+
+void Engine::Impl::end_all(RuleRuntime& rr, TimeMs now, std::vector<Alert>& ended) {
+  if (rr.active == 0) return;
+  for (auto& in : rr.instances) {
+    if (in.state == engine::State::Inactive) continue;
+    ended.push_back(make_alert(
+        rr, in, in.state == engine::State::Firing ? AlertEvent::Resolved : AlertEvent::Cleared, now,
+        kNaN, nullptr, 0));
+    in.state = engine::State::Inactive;
+  }
+  rr.active = 0;
+}
+
+void Engine::Impl::carry_over(RuleRuntime& from, RuleRuntime& to, TimeMs now,
+                              std::vector<Alert>& ended) {
+  if (from.active == 0) return;
+  for (auto& in : from.instances) {
+    if (in.state == engine::State::Inactive) continue;
+    size_t pos = to.lower_bound(in.on_sid, 0);
+    const SeriesKey& key = store.at(in.on_sid).key;
+    if (pos < to.instances.size() && to.instances[pos].on_sid == in.on_sid &&
+        engine::alert_labels(*from.rule, key) == engine::alert_labels(*to.rule, key)) {
+      Instance& target = to.instances[pos];
+      if (target.state == engine::State::Inactive) ++to.active;
+      target.state = in.state;
+      target.active_since = in.active_since;
+      target.fired_at = in.fired_at;
+      target.clear_since = in.clear_since;
+      target.last_tick = in.last_tick;
+      activated(to, in.last_tick, options.staleness_ms);
+      in.state = engine::State::Inactive;
+      continue;
+    }
+    ended.push_back(make_alert(
+        from, in, in.state == engine::State::Firing ? AlertEvent::Resolved : AlertEvent::Cleared,
+        now, kNaN, nullptr, 0));
+    in.state = engine::State::Inactive;
+  }
+  from.active = 0;
 }
 
 Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
@@ -360,7 +443,8 @@ Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
   if (!c.ok()) return out;
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  std::string err = impl->install(c.module);
+  std::vector<Alert> none;  // a new engine has no alerts to end
+  std::string err = impl->install(c.module, none);
   if (!err.empty()) {
     out.diagnostics += err + "\n";
     return out;
@@ -381,28 +465,40 @@ Engine::Reloaded Engine::reload_compiled(Compilation c) {
   Reloaded out;
   out.diagnostics = c.diags->render();
   if (!c.ok()) return out;  // the old rules keep running
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  std::set<std::string> before;
-  for (const auto& rr : impl_->rules) before.insert(rr->rule->name);
-  std::vector<const void*> kept_ptrs;
-  for (const auto& rr : impl_->rules) kept_ptrs.push_back(rr.get());
-  std::string err = impl_->install(c.module);
-  if (!err.empty()) {
-    out.diagnostics += err + "\n";
-    return out;
+  std::vector<Alert> ended;
+  std::function<void(const Alert&)> cb;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    std::set<std::string> before;
+    for (const auto& rr : impl_->rules) before.insert(rr->rule->name);
+    std::vector<const void*> kept_ptrs;
+    for (const auto& rr : impl_->rules) kept_ptrs.push_back(rr.get());
+    std::string err = impl_->install(c.module, ended);
+    if (!err.empty()) {
+      out.diagnostics += err + "\n";
+      return out;
+    }
+    for (const auto& rr : impl_->rules) {
+      bool same = std::find(kept_ptrs.begin(), kept_ptrs.end(), rr.get()) != kept_ptrs.end();
+      (same                           ? out.kept
+       : before.count(rr->rule->name) ? out.changed
+                                      : out.added)
+          .push_back(rr->rule->name);
+    }
+    std::set<std::string> now;
+    for (const auto& rr : impl_->rules) now.insert(rr->rule->name);
+    for (const auto& n : before)
+      if (!now.count(n)) out.removed.push_back(n);
+    out.ok = true;
+    ++impl_->counters.reloads;
+    impl_->deliver(ended);
+    cb = impl_->callback;
+    if (!cb) {
+      for (auto& a : ended) impl_->queue.push_back(std::move(a));
+      ended.clear();
+    }
   }
-  for (const auto& rr : impl_->rules) {
-    bool same = std::find(kept_ptrs.begin(), kept_ptrs.end(), rr.get()) != kept_ptrs.end();
-    (same                           ? out.kept
-     : before.count(rr->rule->name) ? out.changed
-                                    : out.added)
-        .push_back(rr->rule->name);
-  }
-  std::set<std::string> now;
-  for (const auto& rr : impl_->rules) now.insert(rr->rule->name);
-  for (const auto& n : before)
-    if (!now.count(n)) out.removed.push_back(n);
-  out.ok = true;
+  for (const auto& a : ended) cb(a);
   return out;
 }
 
@@ -522,6 +618,7 @@ EngineStats Engine::stats() const {
 }
 
 std::vector<std::string> Engine::rule_names() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
   std::vector<std::string> out;
   for (const auto& rr : impl_->rules) out.push_back(rr->rule->name);
   return out;

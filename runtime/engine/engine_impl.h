@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <future>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "compiler/check/compiled.h"
@@ -62,6 +65,10 @@ class SeriesStore {
 
 enum class State : uint8_t { Inactive, Pending, Firing };
 
+/// An alert's identity labels on a series: the `by` labels (or all of the series' labels) plus
+/// the rule's static labels.
+Labels alert_labels(const CompiledRule& r, const SeriesKey& key);
+
 /// The lifecycle state of one (rule, series). Window states and joined series live in
 /// flat per-rule arrays indexed by the instance number (see RuleRuntime). 40 bytes.
 struct Instance {
@@ -108,6 +115,10 @@ struct RuleRuntime {
   std::vector<uint64_t> match_generation;     // per instance, only with joins: store
                                               // generation `matched` was resolved at
   size_t active = 0;                          // instances not Inactive (expire() skips 0)
+  /// A lower bound of the first instant at which an active instance goes stale
+  /// (min over active instances of last_tick + staleness + 1): expire() scans the instances
+  /// only once time passes it, so a push does not cost O(instances) while alerts are active.
+  TimeMs expiry_floor = INT64_MAX;
   uint64_t evaluations = 0;
   // scratch, reused between batches (columns only grow; rows beyond n are stale)
   std::vector<std::vector<double>> cols, outs;
@@ -171,15 +182,34 @@ struct Engine::Impl {
   std::vector<std::pair<uint32_t, uint32_t>> dirty;  // aggregate groups owing a value
   std::unordered_map<std::string, size_t> rule_pos;  // rule name -> position (deliver)
   mutable std::mutex mu;
-  std::shared_ptr<std::atomic<bool>> stop_compiling = std::make_shared<std::atomic<bool>>(false);
+
+  /// Tier::Auto: one background thread per engine compiles the rules of each install, in
+  /// order. A job holds its module, so the programs it compiles outlive any reload.
+  struct CompileJob {
+    std::shared_ptr<const CompiledModule> module;
+    std::vector<const ir::Program*> programs;
+    std::shared_ptr<std::vector<std::promise<ir::BatchFn>>> promises;
+  };
+  std::mutex compile_mu;  // guards the queue and compile_stop (never held with mu's work)
+  std::condition_variable compile_cv;
+  std::deque<CompileJob> compile_queue;
+  bool compile_stop = false;
+  std::thread compile_thread;
+  void enqueue_compile(CompileJob job);
+  void compile_loop();
 
   ~Impl();
   /// Installs a compiled rule set, keeping the state of unchanged rules; "" or an error
-  /// (then nothing changed).
-  std::string install(std::shared_ptr<const CompiledModule> m);
-  std::vector<std::unique_ptr<RuleRuntime>> retired;
-  std::vector<std::shared_ptr<const CompiledModule>>
-      retired_modules;  // defined where jit::Jit is complete
+  /// (then nothing changed). Alerts that the old set leaves behind (active alerts of removed
+  /// rules, or of changed rules whose alert identity is not kept) are ended into `ended`.
+  std::string install(std::shared_ptr<const CompiledModule> m, std::vector<Alert>& ended);
+  /// Moves the lifecycle state of the old rule's active instances to the new rule's
+  /// instance on the same series when the alert's labels are the same; ends the others.
+  void carry_over(RuleRuntime& from, RuleRuntime& to, TimeMs now, std::vector<Alert>& ended);
+  /// Ends every active alert of a rule (removed by a reload) at `now`.
+  void end_all(RuleRuntime& rr, TimeMs now, std::vector<Alert>& ended);
+  /// Marks an instance active from tick t on (for expiry_floor).
+  static void activated(RuleRuntime& rr, TimeMs last_tick, int64_t staleness_ms);
   /// Processes the samples (indices into the batch, sorted by time) and appends alerts.
   void ingest(const Batch& batch, std::vector<Alert>& alerts);
   void evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new, std::vector<Alert>& alerts);

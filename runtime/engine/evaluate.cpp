@@ -21,7 +21,9 @@ namespace {
 using engine::State;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-Labels alert_labels(const CompiledRule& r, const SeriesKey& key) {
+}  // namespace
+
+Labels engine::alert_labels(const CompiledRule& r, const SeriesKey& key) {
   Labels out;
   if (r.has_by) {
     for (const auto& name : r.by)
@@ -35,7 +37,6 @@ Labels alert_labels(const CompiledRule& r, const SeriesKey& key) {
   out = normalize_labels(std::move(out));
   return out;
 }
-}  // namespace
 
 namespace {
 // Per-instance arrays grow by 1.25x instead of the library's 2x: a large rule set holds
@@ -246,6 +247,7 @@ void Engine::Impl::evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new,
       case State::Inactive:
         if (!cond) break;
         ++rr.active;
+        activated(rr, t, options.staleness_ms);
         in->active_since = t;
         in->fired_at = 0;
         in->clear_since = INT64_MIN;
@@ -285,18 +287,39 @@ void Engine::Impl::evaluate(RuleRuntime& rr, uint32_t inst, size_t first_new,
   }
 }
 
+namespace {
+// The first instant at which an instance last evaluated at `last_tick` is stale (saturating).
+TimeMs stale_at(TimeMs last_tick, int64_t staleness_ms) {
+  TimeMs at;
+  if (__builtin_add_overflow(last_tick, staleness_ms + 1, &at)) return INT64_MAX;
+  return at;
+}
+}  // namespace
+
+void Engine::Impl::activated(RuleRuntime& rr, TimeMs last_tick, int64_t staleness_ms) {
+  rr.expiry_floor = std::min(rr.expiry_floor, stale_at(last_tick, staleness_ms));
+}
+
 void Engine::Impl::expire(TimeMs now, std::vector<Alert>& alerts) {
   for (auto& rr : rules) {
-    if (rr->active == 0) continue;  // nothing pending or firing: nothing can go stale
-    for (auto& in : rr->instances)
-      if (in.state != State::Inactive && now - in.last_tick > options.staleness_ms) {
+    // Nothing pending or firing, or nothing can be stale yet: an active instance's last_tick
+    // only grows, so expiry_floor stays a lower bound until the next scan recomputes it.
+    if (rr->active == 0 || now < rr->expiry_floor) continue;
+    TimeMs floor = INT64_MAX;
+    for (auto& in : rr->instances) {
+      if (in.state == State::Inactive) continue;
+      if (now - in.last_tick > options.staleness_ms) {
         TimeMs at = in.last_tick + options.staleness_ms + 1;  // first stale instant
         alerts.push_back(make_alert(
             *rr, in, in.state == State::Firing ? AlertEvent::Resolved : AlertEvent::Cleared, at,
             kNaN, nullptr, 0));
         in.state = State::Inactive;
         --rr->active;
+      } else {
+        floor = std::min(floor, stale_at(in.last_tick, options.staleness_ms));
       }
+    }
+    rr->expiry_floor = floor;
   }
 }
 

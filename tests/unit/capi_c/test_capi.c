@@ -519,6 +519,58 @@ static void test_run_tests(void) {
   omen_test_report_destroy(NULL);
 }
 
+/* Hot reload: a bad reload changes nothing; a good one ends the removed rule's firing alert
+ * (no orphan); the stats reconcile pushed samples including the reserved-name drops. */
+static void test_reload(void) {
+  omen_engine* e = make_engine();
+  const char* names[] = {"host"};
+  const char* a[] = {"a"};
+  for (int i = 0; i < 4; ++i)
+    CHECK_STATUS(omen_engine_push(e, "x", names, a, 1, i * 60000, 20), OMEN_OK);
+  CHECK_STATUS(omen_engine_push(e, "@reserved", NULL, NULL, 0, 0, 1), OMEN_OK);
+  omen_alert_list* list = NULL;
+  CHECK_STATUS(omen_engine_poll(e, &list), OMEN_OK);
+  CHECK(omen_alert_list_size(list) == 2); /* pending, firing */
+  omen_alert_list_destroy(&list);
+
+  char* diags = NULL;
+  CHECK_STATUS(omen_engine_reload_source(e, "bad.omen", "rule R { on }", &diags),
+               OMEN_ERROR_COMPILE);
+  CHECK(diags != NULL && strstr(diags, "bad.omen:1:") != NULL);
+  omen_free_string(diags);
+  diags = NULL;
+  const char* missing[] = {"/nonexistent/rules.omen"};
+  CHECK_STATUS(omen_engine_reload_files(e, missing, 1, &diags), OMEN_ERROR_IO);
+  omen_free_string(diags);
+  diags = NULL;
+
+  CHECK_STATUS(
+      omen_engine_reload_source(
+          e, "v2.omen", "series y = metric(\"y\")\nrule Other { on y when y > 1 }\n", &diags),
+      OMEN_OK);
+  CHECK(diags == NULL);
+  CHECK_STATUS(omen_engine_poll(e, &list), OMEN_OK);
+  CHECK(omen_alert_list_size(list) == 1);
+  const omen_alert* al = omen_alert_list_items(list);
+  if (omen_alert_list_size(list) == 1) {
+    CHECK(strcmp(al[0].rule, "High") == 0);
+    CHECK(al[0].event == OMEN_EVENT_RESOLVED && al[0].at_ms == 180000);
+  }
+  omen_alert_list_destroy(&list);
+
+  omen_engine_stats s;
+  CHECK_STATUS(omen_engine_get_stats(e, &s), OMEN_OK);
+  CHECK(s.rules == 1 && s.reloads == 1);
+  CHECK(s.samples_in == 5 && s.dropped_reserved == 1);
+  CHECK(s.samples_accepted + s.dropped_out_of_order + s.dropped_duplicate + s.dropped_series_limit +
+            s.dropped_reserved ==
+        s.samples_in);
+  CHECK_STATUS(omen_engine_reload_source(NULL, "x", "", NULL), OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_reload_source(e, "x", NULL, NULL), OMEN_ERROR_INVALID_ARGUMENT);
+  CHECK_STATUS(omen_engine_reload_files(e, NULL, 1, NULL), OMEN_ERROR_INVALID_ARGUMENT);
+  omen_engine_destroy(&e);
+}
+
 int main(void) {
   test_basics();
   test_options();
@@ -529,6 +581,7 @@ int main(void) {
   test_push_file();
   test_check();
   test_run_tests();
+  test_reload();
   printf("capi_c: %d checks, %d failed\n", checks, failures);
   return failures == 0 ? 0 : 1;
 }

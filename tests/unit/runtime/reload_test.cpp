@@ -76,3 +76,61 @@ TEST_CASE("a reload can remove rules") {
   CHECK(r.removed == std::vector<std::string>{"Slow"});
   CHECK(b.engine->rule_names() == std::vector<std::string>{"Other"});
 }
+
+TEST_CASE("a reload ends the active alerts of a removed rule") {
+  auto b = omen::Engine::from_source("v1.omen", kV1, {omen::Tier::Interp});
+  REQUIRE(b.ok());
+  push_minutes(*b.engine, 0, 6, 500);  // Slow firing at 5m; Other firing at 0m
+  b.engine->poll();
+  auto r = b.engine->reload_source("v2.omen",
+                                   "series x = metric(\"x\")\nrule Other { on x when x > 100 }\n");
+  REQUIRE(r.ok);
+  // Slow was firing: it is resolved at the engine's time (6m), not left open.
+  CHECK(events(*b.engine, "Slow") == std::vector<std::string>{"resolved@6"});
+  // Other is unchanged: still firing, no event.
+  push_minutes(*b.engine, 7, 7, 500);
+  CHECK(events(*b.engine, "Other").empty());
+  CHECK(b.engine->stats().reloads == 1);
+}
+
+TEST_CASE("a reload ends a pending alert of a removed rule as cleared") {
+  auto b = omen::Engine::from_source("v1.omen", kV1, {omen::Tier::Interp});
+  REQUIRE(b.ok());
+  push_minutes(*b.engine, 0, 2, 50);  // Slow pending since 0m
+  b.engine->poll();
+  REQUIRE(b.engine->reload_source("v2.omen", "series x = metric(\"x\")\n").ok);
+  CHECK(events(*b.engine, "Slow") == std::vector<std::string>{"cleared@2"});
+}
+
+TEST_CASE("a changed rule keeps an active alert whose labels stay the same") {
+  auto b = omen::Engine::from_source("v1.omen", kV1, {omen::Tier::Interp});
+  REQUIRE(b.ok());
+  push_minutes(*b.engine, 0, 6, 50);  // Slow firing since 5m
+  b.engine->poll();
+  // Same name, same labels, another condition and `for`: the firing alert carries over.
+  auto r = b.engine->reload_source("v2.omen", R"(
+series x = metric("x")
+rule Slow { on x when x > 20 for 10m }
+rule Other { on x when x > 100 }
+)");
+  REQUIRE(r.ok);
+  CHECK(r.changed == std::vector<std::string>{"Slow"});
+  CHECK(events(*b.engine, "Slow").empty());  // no event at the reload
+  push_minutes(*b.engine, 7, 8, 50);
+  CHECK(events(*b.engine, "Slow").empty());  // still firing, not fired again
+  push_minutes(*b.engine, 9, 9, 1);          // the new condition is false: resolved
+  CHECK(events(*b.engine, "Slow") == std::vector<std::string>{"resolved@9"});
+}
+
+TEST_CASE("a changed rule whose labels change ends the old alert") {
+  auto b = omen::Engine::from_source("v1.omen", kV1, {omen::Tier::Interp});
+  REQUIRE(b.ok());
+  push_minutes(*b.engine, 0, 6, 50);  // Slow firing since 5m
+  b.engine->poll();
+  auto r = b.engine->reload_source("v2.omen", R"(
+series x = metric("x")
+rule Slow { on x when x > 10 for 5m labels { team = "db" } }
+)");
+  REQUIRE(r.ok);
+  CHECK(events(*b.engine, "Slow") == std::vector<std::string>{"resolved@6"});
+}
