@@ -126,6 +126,8 @@ if want core; then
   "$core" rules1000 "${quick_flag[@]}" --reps "$reps" --out "$out" --omen "$build/omen"
   log "core: memory"
   "$core" memory "${quick_flag[@]}"
+  log "core: per-sample vs batch push, reload latency"
+  "$core" push "${quick_flag[@]}" --reps "$reps"
 fi
 
 if want jit && [ $have_jit_bench = 1 ]; then
