@@ -169,20 +169,15 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
     return expect_type(args[i], {Type::Number},
                        fmt::format("argument {} of {}()", i + 1, name).c_str());
   };
-  static const std::map<std::string, Op> unary = {{"abs", Op::Abs},     {"sqrt", Op::Sqrt},
-                                                  {"exp", Op::Exp},     {"log", Op::Log},
-                                                  {"floor", Op::Floor}, {"ceil", Op::Ceil}};
-  if (auto u = unary.find(name); u != unary.end()) {
-    if (!arity(1) || !num_arg(0)) return Val::error();
-    return scalar(u->second, Type::Number, args, e.loc);
-  }
-  if (name == "isnan") {
-    if (!arity(1) || !num_arg(0)) return Val::error();
-    return scalar(Op::IsNaN, Type::Bool, args, e.loc);
-  }
-  if (name == "pow") {
-    if (!arity(2) || !num_arg(0) || !num_arg(1)) return Val::error();
-    return scalar(Op::Pow, Type::Number, args, e.loc);
+  // abs, sqrt, exp, log, floor, ceil, isnan, pow: the ops whose spelling is the built-in
+  // (compiler/ir/ops.def), each over numbers.
+  if (std::optional<Op> op = ir::builtin_op(name)) {
+    const auto n = static_cast<size_t>(ir::arity(*op));
+    if (!arity(n)) return Val::error();
+    for (size_t i = 0; i < n; ++i)
+      if (!num_arg(i)) return Val::error();
+    const bool truth = ir::op_info(*op).result == ir::OpResult::Bool;
+    return scalar(*op, truth ? Type::Bool : Type::Number, args, e.loc);
   }
   if (name == "clamp") {
     if (!arity(3) || !num_arg(0) || !num_arg(1) || !num_arg(2)) return Val::error();
@@ -280,8 +275,9 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
     return out;
   }
   std::vector<std::string> candidates = ctx_.names();
-  for (const char* b : {"abs", "sqrt", "exp", "log", "floor", "ceil", "isnan", "pow", "clamp",
-                        "seconds", "time", "absent", "quantile", "min", "max"})
+  for (const ir::OpInfo& op : ir::kOps)
+    if (op.surface == ir::OpSurface::Builtin) candidates.push_back(op.name);
+  for (const char* b : {"clamp", "seconds", "time", "absent", "quantile", "min", "max"})
     candidates.push_back(b);
   for (size_t i = 0; i < kernels::kNumWindowKinds; ++i)
     candidates.push_back(kernels::kernel_info(static_cast<WindowKind>(i)).name);

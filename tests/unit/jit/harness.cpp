@@ -180,7 +180,6 @@ ir::Program random_program(std::mt19937_64& rng, const GenOptions& opts, const s
   p.name = name;
   p.n_inputs = static_cast<uint32_t>(rng() % (opts.max_inputs + 1));
   size_t n_code = 1 + rng() % opts.max_code;
-  const int n_ops = static_cast<int>(Op::Window) + 1;
   auto operand = [&](size_t i) -> uint32_t {
     // Mostly recent values, so the DAG is deep rather than a fan of leaves.
     if (rng() % 3) return static_cast<uint32_t>(i - 1 - rng() % std::min<size_t>(i, 4));
@@ -194,9 +193,10 @@ ir::Program random_program(std::mt19937_64& rng, const GenOptions& opts, const s
       op = leaf < 3 ? Op::Const : leaf < 5 ? Op::Input : Op::Time;
       if (op == Op::Input && p.n_inputs == 0) op = Op::Const;
     } else {
-      do op = static_cast<Op>(rng() % n_ops);
-      while (op == Op::Const || op == Op::Input || op == Op::Time ||
-             (op == Op::Window && !opts.windows));
+      // Any scalar op of the table, or a window call (reads of shared states are built
+      // on purpose: random_test.cpp).
+      do op = static_cast<Op>(rng() % ir::kNumOps);
+      while (!ir::is_scalar(op) && !(op == Op::Window && opts.windows));
     }
     in.op = op;
     switch (op) {

@@ -10,7 +10,8 @@
 // The IR never observes NaN bits (isnan, ordered comparisons; kernels treat any NaN as
 // missing); only a formatted message could ("nan" vs "-nan"), see the JIT's report.
 // All-constant instructions are folded by the JIT with the interpreter's own expressions
-// (codegen.cpp, fold), not by LLVM's APFloat, whose NaNs are +NaN where x86 gives -NaN.
+// (ir::eval_scalar, from compiler/ir/ops.def), not by LLVM's APFloat, whose NaNs are +NaN
+// where x86 gives -NaN.
 #pragma once
 
 #include <bit>
