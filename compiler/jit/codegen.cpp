@@ -7,8 +7,7 @@
 // Every op of the table compiler/ir/ops.def has one emission below (Lowering::emit_op),
 // with exactly the IEEE semantics of the table's expression, which the interpreter runs;
 // nothing carries fast-math flags, so the optimizer may only apply value-preserving
-// rewrites. The column, state and output base pointers
-// are loaded once before the loop.
+// rewrites. The column, state and output base pointers are loaded once before the loop.
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -361,7 +360,8 @@ void Lowering::run(const std::string& fn_name) {
       k = in.imm;
     } else if (ir::is_scalar(in.op)) {
       // Folded with the interpreter's own expressions (ir::eval_scalar), evaluated here on
-      // the host, so the result has the bits the interpreter computes at run time. Left to
+      // the host, so the result has the bits the interpreter computes at run time (but
+      // which NaN add or mul of two NaNs returns: harness.h of the JIT tests). Left to
       // LLVM, APFloat would fold e.g. 0 * inf to +NaN (0x7ff8...) where x86 gives -NaN
       // (0xfff8...), and a message printing the value would show "nan" in one tier and
       // "-nan" in the other.
