@@ -96,9 +96,9 @@ std::string check_program(jit::Jit& jit, const ir::Program& p, const Batch& batc
   return diff(p, batch, ref, got, exact_nan);
 }
 
-double special_value(std::mt19937_64& rng) {
+const std::vector<double>& special_values() {
   using L = std::numeric_limits<double>;
-  static const double kSpecial[] = {
+  static const std::vector<double> v = {
       0.0,
       -0.0,
       1.0,
@@ -124,6 +124,7 @@ double special_value(std::mt19937_64& rng) {
       -L::min(),
       L::denorm_min(),
       -L::denorm_min(),
+      L::min() - L::denorm_min(),  // the largest subnormal
       1e308,
       -1e308,
       1e-308,
@@ -138,10 +139,15 @@ double special_value(std::mt19937_64& rng) {
       -745.0,
       1e-10,
   };
+  return v;
+}
+
+double special_value(std::mt19937_64& rng) {
+  const std::vector<double>& special = special_values();
   switch (rng() % 6) {
     case 0:
     case 1:
-      return kSpecial[rng() % std::size(kSpecial)];
+      return special[rng() % special.size()];
     case 2:
       return static_cast<double>(static_cast<int>(rng() % 7) - 3);  // small ints, booleans
     case 3:

@@ -22,53 +22,10 @@ std::unique_ptr<jit::Jit> make_jit(int opt_level = 2) {
   return j;
 }
 
-// NaN (both signs, with payloads), ±inf, ±0, subnormals (the smallest, the largest, a
-// middle one), the extreme normals, huge and tiny values, integers at the edge of f64's
-// precision, halves (rounding), values where exp overflows or underflows, ordinary reals.
-const std::vector<double>& corner_values() {
-  using L = std::numeric_limits<double>;
-  static const std::vector<double> v = {
-      0.0,
-      -0.0,
-      1.0,
-      -1.0,
-      0.5,
-      -0.5,
-      1.5,
-      -2.5,
-      2.0,
-      3.0,
-      1e300,
-      -1e300,
-      1e308,
-      L::max(),
-      -L::max(),
-      L::min(),
-      -L::min(),
-      L::denorm_min(),
-      -L::denorm_min(),
-      L::min() - L::denorm_min(),  // the largest subnormal
-      4.9e-320,
-      L::infinity(),
-      -L::infinity(),
-      L::quiet_NaN(),
-      -L::quiet_NaN(),
-      std::bit_cast<double>(uint64_t{0x7ff8000000000123}),  // NaN with a payload
-      std::bit_cast<double>(uint64_t{0xfff8dead00000000}),
-      4503599627370497.0,  // 2^52 + 1
-      9007199254740992.0,  // 2^53
-      0.49999999999999994,
-      710.0,
-      -745.0,
-      0.1,
-      1.0 / 3.0};
-  return v;
-}
-
 // Every (a, b, c) triple of the grid, one per row (unary and binary ops see every value
 // and every pair many times over).
 Batch grid_batch() {
-  const auto& vals = corner_values();
+  const auto& vals = special_values();
   Batch batch;
   batch.cols.assign(3, {});
   for (double a : vals)
@@ -116,7 +73,7 @@ std::vector<ir::Program> programs_for(Op op) {
   p.name = std::string("op.") + ir::name(op);
   switch (op) {
     case Op::Const:  // every grid value as an immediate, NaN payloads included
-      for (double v : corner_values()) {
+      for (double v : special_values()) {
         p.outputs.push_back(static_cast<uint32_t>(p.code.size()));
         p.code.push_back({Op::Const, 0, 0, 0, 0, v});
       }
@@ -251,7 +208,7 @@ TEST_CASE("every op of the table agrees bit for bit with the interpreter on the 
 TEST_CASE("constant folding agrees with run-time evaluation, NaN bits included", "[jit][ops]") {
   auto jit = make_jit();
   std::mt19937_64 rng(2);
-  const auto& vals = corner_values();
+  const auto& vals = special_values();
   Batch batch;
   batch.ts = {0, 1000, 2000};
   size_t scalar_ops = 0;
