@@ -2,7 +2,6 @@
 // of corner values; constant folding; batch sizes 0, 1, many.
 #include <catch2/catch.hpp>
 
-#include <bit>
 #include <cmath>
 #include <limits>
 
