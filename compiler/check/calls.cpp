@@ -87,16 +87,9 @@ std::string range_text(const kernels::ParamInfo& p) {
   return p.integer ? "an integer " + r : r;
 }
 
-// The scalar built-ins call_builtin() dispatches on, with their signatures.
-constexpr std::pair<const char*, const char*> kScalarBuiltins[] = {
-    {"abs", "(x: number) -> number"},
-    {"sqrt", "(x: number) -> number"},
-    {"exp", "(x: number) -> number"},
-    {"log", "(x: number) -> number"},
-    {"floor", "(x: number) -> number"},
-    {"ceil", "(x: number) -> number"},
-    {"isnan", "(x: number) -> bool"},
-    {"pow", "(x: number, y: number) -> number"},
+// The built-ins that are not one IR op each (the others come from compiler/ir/ops.def), with
+// their signatures.
+constexpr std::pair<const char*, const char*> kOtherBuiltins[] = {
     {"clamp", "(x: number, lo: number, hi: number) -> number"},
     {"seconds", "(d: duration) -> number"},
     {"time", "() -> number"},
@@ -110,7 +103,16 @@ constexpr std::pair<const char*, const char*> kScalarBuiltins[] = {
 const std::vector<BuiltinFunction>& builtin_functions() {
   static const std::vector<BuiltinFunction> table = [] {
     std::vector<BuiltinFunction> out;
-    for (const auto& [name, sig] : kScalarBuiltins) out.push_back({name, sig, false});
+    for (const ir::OpInfo& op : ir::kOps) {
+      if (op.surface != ir::OpSurface::Builtin) continue;
+      static constexpr const char* kParams[] = {"x: number", "x: number, y: number",
+                                                "x: number, y: number, z: number"};
+      out.push_back({op.name,
+                     fmt::format("({}) -> {}", op.arity ? kParams[op.arity - 1] : "",
+                                 op.result == ir::OpResult::Bool ? "bool" : "number"),
+                     false});
+    }
+    for (const auto& [name, sig] : kOtherBuiltins) out.push_back({name, sig, false});
     for (size_t i = 0; i < kernels::kNumWindowKinds; ++i) {
       const kernels::KernelInfo& k = kernels::kernel_info(static_cast<WindowKind>(i));
       const Signature sig = signature(k.kind);
@@ -215,20 +217,15 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
     return expect_type(args[i], {Type::Number},
                        fmt::format("argument {} of {}()", i + 1, name).c_str());
   };
-  static const std::map<std::string, Op> unary = {{"abs", Op::Abs},     {"sqrt", Op::Sqrt},
-                                                  {"exp", Op::Exp},     {"log", Op::Log},
-                                                  {"floor", Op::Floor}, {"ceil", Op::Ceil}};
-  if (auto u = unary.find(name); u != unary.end()) {
-    if (!arity(1) || !num_arg(0)) return Val::error();
-    return scalar(u->second, Type::Number, args, e.loc);
-  }
-  if (name == "isnan") {
-    if (!arity(1) || !num_arg(0)) return Val::error();
-    return scalar(Op::IsNaN, Type::Bool, args, e.loc);
-  }
-  if (name == "pow") {
-    if (!arity(2) || !num_arg(0) || !num_arg(1)) return Val::error();
-    return scalar(Op::Pow, Type::Number, args, e.loc);
+  // abs, sqrt, exp, log, floor, ceil, isnan, pow: the ops whose spelling is the built-in
+  // (compiler/ir/ops.def), each over numbers.
+  if (std::optional<Op> op = ir::builtin_op(name)) {
+    const auto n = static_cast<size_t>(ir::arity(*op));
+    if (!arity(n)) return Val::error();
+    for (size_t i = 0; i < n; ++i)
+      if (!num_arg(i)) return Val::error();
+    const bool truth = ir::op_info(*op).result == ir::OpResult::Bool;
+    return scalar(*op, truth ? Type::Bool : Type::Number, args, e.loc);
   }
   if (name == "clamp") {
     if (!arity(3) || !num_arg(0) || !num_arg(1) || !num_arg(2)) return Val::error();

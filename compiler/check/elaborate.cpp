@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "compiler/interp/interp.h"
+#include "compiler/ir/ops.h"
 
 namespace omen::check {
 
@@ -338,7 +338,7 @@ Val Elaborator::scalar(Op op, Type result, const std::vector<Val>& args, const L
     double x[3] = {0, 0, 0};
     for (size_t i = 0; i < args.size(); ++i) x[i] = args[i].num;
     out.is_const = true;
-    out.num = interp::eval_scalar(op, x[0], x[1], x[2]);
+    out.num = ir::eval_scalar(op, x[0], x[1], x[2]);
     return out;
   }
   if (any_symbolic) {

@@ -1,112 +1,77 @@
 #include "compiler/interp/interp.h"
 
-#include <cmath>
-#include <limits>
-
 namespace omen::interp {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-inline double b2d(bool v) {
-  return v ? 1.0 : 0.0;
+
+using ir::Op;
+
+// What a special op (ops.def, OMEN_IR_SPECIAL) may read besides its instruction.
+struct Row {
+  const ir::Program& p;
+  const ir::BatchArgs& args;
+  uint64_t row;
+  int64_t t;        // args.ts[row]
+  const double* v;  // the values of the instructions before this one
+};
+
+template <Op>
+constexpr bool kNoCase = false;
+
+// One specialization per special op; an op added to ops.def without one fails here.
+template <Op op>
+double special(const Row&, const ir::Instr&) {
+  static_assert(kNoCase<op>, "an IR op of compiler/ir/ops.def has no interpreter case");
+  return 0.0;
 }
+
+template <>
+double special<Op::Const>(const Row&, const ir::Instr& in) {
+  return in.imm;
+}
+
+template <>
+double special<Op::Input>(const Row& r, const ir::Instr& in) {
+  return r.args.cols[in.a][r.row];
+}
+
+template <>
+double special<Op::Time>(const Row& r, const ir::Instr&) {
+  return static_cast<double>(r.t) / 1000.0;
+}
+
+template <>
+double special<Op::Window>(const Row& r, const ir::Instr& in) {
+  const auto& info = kernels::kernel_info(r.p.windows[in.slot].kind);
+  return info.push(r.args.states[in.slot], r.t, r.v[in.a]);
+}
+
+template <>
+double special<Op::WindowRead>(const Row& r, const ir::Instr& in) {
+  const auto& info = kernels::kernel_info(static_cast<kernels::WindowKind>(in.b));
+  return info.read(r.args.states[in.slot], in.imm);
+}
+
 }  // namespace
 
-double eval_scalar(ir::Op op, double a, double b, double c) {
-  using ir::Op;
-  switch (op) {
-    case Op::Neg:
-      return -a;
-    case Op::Not:
-      return b2d(a == 0.0);
-    case Op::Abs:
-      return std::fabs(a);
-    case Op::Sqrt:
-      return std::sqrt(a);
-    case Op::Exp:
-      return omen_rt_exp(a);
-    case Op::Log:
-      return omen_rt_log(a);
-    case Op::Floor:
-      return std::floor(a);
-    case Op::Ceil:
-      return std::ceil(a);
-    case Op::IsNaN:
-      return b2d(std::isnan(a));
-    case Op::Add:
-      return a + b;
-    case Op::Sub:
-      return a - b;
-    case Op::Mul:
-      return a * b;
-    case Op::Div:
-      return a / b;
-    case Op::Mod:
-      return omen_rt_fmod(a, b);
-    case Op::Pow:
-      return omen_rt_pow(a, b);
-    case Op::Min:
-      return (std::isnan(a) || std::isnan(b)) ? kNaN : (b < a ? b : a);
-    case Op::Max:
-      return (std::isnan(a) || std::isnan(b)) ? kNaN : (b > a ? b : a);
-    case Op::Lt:
-      return b2d(a < b);
-    case Op::Le:
-      return b2d(a <= b);
-    case Op::Gt:
-      return b2d(a > b);
-    case Op::Ge:
-      return b2d(a >= b);
-    case Op::Eq:
-      return b2d(a == b);
-    case Op::Ne:
-      return b2d(!std::isnan(a) && !std::isnan(b) && a != b);
-    case Op::And:
-      return b2d(a != 0.0 && b != 0.0);
-    case Op::Or:
-      return b2d(a != 0.0 || b != 0.0);
-    case Op::Select:
-      return a != 0.0 ? b : c;
-    case Op::Const:
-    case Op::Input:
-    case Op::Time:
-    case Op::Window:
-    case Op::WindowRead:
-      break;
-  }
-  return kNaN;
-}
-
 void run_batch(const ir::Program& p, const ir::BatchArgs& args, double* v) {
-  using ir::Op;
   const size_t n_code = p.code.size();
   const size_t n_out = p.outputs.size();
   for (uint64_t row = 0; row < args.n; ++row) {
-    const int64_t t = args.ts[row];
+    const Row r{p, args, row, args.ts[row], v};
     for (size_t i = 0; i < n_code; ++i) {
       const ir::Instr& in = p.code[i];
+      // One case per op of the table: scalar ops run their ops.def expression inline.
       switch (in.op) {
-        case Op::Const:
-          v[i] = in.imm;
-          break;
-        case Op::Input:
-          v[i] = args.cols[in.a][row];
-          break;
-        case Op::Time:
-          v[i] = static_cast<double>(t) / 1000.0;
-          break;
-        case Op::Window: {
-          const auto& info = kernels::kernel_info(p.windows[in.slot].kind);
-          v[i] = info.push(args.states[in.slot], t, v[in.a]);
-          break;
-        }
-        case Op::WindowRead: {
-          const auto& info = kernels::kernel_info(static_cast<kernels::WindowKind>(in.b));
-          v[i] = info.read(args.states[in.slot], in.imm);
-          break;
-        }
-        default:
-          v[i] = eval_scalar(in.op, v[in.a], v[in.b], v[in.c]);
+#define OMEN_IR_SPECIAL(Name, spelling, arity) \
+  case Op::Name:                               \
+    v[i] = special<Op::Name>(r, in);           \
+    break;
+#define OMEN_IR_SCALAR(Name, spelling, arity, result, surface, expr)                            \
+  case Op::Name:                                                                                \
+    v[i] = ir::scalar::Name(v[in.a], (arity) > 1 ? v[in.b] : 0.0, (arity) > 2 ? v[in.c] : 0.0); \
+    break;
+#include "compiler/ir/ops.def"
       }
     }
     for (size_t o = 0; o < n_out; ++o) args.outs[o][row] = v[p.outputs[o]];

@@ -4,99 +4,6 @@
 
 namespace omen::ir {
 
-const char* op_name(Op op) {
-  switch (op) {
-    case Op::Const:
-      return "const";
-    case Op::Input:
-      return "input";
-    case Op::Time:
-      return "time";
-    case Op::Neg:
-      return "neg";
-    case Op::Not:
-      return "not";
-    case Op::Abs:
-      return "abs";
-    case Op::Sqrt:
-      return "sqrt";
-    case Op::Exp:
-      return "exp";
-    case Op::Log:
-      return "log";
-    case Op::Floor:
-      return "floor";
-    case Op::Ceil:
-      return "ceil";
-    case Op::IsNaN:
-      return "isnan";
-    case Op::Add:
-      return "add";
-    case Op::Sub:
-      return "sub";
-    case Op::Mul:
-      return "mul";
-    case Op::Div:
-      return "div";
-    case Op::Mod:
-      return "mod";
-    case Op::Pow:
-      return "pow";
-    case Op::Min:
-      return "min";
-    case Op::Max:
-      return "max";
-    case Op::Lt:
-      return "lt";
-    case Op::Le:
-      return "le";
-    case Op::Gt:
-      return "gt";
-    case Op::Ge:
-      return "ge";
-    case Op::Eq:
-      return "eq";
-    case Op::Ne:
-      return "ne";
-    case Op::And:
-      return "and";
-    case Op::Or:
-      return "or";
-    case Op::Select:
-      return "select";
-    case Op::Window:
-      return "window";
-    case Op::WindowRead:
-      return "window_read";
-  }
-  return "?";
-}
-
-int arity(Op op) {
-  switch (op) {
-    case Op::Const:
-    case Op::Input:
-    case Op::Time:
-      return 0;
-    case Op::Neg:
-    case Op::Not:
-    case Op::Abs:
-    case Op::Sqrt:
-    case Op::Exp:
-    case Op::Log:
-    case Op::Floor:
-    case Op::Ceil:
-    case Op::IsNaN:
-    case Op::Window:
-    case Op::WindowRead:
-      return 1;
-    case Op::Select:
-      return 3;
-    default:
-      return 2;
-  }
-}
-
 std::string to_string(const Program& p) {
   std::string out =
       fmt::format("program {} (inputs {}, windows {})\n", p.name, p.n_inputs, p.windows.size());
@@ -137,7 +44,7 @@ std::string to_string(const Program& p) {
         if (n >= 3) args += fmt::format(", %{}", in.c);
       }
     }
-    out += fmt::format("  %{} = {} {}\n", i, op_name(in.op), args);
+    out += fmt::format("  %{} = {} {}\n", i, name(in.op), args);
   }
   out += "  outputs:";
   for (size_t i = 0; i < p.outputs.size(); ++i)

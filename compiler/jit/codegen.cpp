@@ -4,11 +4,10 @@
 //     for (row = 0; row < args->n; ++row) { <one straight-line block per row> }
 //   }
 //
-// Every instruction maps to the LLVM operation with exactly the IEEE semantics of its
-// case in compiler/interp/interp.cpp; nothing carries fast-math flags, so the optimizer
-// may only apply value-preserving rewrites. The column, state and output base pointers
-// are loaded once before the loop.
-#include <cmath>
+// Every op of the table compiler/ir/ops.def has one emission below (Lowering::emit_op),
+// with exactly the IEEE semantics of the table's expression, which the interpreter runs;
+// nothing carries fast-math flags, so the optimizer may only apply value-preserving
+// rewrites. The column, state and output base pointers are loaded once before the loop.
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -39,103 +38,6 @@ static_assert(offsetof(ir::BatchArgs, outs) == 24);
 static_assert(offsetof(ir::BatchArgs, n) == 32);
 static_assert(sizeof(ir::BatchArgs) == 40);
 
-// Operand count, as ir::arity (kept local: omen_jit does not link omen_compiler).
-int operand_count(Op op) {
-  switch (op) {
-    case Op::Const:
-    case Op::Input:
-    case Op::Time:
-      return 0;
-    case Op::Neg:
-    case Op::Not:
-    case Op::Abs:
-    case Op::Sqrt:
-    case Op::Exp:
-    case Op::Log:
-    case Op::Floor:
-    case Op::Ceil:
-    case Op::IsNaN:
-    case Op::Window:
-    case Op::WindowRead:
-      return 1;
-    case Op::Select:
-      return 3;
-    default:
-      return 2;
-  }
-}
-
-// Folds an instruction whose operands are all constants, with the very expressions of
-// interp::eval_scalar, evaluated here on the host at compile time, so the result has the
-// bits the interpreter computes at run time. Left to LLVM, APFloat would fold e.g.
-// 0 * inf to +NaN (0x7ff8...) where x86 gives -NaN (0xfff8...), and a message printing
-// the value would show "nan" in one tier and "-nan" in the other.
-double fold(Op op, double a, double b, double c) {
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  auto b2d = [](bool v) { return v ? 1.0 : 0.0; };
-  switch (op) {
-    case Op::Neg:
-      return -a;
-    case Op::Not:
-      return b2d(a == 0.0);
-    case Op::Abs:
-      return std::fabs(a);
-    case Op::Sqrt:
-      return std::sqrt(a);
-    case Op::Exp:
-      return omen_rt_exp(a);
-    case Op::Log:
-      return omen_rt_log(a);
-    case Op::Floor:
-      return std::floor(a);
-    case Op::Ceil:
-      return std::ceil(a);
-    case Op::IsNaN:
-      return b2d(std::isnan(a));
-    case Op::Add:
-      return a + b;
-    case Op::Sub:
-      return a - b;
-    case Op::Mul:
-      return a * b;
-    case Op::Div:
-      return a / b;
-    case Op::Mod:
-      return omen_rt_fmod(a, b);
-    case Op::Pow:
-      return omen_rt_pow(a, b);
-    case Op::Min:
-      return (std::isnan(a) || std::isnan(b)) ? kNaN : (b < a ? b : a);
-    case Op::Max:
-      return (std::isnan(a) || std::isnan(b)) ? kNaN : (b > a ? b : a);
-    case Op::Lt:
-      return b2d(a < b);
-    case Op::Le:
-      return b2d(a <= b);
-    case Op::Gt:
-      return b2d(a > b);
-    case Op::Ge:
-      return b2d(a >= b);
-    case Op::Eq:
-      return b2d(a == b);
-    case Op::Ne:
-      return b2d(!std::isnan(a) && !std::isnan(b) && a != b);
-    case Op::And:
-      return b2d(a != 0.0 && b != 0.0);
-    case Op::Or:
-      return b2d(a != 0.0 || b != 0.0);
-    case Op::Select:
-      return a != 0.0 ? b : c;
-    case Op::Const:
-    case Op::Input:
-    case Op::Time:
-    case Op::Window:
-    case Op::WindowRead:
-      break;
-  }
-  return kNaN;
-}
-
 enum ArgField : unsigned { kTs = 0, kCols = 1, kStates = 2, kOuts = 3, kN = 4 };
 
 class Lowering {
@@ -161,6 +63,24 @@ class Lowering {
   llvm::FunctionCallee rt_fn(const char* name, unsigned arity);
   llvm::FunctionCallee kernel_fn(kernels::WindowKind kind);
   llvm::FunctionCallee read_fn(kernels::WindowKind kind);
+  llvm::Value* nan() {
+    return llvm::ConstantFP::get(f64_, std::numeric_limits<double>::quiet_NaN());
+  }
+  llvm::Value* min_max(Op op, llvm::Value* a, llvm::Value* b);
+
+  // The instruction being emitted, the values before it, the row index and its tick.
+  struct Site {
+    const ir::Instr& in;
+    const std::vector<llvm::Value*>& v;
+    llvm::Value* row;
+    llvm::Value* t;
+    llvm::Value* a() const { return v[in.a]; }
+    llvm::Value* b() const { return v[in.b]; }
+    llvm::Value* c() const { return v[in.c]; }
+  };
+  // One specialization per op of compiler/ir/ops.def (below); emit() dispatches to them.
+  template <Op op>
+  llvm::Value* emit_op(const Site& x);
   llvm::Value* emit(const ir::Instr& in, const std::vector<llvm::Value*>& v, llvm::Value* row,
                     llvm::Value* t);
 
@@ -215,85 +135,163 @@ llvm::FunctionCallee Lowering::read_fn(kernels::WindowKind kind) {
   return m_.getOrInsertFunction(symbol, fty);
 }
 
+template <Op>
+constexpr bool kNoEmission = false;
+
+// An op added to ops.def without an emission fails to compile here, at its case in emit().
+template <Op op>
+llvm::Value* Lowering::emit_op(const Site&) {
+  static_assert(kNoEmission<op>, "an IR op of compiler/ir/ops.def has no LLVM emission");
+  return nullptr;
+}
+
+// interp: isnan(a) || isnan(b) ? NaN : (b < a ? b : a)   (b > a for max)
+llvm::Value* Lowering::min_max(Op op, llvm::Value* a, llvm::Value* b) {
+  llvm::Value* take_b = op == Op::Min ? b_.CreateFCmpOLT(b, a) : b_.CreateFCmpOGT(b, a);
+  llvm::Value* pick = b_.CreateSelect(take_b, b, a);
+  return b_.CreateSelect(b_.CreateFCmpORD(a, b), pick, nan());
+}
+
+// Leaves and window ops (OMEN_IR_SPECIAL).
+template <>
+llvm::Value* Lowering::emit_op<Op::Const>(const Site& x) {
+  return llvm::ConstantFP::get(f64_, x.in.imm);
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Input>(const Site& x) {
+  llvm::Value* addr = b_.CreateInBoundsGEP(f64_, col_base_[x.in.a], x.row);
+  return b_.CreateAlignedLoad(f64_, addr, llvm::Align(8));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Time>(const Site& x) {
+  // static_cast<double>(t) / 1000.0: a real division, never a multiply
+  return b_.CreateFDiv(b_.CreateSIToFP(x.t, f64_), llvm::ConstantFP::get(f64_, 1000.0));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Window>(const Site& x) {
+  auto kind = p_.windows[x.in.slot].kind;
+  return b_.CreateCall(kernel_fn(kind), {state_[x.in.slot], x.t, x.a()});
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::WindowRead>(const Site& x) {
+  auto kind = static_cast<kernels::WindowKind>(x.in.b);
+  return b_.CreateCall(read_fn(kind), {state_[x.in.slot], llvm::ConstantFP::get(f64_, x.in.imm)});
+}
+
+// Scalar ops (OMEN_IR_SCALAR): each the IEEE operation of its ops.def expression.
+template <>
+llvm::Value* Lowering::emit_op<Op::Neg>(const Site& x) {
+  return b_.CreateFNeg(x.a());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Not>(const Site& x) {
+  return b2d(b_.CreateFCmpOEQ(x.a(), llvm::ConstantFP::get(f64_, 0.0)));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Abs>(const Site& x) {
+  return b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x.a());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Sqrt>(const Site& x) {
+  return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x.a());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Exp>(const Site& x) {
+  return b_.CreateCall(rt_fn("omen_rt_exp", 1), {x.a()});
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Log>(const Site& x) {
+  return b_.CreateCall(rt_fn("omen_rt_log", 1), {x.a()});
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Floor>(const Site& x) {
+  return b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, x.a());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Ceil>(const Site& x) {
+  return b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, x.a());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::IsNaN>(const Site& x) {
+  return b2d(b_.CreateFCmpUNO(x.a(), x.a()));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Add>(const Site& x) {
+  return b_.CreateFAdd(x.a(), x.b());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Sub>(const Site& x) {
+  return b_.CreateFSub(x.a(), x.b());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Mul>(const Site& x) {
+  return b_.CreateFMul(x.a(), x.b());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Div>(const Site& x) {
+  return b_.CreateFDiv(x.a(), x.b());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Mod>(const Site& x) {
+  return b_.CreateCall(rt_fn("omen_rt_fmod", 2), {x.a(), x.b()});
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Pow>(const Site& x) {
+  return b_.CreateCall(rt_fn("omen_rt_pow", 2), {x.a(), x.b()});
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Min>(const Site& x) {
+  return min_max(Op::Min, x.a(), x.b());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Max>(const Site& x) {
+  return min_max(Op::Max, x.a(), x.b());
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Lt>(const Site& x) {
+  return b2d(b_.CreateFCmpOLT(x.a(), x.b()));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Le>(const Site& x) {
+  return b2d(b_.CreateFCmpOLE(x.a(), x.b()));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Gt>(const Site& x) {
+  return b2d(b_.CreateFCmpOGT(x.a(), x.b()));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Ge>(const Site& x) {
+  return b2d(b_.CreateFCmpOGE(x.a(), x.b()));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Eq>(const Site& x) {
+  return b2d(b_.CreateFCmpOEQ(x.a(), x.b()));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Ne>(const Site& x) {
+  return b2d(b_.CreateFCmpONE(x.a(), x.b()));  // ordered: false on NaN
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::And>(const Site& x) {
+  return b2d(b_.CreateAnd(nonzero(x.a()), nonzero(x.b())));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Or>(const Site& x) {
+  return b2d(b_.CreateOr(nonzero(x.a()), nonzero(x.b())));
+}
+template <>
+llvm::Value* Lowering::emit_op<Op::Select>(const Site& x) {
+  return b_.CreateSelect(nonzero(x.a()), x.b(), x.c());
+}
+
 llvm::Value* Lowering::emit(const ir::Instr& in, const std::vector<llvm::Value*>& v,
                             llvm::Value* row, llvm::Value* t) {
-  auto A = [&] { return v[in.a]; };
-  auto B = [&] { return v[in.b]; };
-  auto C = [&] { return v[in.c]; };
-  auto nan = [&] { return llvm::ConstantFP::get(f64_, std::numeric_limits<double>::quiet_NaN()); };
+  const Site x{in, v, row, t};
   switch (in.op) {
-    case Op::Const:
-      return llvm::ConstantFP::get(f64_, in.imm);
-    case Op::Input: {
-      llvm::Value* addr = b_.CreateInBoundsGEP(f64_, col_base_[in.a], row);
-      return b_.CreateAlignedLoad(f64_, addr, llvm::Align(8));
-    }
-    case Op::Time:  // static_cast<double>(t) / 1000.0: a real division, never a multiply
-      return b_.CreateFDiv(b_.CreateSIToFP(t, f64_), llvm::ConstantFP::get(f64_, 1000.0));
-    case Op::Window: {
-      auto kind = p_.windows[in.slot].kind;
-      return b_.CreateCall(kernel_fn(kind), {state_[in.slot], t, A()});
-    }
-    case Op::WindowRead: {
-      auto kind = static_cast<kernels::WindowKind>(in.b);
-      return b_.CreateCall(read_fn(kind), {state_[in.slot], llvm::ConstantFP::get(f64_, in.imm)});
-    }
-    case Op::Neg:
-      return b_.CreateFNeg(A());
-    case Op::Not:
-      return b2d(b_.CreateFCmpOEQ(A(), llvm::ConstantFP::get(f64_, 0.0)));
-    case Op::Abs:
-      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, A());
-    case Op::Sqrt:
-      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, A());
-    case Op::Floor:
-      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::floor, A());
-    case Op::Ceil:
-      return b_.CreateUnaryIntrinsic(llvm::Intrinsic::ceil, A());
-    case Op::Exp:
-      return b_.CreateCall(rt_fn("omen_rt_exp", 1), {A()});
-    case Op::Log:
-      return b_.CreateCall(rt_fn("omen_rt_log", 1), {A()});
-    case Op::IsNaN:
-      return b2d(b_.CreateFCmpUNO(A(), A()));
-    case Op::Add:
-      return b_.CreateFAdd(A(), B());
-    case Op::Sub:
-      return b_.CreateFSub(A(), B());
-    case Op::Mul:
-      return b_.CreateFMul(A(), B());
-    case Op::Div:
-      return b_.CreateFDiv(A(), B());
-    case Op::Mod:
-      return b_.CreateCall(rt_fn("omen_rt_fmod", 2), {A(), B()});
-    case Op::Pow:
-      return b_.CreateCall(rt_fn("omen_rt_pow", 2), {A(), B()});
-    case Op::Min:
-    case Op::Max: {
-      // interp: isnan(a) || isnan(b) ? NaN : (b < a ? b : a)   (b > a for max)
-      llvm::Value* take_b =
-          in.op == Op::Min ? b_.CreateFCmpOLT(B(), A()) : b_.CreateFCmpOGT(B(), A());
-      llvm::Value* pick = b_.CreateSelect(take_b, B(), A());
-      return b_.CreateSelect(b_.CreateFCmpORD(A(), B()), pick, nan());
-    }
-    case Op::Lt:
-      return b2d(b_.CreateFCmpOLT(A(), B()));
-    case Op::Le:
-      return b2d(b_.CreateFCmpOLE(A(), B()));
-    case Op::Gt:
-      return b2d(b_.CreateFCmpOGT(A(), B()));
-    case Op::Ge:
-      return b2d(b_.CreateFCmpOGE(A(), B()));
-    case Op::Eq:
-      return b2d(b_.CreateFCmpOEQ(A(), B()));
-    case Op::Ne:
-      return b2d(b_.CreateFCmpONE(A(), B()));  // ordered: false on NaN
-    case Op::And:
-      return b2d(b_.CreateAnd(nonzero(A()), nonzero(B())));
-    case Op::Or:
-      return b2d(b_.CreateOr(nonzero(A()), nonzero(B())));
-    case Op::Select:
-      return b_.CreateSelect(nonzero(A()), B(), C());
+#define OMEN_IR_OP(Name, spelling, arity) \
+  case Op::Name:                          \
+    return emit_op<Op::Name>(x);
+#include "compiler/ir/ops.def"
   }
   return nan();  // unreachable for validated programs
 }
@@ -360,13 +358,18 @@ void Lowering::run(const std::string& fn_name) {
     std::optional<double> k;
     if (in.op == Op::Const) {
       k = in.imm;
-    } else if (in.op != Op::Input && in.op != Op::Time && in.op != Op::Window &&
-               in.op != Op::WindowRead) {
-      int n_ops = operand_count(in.op);
+    } else if (ir::is_scalar(in.op)) {
+      // Folded with the interpreter's own expressions (ir::eval_scalar), evaluated here on
+      // the host, so the result has the bits the interpreter computes at run time (but
+      // which NaN add or mul of two NaNs returns: harness.h of the JIT tests). Left to
+      // LLVM, APFloat would fold e.g. 0 * inf to +NaN (0x7ff8...) where x86 gives -NaN
+      // (0xfff8...), and a message printing the value would show "nan" in one tier and
+      // "-nan" in the other.
+      const int n_ops = ir::arity(in.op);
       bool all = known[in.a] && (n_ops < 2 || known[in.b]) && (n_ops < 3 || known[in.c]);
       if (all)
-        k = fold(in.op, *known[in.a], n_ops > 1 ? *known[in.b] : 0.0,
-                 n_ops > 2 ? *known[in.c] : 0.0);
+        k = ir::eval_scalar(in.op, *known[in.a], n_ops > 1 ? *known[in.b] : 0.0,
+                            n_ops > 2 ? *known[in.c] : 0.0);
     }
     known.push_back(k);
     v.push_back(k ? llvm::ConstantFP::get(f64_, *k) : emit(in, v, row, t));
@@ -392,9 +395,8 @@ bool validate(const ir::Program& p, std::string* error) {
   };
   for (size_t i = 0; i < p.code.size(); ++i) {
     const ir::Instr& in = p.code[i];
-    if (static_cast<unsigned>(in.op) > static_cast<unsigned>(Op::WindowRead))
-      return fail(i, "unknown opcode");
-    int k = operand_count(in.op);
+    if (static_cast<size_t>(in.op) >= ir::kNumOps) return fail(i, "unknown opcode");
+    const int k = ir::arity(in.op);
     if ((k > 0 && in.a >= i) || (k > 1 && in.b >= i) || (k > 2 && in.c >= i))
       return fail(i, "operand does not name an earlier value");
     if (in.op == Op::Input && in.a >= p.n_inputs) return fail(i, "input column out of range");

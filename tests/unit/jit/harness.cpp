@@ -96,9 +96,9 @@ std::string check_program(jit::Jit& jit, const ir::Program& p, const Batch& batc
   return diff(p, batch, ref, got, exact_nan);
 }
 
-double special_value(std::mt19937_64& rng) {
+const std::vector<double>& special_values() {
   using L = std::numeric_limits<double>;
-  static const double kSpecial[] = {
+  static const std::vector<double> v = {
       0.0,
       -0.0,
       1.0,
@@ -124,6 +124,7 @@ double special_value(std::mt19937_64& rng) {
       -L::min(),
       L::denorm_min(),
       -L::denorm_min(),
+      L::min() - L::denorm_min(),  // the largest subnormal
       1e308,
       -1e308,
       1e-308,
@@ -138,10 +139,15 @@ double special_value(std::mt19937_64& rng) {
       -745.0,
       1e-10,
   };
+  return v;
+}
+
+double special_value(std::mt19937_64& rng) {
+  const std::vector<double>& special = special_values();
   switch (rng() % 6) {
     case 0:
     case 1:
-      return kSpecial[rng() % std::size(kSpecial)];
+      return special[rng() % special.size()];
     case 2:
       return static_cast<double>(static_cast<int>(rng() % 7) - 3);  // small ints, booleans
     case 3:
@@ -180,7 +186,6 @@ ir::Program random_program(std::mt19937_64& rng, const GenOptions& opts, const s
   p.name = name;
   p.n_inputs = static_cast<uint32_t>(rng() % (opts.max_inputs + 1));
   size_t n_code = 1 + rng() % opts.max_code;
-  const int n_ops = static_cast<int>(Op::Window) + 1;
   auto operand = [&](size_t i) -> uint32_t {
     // Mostly recent values, so the DAG is deep rather than a fan of leaves.
     if (rng() % 3) return static_cast<uint32_t>(i - 1 - rng() % std::min<size_t>(i, 4));
@@ -194,9 +199,10 @@ ir::Program random_program(std::mt19937_64& rng, const GenOptions& opts, const s
       op = leaf < 3 ? Op::Const : leaf < 5 ? Op::Input : Op::Time;
       if (op == Op::Input && p.n_inputs == 0) op = Op::Const;
     } else {
-      do op = static_cast<Op>(rng() % n_ops);
-      while (op == Op::Const || op == Op::Input || op == Op::Time ||
-             (op == Op::Window && !opts.windows));
+      // Any scalar op of the table, or a window call (reads of shared states are built
+      // on purpose: random_test.cpp).
+      do op = static_cast<Op>(rng() % ir::kNumOps);
+      while (!ir::is_scalar(op) && !(op == Op::Window && opts.windows));
     }
     in.op = op;
     switch (op) {

@@ -10,7 +10,8 @@
 // The IR never observes NaN bits (isnan, ordered comparisons; kernels treat any NaN as
 // missing); only a formatted message could ("nan" vs "-nan"), see the JIT's report.
 // All-constant instructions are folded by the JIT with the interpreter's own expressions
-// (codegen.cpp, fold), not by LLVM's APFloat, whose NaNs are +NaN where x86 gives -NaN.
+// (ir::eval_scalar, from compiler/ir/ops.def), not by LLVM's APFloat, whose NaNs are +NaN
+// where x86 gives -NaN.
 #pragma once
 
 #include <bit>
@@ -58,8 +59,12 @@ std::string diff(const ir::Program& p, const Batch& batch, const Outputs& ref, c
 std::string check_program(jit::Jit& jit, const ir::Program& p, const Batch& batch,
                           std::mt19937_64& rng, bool exact_nan = false);
 
-/// Values that stress IEEE corner cases: ±0, ±inf, NaNs (several payloads), subnormals,
-/// extremes, small integers, booleans, ordinary reals.
+/// Values that stress IEEE corner cases: ±0, ±inf, NaNs (both signs, payloads), subnormals,
+/// the extreme normals, huge and tiny values, integers at the edge of f64's precision,
+/// halves, values where exp overflows or underflows, ordinary reals.
+const std::vector<double>& special_values();
+
+/// One of special_values(), a small integer (booleans too), or a random real of any scale.
 double special_value(std::mt19937_64& rng);
 
 /// A batch of n rows for n_inputs columns; ticks strictly increasing from `t0` ms.
