@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/ast/source.h"
+#include "core/support/text.h"
 
 namespace omen::ast {
 
@@ -226,7 +227,7 @@ struct Module {
 /// Source text for an expression / a whole module (canonical formatting; re-parsable).
 std::string print(const Expr& e);
 std::string print(const Module& m);
-/// Quotes and escapes a string literal.
-std::string quote(const std::string& s);
+/// Quotes and escapes a string literal (core/support/text.h).
+using support::quote;
 
 }  // namespace omen::ast

@@ -22,9 +22,6 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
 ast::ExprPtr parse_expr(std::string_view text, const Loc& base, const SourceManager& sources,
                         Diagnostics& diags, const ParseOptions& options = {});
 
-/// Decodes a duration literal such as `1h30m` to milliseconds; false on overflow.
-bool parse_duration(std::string_view text, int64_t* ms);
-
 /// Decodes the body of a string literal (without quotes). \" \\ \n \t \r are escapes;
 /// any other backslash sequence is kept as written (so regexes need no double escaping).
 std::string unescape(std::string_view body);
