@@ -29,6 +29,8 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "core/support/keywords.h"
+#include "core/support/text.h"
 
 namespace omen::cli {
 
@@ -38,12 +40,10 @@ struct ImportError {
   std::string text;
 };
 
-// Words Omen reserves that cannot be written as a label or series name.
-const std::set<std::string>& reserved() {
-  static const std::set<std::string> words = {"import", "const", "fn",   "rule",  "when",
-                                              "for",    "if",    "then", "else",  "and",
-                                              "or",     "not",   "true", "false", "ratio"};
-  return words;
+// Words that cannot be written as a label or series name: the grammar's reserved keywords
+// (core/support/keywords.h), and `ratio`, the objective's function.
+bool is_reserved(const std::string& s) {
+  return support::is_reserved_word(s) || s == "ratio";
 }
 
 bool is_ident(const std::string& s) {
@@ -58,32 +58,11 @@ std::string ident(const std::string& s) {
   std::string out;
   for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "_" + out;
-  if (reserved().count(out)) out += "_";
+  if (is_reserved(out)) out += "_";
   return out;
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + "\"";
-}
+using support::quote;
 
 // ---- Prometheus simple selectors: metric{label op "value", ...} ----
 
@@ -231,7 +210,7 @@ bool parse_selector(const std::string& q, PromSelector* out, std::string* why) {
       *why = "only __name__=\"metric\" may select the metric name";
       return false;
     }
-    if (reserved().count(m.label)) {
+    if (is_reserved(m.label)) {
       *why = fmt::format("label name '{}' is an Omen keyword", m.label);
       return false;
     }
@@ -526,7 +505,7 @@ class Importer {
       return name;
     }
     std::string base = sel.metric;
-    if (!is_ident(base) || reserved().count(base)) {
+    if (!is_ident(base) || is_reserved(base)) {
       base = name + "_metric";
       *decls += fmt::format("series {} = metric({})\n", base, quote(sel.metric));
     }

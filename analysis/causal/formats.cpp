@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -90,8 +90,8 @@ Graph parse_adjacency_csv(std::string_view text, const std::string& file, bool r
     for (size_t j = 1; j < cells.size(); ++j) {
       auto v = internal::parse_number(cells[j].text);
       if (!v)
-        fail("syntax", fmt::format("not a number: '{}'", cells[j].text), file,
-             int(cells[j].line), int(cells[j].col));
+        fail("syntax", fmt::format("not a number: '{}'", cells[j].text), file, int(cells[j].line),
+             int(cells[j].col));
       if (std::isnan(*v) || *v == 0) continue;
       size_t to = col_node[j - 1];
       if (to == *from) continue;  // self-loops are dropped

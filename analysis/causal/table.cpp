@@ -67,8 +67,7 @@ std::vector<std::string> split_ws(std::string_view line, char delim) {
 // A time cell: every timestamp format `omen run` reads (core/support/time.h), in seconds.
 double time_cell(const support::CsvCell& c, const std::string& file, const char* what) {
   auto ms = support::parse_timestamp(c.text);
-  if (!ms)
-    fail("syntax", fmt::format("bad {} '{}'", what, c.text), file, int(c.line), int(c.col));
+  if (!ms) fail("syntax", fmt::format("bad {} '{}'", what, c.text), file, int(c.line), int(c.col));
   return double(*ms) / 1000.0;
 }
 

@@ -277,10 +277,10 @@ class Expander {
       return;
     }
     if (ms > ctx_.limits.max_window_ms) {
-      ctx_.error(
-          in_.period->loc, "E084",
-          fmt::format("the SLO period {} is longer than {}, the longest window Omen keeps",
-                      support::format_duration(ms), support::format_duration(ctx_.limits.max_window_ms)));
+      ctx_.error(in_.period->loc, "E084",
+                 fmt::format("the SLO period {} is longer than {}, the longest window Omen keeps",
+                             support::format_duration(ms),
+                             support::format_duration(ctx_.limits.max_window_ms)));
       return;
     }
     period_ms_ = ms;
@@ -297,7 +297,8 @@ class Expander {
           ctx_.error(in_.period->loc, "E084",
                      fmt::format("the SLO period {} is too short for the default alert windows "
                                  "(the {} window would be {}): give alert clauses",
-                                 support::format_duration(period_ms_), support::format_duration(d.short_ms),
+                                 support::format_duration(period_ms_),
+                                 support::format_duration(d.short_ms),
                                  support::format_duration(a.short_ms)));
           return;
         }
@@ -335,9 +336,10 @@ class Expander {
           return -1;
         }
         if (ms > period_ms_) {
-          ctx_.error(e.loc, "E084",
-                     fmt::format("{} {} is longer than the SLO period {}", what,
-                                 support::format_duration(ms), support::format_duration(period_ms_)));
+          ctx_.error(
+              e.loc, "E084",
+              fmt::format("{} {} is longer than the SLO period {}", what,
+                          support::format_duration(ms), support::format_duration(period_ms_)));
           return -1;
         }
         return ms;
@@ -349,10 +351,10 @@ class Expander {
         if (out.short_ms < 0)
           ok = false;
         else if (out.long_ms > 0 && out.short_ms >= out.long_ms) {
-          ctx_.error(
-              a.short_window->loc, "E084",
-              fmt::format("the short window {} must be shorter than the long window {}",
-                          support::format_duration(out.short_ms), support::format_duration(out.long_ms)));
+          ctx_.error(a.short_window->loc, "E084",
+                     fmt::format("the short window {} must be shorter than the long window {}",
+                                 support::format_duration(out.short_ms),
+                                 support::format_duration(out.long_ms)));
           ok = false;
         }
       }
@@ -459,9 +461,10 @@ class Expander {
                        fn_name("error_ratio"), B);
     src += fmt::format("fn {}() -> series =\n    1 - {}({})\n", fn_name("budget_remaining"),
                        fn_name("burn_rate"), P);
-    src += fmt::format("fn {}() -> series =\n    max({}(), 0) * {} / {}({})\n",
-                       fn_name("hours_to_exhaustion"), fn_name("budget_remaining"),
-                       number_text(period_h), fn_name("burn_rate"), support::format_duration(now_ms));
+    src +=
+        fmt::format("fn {}() -> series =\n    max({}(), 0) * {} / {}({})\n",
+                    fn_name("hours_to_exhaustion"), fn_name("budget_remaining"),
+                    number_text(period_h), fn_name("burn_rate"), support::format_duration(now_ms));
     std::set<std::string> names;
     std::set<std::string> user_labels;
     for (const auto& l : in_.labels) user_labels.insert(l.name);

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "core/support/csv.h"
 #include "core/io/reader_util.h"
+#include "core/support/csv.h"
 
 namespace omen::io::detail {
 

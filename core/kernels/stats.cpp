@@ -118,8 +118,8 @@ double student_t_sf(double t, double nu) {
   const double x = nu / (nu + t2), y = t2 / (nu + t2);
   const double log_x = -std::log1p(t2 / nu);
   const double log_y = std::log(t2 / nu) + log_x;
-  const double tail =
-      0.5 * support::incomplete_beta(nu / 2.0, 0.5, x, y, log_x, std::isfinite(log_y) ? log_y : std::log(y));
+  const double tail = 0.5 * support::incomplete_beta(nu / 2.0, 0.5, x, y, log_x,
+                                                     std::isfinite(log_y) ? log_y : std::log(y));
   return t >= 0 ? tail : 1.0 - tail;
 }
 

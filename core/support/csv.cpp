@@ -158,8 +158,8 @@ CsvRow make_row(const CsvScanner& scanner, const std::vector<CsvField>& fields) 
   row.line = scanner.record_line();
   row.cells.reserve(fields.size());
   for (const CsvField& f : fields) {
-    row.cells.push_back(CsvCell{std::string(f.quoted ? f.value : trim(f.value)), f.line,
-                                f.col, f.quoted});
+    row.cells.push_back(
+        CsvCell{std::string(f.quoted ? f.value : trim(f.value)), f.line, f.col, f.quoted});
   }
   return row;
 }

@@ -67,4 +67,3 @@ TEST_CASE("the printer parenthesizes exactly where precedence needs it", "[round
   CHECK(expr("(a < b) == c") == "(a < b) == c");
   CHECK(expr("(if a then b else c) + 1") == "(if a then b else c) + 1");
 }
-

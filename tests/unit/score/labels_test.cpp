@@ -182,7 +182,8 @@ TEST_CASE("point labels: errors", "[score][labels]") {
   SECTION("ragged row") {
     const auto r = parse_point_labels("value,label,index\n1,0,5\n1,0\n", "p.csv");
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().str() == "p.csv:3: error: expected 3 fields (as in the header), found 2");
+    CHECK(r.error().str() ==
+          "p.csv:3: error: column 4: expected 3 fields (as in the header), found 2");
   }
   SECTION("empty file") {
     CHECK_FALSE(parse_point_labels("", "p.csv").ok());

@@ -85,7 +85,7 @@ TEST_CASE("durations: parse, format, read back, overflow", "[support][time]") {
   CHECK_FALSE(s::parse_duration("99999999999999999999d"));
   CHECK(s::parse_duration("15250284452w") == 15250284452LL * 604'800'000);
   CHECK_FALSE(s::parse_duration("15250284453w"));  // > INT64_MAX ms
-  CHECK_FALSE(s::parse_duration("15250284452w1d"));
+  CHECK_FALSE(s::parse_duration("15250284452w4d"));
   CHECK(s::format_duration(0) == "0s");
   CHECK(s::format_duration(90'061'001) == "1d1h1m1s1ms");
   CHECK(s::format_duration(-280'000) == "-4m40s");
@@ -123,7 +123,8 @@ TEST_CASE("incomplete beta: closed forms", "[support][math]") {
   CHECK(s::incomplete_beta(1, 3, 0.4) == Approx(1 - 0.216).epsilon(1e-13));
   CHECK(s::incomplete_beta(2, 3, 0) == 0);
   CHECK(s::incomplete_beta(2, 3, 1) == 1);
-  CHECK(s::log_beta(1e5, 0.5) == Approx(std::lgamma(1e5) + std::lgamma(0.5) - std::lgamma(1e5 + 0.5)).epsilon(1e-9));
+  CHECK(s::log_beta(1e5, 0.5) ==
+        Approx(std::lgamma(1e5) + std::lgamma(0.5) - std::lgamma(1e5 + 0.5)).epsilon(1e-9));
 }
 
 TEST_CASE("keywords come from the grammar", "[support][keywords]") {
