@@ -7,6 +7,7 @@
 #include "compiler/check/intents.h"
 #include "compiler/driver/compile.h"
 #include "compiler/parse/parser.h"
+#include "core/support/time.h"
 
 namespace {
 
