@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/support/time.h"
+
 namespace omen::cli {
 
 Args::Args(int argc, char** argv, const std::vector<std::string>& value_opts,
@@ -55,46 +57,11 @@ std::vector<std::string> Args::all(const std::string& name) const {
 }
 
 long long parse_duration_arg(const std::string& text) {
-  auto bad = [&] {
-    return std::invalid_argument("bad duration '" + text + "' (examples: 5m, 1h30m, 250ms)");
-  };
-  long long total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    long long n = 0;
-    size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && n < (1LL << 50))
-      n = n * 10 + (text[i++] - '0');
-    if (i == start || i == text.size()) throw bad();
-    long long unit = 0;
-    if (text.compare(i, 2, "ms") == 0) {
-      unit = 1;
-      i += 2;
-    } else {
-      switch (text[i++]) {
-        case 's':
-          unit = 1000;
-          break;
-        case 'm':
-          unit = 60'000;
-          break;
-        case 'h':
-          unit = 3'600'000;
-          break;
-        case 'd':
-          unit = 86'400'000;
-          break;
-        case 'w':
-          unit = 604'800'000;
-          break;
-        default:
-          throw bad();
-      }
-    }
-    total += n * unit;
+  const auto ms = support::parse_duration(text);
+  if (!ms || *ms <= 0) {
+    throw std::invalid_argument("bad duration '" + text + "' (examples: 5m, 1h30m, 250ms)");
   }
-  if (total <= 0) throw bad();
-  return total;
+  return *ms;
 }
 
 }  // namespace omen::cli

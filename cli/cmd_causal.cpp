@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/commands.h"
+#include "core/support/text.h"
 #include "omen/causal.h"
 #include "omen/graphs.h"
 
@@ -24,65 +26,33 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// --name value options (repeatable ones collect every value) and positionals.
-struct Args {
-  std::map<std::string, std::vector<std::string>> opts;
-  std::vector<std::string> pos;
+// cli/args.h with this command's options; a bad command line is a usage error (exit 2).
+Args parse_args(int argc, char** argv, const std::vector<std::string>& values,
+                const std::vector<std::string>& flags) {
+  Args a(argc, argv, values, flags);
+  if (!a.ok()) throw UsageError(a.error());
+  return a;
+}
 
-  Args(int argc, char** argv, int first, const std::vector<std::string>& flags) {
-    for (int i = first; i < argc; ++i) {
-      std::string a = argv[i];
-      if (a.rfind("--", 0) == 0 && a.size() > 2) {
-        std::string name = a.substr(2), value;
-        size_t eq = name.find('=');
-        if (eq != std::string::npos) {
-          value = name.substr(eq + 1);
-          name = name.substr(0, eq);
-        } else if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
-          value = "true";
-        } else {
-          if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value");
-          value = argv[++i];
-        }
-        opts[name].push_back(value);
-      } else {
-        pos.push_back(a);
-      }
-    }
-  }
-  bool has(const std::string& k) const { return opts.count(k) > 0; }
-  std::string get(const std::string& k, const std::string& def = "") const {
-    auto it = opts.find(k);
-    return it == opts.end() ? def : it->second.back();
-  }
-  std::string need(const std::string& k) const {
-    if (!has(k)) throw UsageError("missing --" + k);
-    return get(k);
-  }
-  double num(const std::string& k, double def) const {
-    if (!has(k)) return def;
-    try {
-      size_t used = 0;
-      double v = std::stod(get(k), &used);
-      if (used != get(k).size()) throw std::invalid_argument("trailing");
-      return v;
-    } catch (const std::exception&) {
-      throw UsageError("--" + k + " needs a number, got '" + get(k) + "'");
-    }
-  }
-  void allow(const std::vector<std::string>& known) const {
-    for (const auto& [k, v] : opts)
-      if (std::find(known.begin(), known.end(), k) == known.end())
-        throw UsageError("unknown option --" + k);
-  }
-};
+std::string need(const Args& a, const std::string& k) {
+  if (!a.has(k)) throw UsageError("missing --" + k);
+  return a.get(k);
+}
+
+double num(const Args& a, const std::string& k, double def) {
+  if (!a.has(k)) return def;
+  double v;
+  if (!support::parse_double(a.get(k), v))
+    throw UsageError("--" + k + " needs a number, got '" + a.get(k) + "'");
+  return v;
+}
 
 // --graph FILE.dot|.gv|.csv|.txt, or FILE.omen[:NAME] for a `graph` block of a rule file
 // (compiled with the rules: a cycle or a bad constraint is a compile error).
 oc::Graph load_graph(const Args& a) {
-  std::string spec = a.need("graph");
+  std::string spec = need(a, "graph");
   size_t ext = spec.find(".omen");
-  if (ext == std::string::npos) return oc::read_graph_file(spec, a.has("reverse"));
+  if (ext == std::string::npos) return oc::read_graph_file(spec, a.flag("reverse"));
   std::string path = spec.substr(0, ext + 5);
   std::string name = ext + 5 < spec.size() && spec[ext + 5] == ':' ? spec.substr(ext + 6) : "";
   omen::GraphsResult r = omen::load_graphs({path});
@@ -132,18 +102,16 @@ const char* kGraphUsage =
     "graph)\n";
 
 int graph_check(const Args& a) {
-  a.allow({"graph", "data", "alpha", "lag", "permutations", "seed", "metric", "reverse", "format",
-           "max-tests"});
   std::string format = format_of(a, {"text", "json"});
   oc::CheckOptions o;
-  o.alpha = a.num("alpha", 0.05);
-  o.lag = int(a.num("lag", 0));
-  o.permutations = size_t(a.num("permutations", 100));
-  o.seed = uint64_t(a.num("seed", 1));
+  o.alpha = num(a, "alpha", 0.05);
+  o.lag = int(num(a, "lag", 0));
+  o.permutations = size_t(num(a, "permutations", 100));
+  o.seed = uint64_t(num(a, "seed", 1));
   o.metric = a.get("metric");
-  o.max_tests = size_t(a.num("max-tests", 10000));
+  o.max_tests = size_t(num(a, "max-tests", 10000));
   oc::Graph g = load_graph(a);
-  oc::Table data = oc::read_table(a.need("data"));
+  oc::Table data = oc::read_table(need(a, "data"));
   oc::CheckReport r = oc::check_graph(g, data, o);
   std::fputs((format == "json" ? oc::to_json(r, g) : oc::to_text(r, g)).c_str(), stdout);
   return r.ok() ? 0 : 1;
@@ -156,14 +124,13 @@ std::string names(const oc::Graph& g, const std::vector<size_t>& v) {
 }
 
 int graph_query(const Args& a) {
-  a.allow({"graph", "reverse", "format", "max-paths"});
   std::string format = format_of(a, {"text", "json"});
-  if (a.pos.size() < 2) throw UsageError("graph query needs a query");
+  if (a.positional().size() < 2) throw UsageError("graph query needs a query");
   oc::Graph g = load_graph(a);
-  const std::string& q = a.pos[1];
+  const std::string& q = a.positional()[1];
   auto node = [&](size_t k) {
-    if (a.pos.size() <= k) throw UsageError("query '" + q + "' needs more node names");
-    return g.index(a.pos[k]);
+    if (a.positional().size() <= k) throw UsageError("query '" + q + "' needs more node names");
+    return g.index(a.positional()[k]);
   };
   nlohmann::ordered_json j;
   j["query"] = q;
@@ -175,7 +142,7 @@ int graph_query(const Args& a) {
     text = names(g, v) + "\n";
   };
   if (q == "ancestors" || q == "descendants" || q == "blanket") {
-    if (a.pos.size() != 3) throw UsageError(q + " takes one node");
+    if (a.positional().size() != 3) throw UsageError(q + " takes one node");
     size_t x = node(2);
     list(q == "ancestors"     ? oc::ancestors(g, x)
          : q == "descendants" ? oc::descendants(g, x)
@@ -188,9 +155,10 @@ int graph_query(const Args& a) {
         c ? nlohmann::ordered_json(oc::format_cycle(g, *c)) : nlohmann::ordered_json(nullptr);
     text = c ? oc::format_cycle(g, *c) + "\n" : "no cycle\n";
   } else if (q == "paths") {
-    if (a.pos.size() != 4) throw UsageError("paths takes two nodes");
+    if (a.positional().size() != 4) throw UsageError("paths takes two nodes");
     bool truncated = false;
-    auto ps = oc::directed_paths(g, node(2), node(3), size_t(a.num("max-paths", 1000)), &truncated);
+    auto ps =
+        oc::directed_paths(g, node(2), node(3), size_t(num(a, "max-paths", 1000)), &truncated);
     j["result"] = nlohmann::ordered_json::array();
     for (const auto& p : ps) {
       std::vector<std::string> ns;
@@ -202,13 +170,13 @@ int graph_query(const Args& a) {
     if (truncated) text += "... (truncated at --max-paths)\n";
     if (ps.empty()) text = "no path\n";
   } else if (q == "dsep") {
-    if (a.pos.size() < 4) throw UsageError("dsep takes A B [Z...]");
+    if (a.positional().size() < 4) throw UsageError("dsep takes A B [Z...]");
     std::vector<size_t> z;
-    for (size_t k = 4; k < a.pos.size(); ++k) z.push_back(node(k));
+    for (size_t k = 4; k < a.positional().size(); ++k) z.push_back(node(k));
     bool sep = oc::d_separated(g, {node(2)}, {node(3)}, z);
     j["result"] = sep;
-    text = fmt::format("{} {} {}{}{}\n", a.pos[2], sep ? "_||_" : "not _||_", a.pos[3],
-                       z.empty() ? "" : " | ", names(g, z));
+    text = fmt::format("{} {} {}{}{}\n", a.positional()[2], sep ? "_||_" : "not _||_",
+                       a.positional()[3], z.empty() ? "" : " | ", names(g, z));
   } else {
     throw UsageError("unknown query '" + q + "'");
   }
@@ -217,7 +185,6 @@ int graph_query(const Args& a) {
 }
 
 int graph_export(const Args& a) {
-  a.allow({"graph", "reverse", "to"});
   std::string to = a.get("to", "dot");
   oc::Graph g = load_graph(a);
   if (to == "dot")
@@ -270,10 +237,14 @@ int run_graph(int argc, char** argv) {
   try {
     if (argc < 2) throw UsageError("graph needs a subcommand");
     std::string sub = argv[1];
-    Args a(argc, argv, 1, {"reverse"});
-    if (sub == "check") return graph_check(a);
-    if (sub == "query") return graph_query(a);
-    if (sub == "export") return graph_export(a);
+    if (sub == "check")
+      return graph_check(parse_args(argc, argv,
+                                    {"graph", "data", "alpha", "lag", "permutations", "seed",
+                                     "metric", "format", "max-tests"},
+                                    {"reverse"}));
+    if (sub == "query")
+      return graph_query(parse_args(argc, argv, {"graph", "format", "max-paths"}, {"reverse"}));
+    if (sub == "export") return graph_export(parse_args(argc, argv, {"graph", "to"}, {"reverse"}));
     throw UsageError("unknown graph subcommand '" + sub + "'");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "omen graph: %s\n%s", e.what(), kGraphUsage);
@@ -290,12 +261,14 @@ int run_discover(int argc, char** argv) {
       "X]... [--leaf X]...\n"
       "                     [--unstable] [--name G] [--format omen|json|dot]\n";
   try {
-    Args a(argc, argv, 1, {"unstable"});
-    a.allow({"data", "alpha", "depth", "lagged", "granger", "columns", "forbid", "require", "root",
-             "leaf", "unstable", "name", "format"});
-    if (!a.pos.empty()) throw UsageError("unexpected argument '" + a.pos[0] + "'");
+    Args a = parse_args(argc, argv,
+                        {"data", "alpha", "depth", "lagged", "granger", "columns", "forbid",
+                         "require", "root", "leaf", "name", "format"},
+                        {"unstable"});
+    if (!a.positional().empty())
+      throw UsageError("unexpected argument '" + a.positional()[0] + "'");
     std::string format = format_of(a, {"omen", "json", "dot"});
-    oc::Table data = oc::read_table(a.need("data"));
+    oc::Table data = oc::read_table(need(a, "data"));
     if (a.has("columns")) {
       std::vector<std::string> cols;
       std::string s = a.get("columns");
@@ -308,25 +281,25 @@ int run_discover(int argc, char** argv) {
       data = oc::select_columns(data, cols);
     }
     oc::PcOptions o;
-    o.alpha = a.num("alpha", 0.05);
-    o.depth = int(a.num("depth", -1));
-    o.stable = !a.has("unstable");
+    o.alpha = num(a, "alpha", 0.05);
+    o.depth = int(num(a, "depth", -1));
+    o.stable = !a.flag("unstable");
     if (a.has("forbid"))
-      for (const auto& e : a.opts.at("forbid")) o.forbid.push_back(edge_arg(e));
+      for (const auto& e : a.all("forbid")) o.forbid.push_back(edge_arg(e));
     if (a.has("require"))
-      for (const auto& e : a.opts.at("require")) o.require.push_back(edge_arg(e));
-    if (a.has("root")) o.roots = a.opts.at("root");
-    if (a.has("leaf")) o.leaves = a.opts.at("leaf");
+      for (const auto& e : a.all("require")) o.require.push_back(edge_arg(e));
+    if (a.has("root")) o.roots = a.all("root");
+    if (a.has("leaf")) o.leaves = a.all("leaf");
     oc::Graph g;
     std::string extra;
     if (a.has("granger")) {
-      int k = int(a.num("granger", 1));
+      int k = int(num(a, "granger", 1));
       g = oc::granger_graph(data, k, o.alpha);
       extra = fmt::format("pairwise Granger F-tests, {} lags, alpha {}", k, o.alpha);
     } else {
       auto t0 = std::chrono::steady_clock::now();
       oc::PcResult r =
-          a.has("lagged") ? oc::lagged_pc(data, int(a.num("lagged", 1)), o) : oc::pc(data, o);
+          a.has("lagged") ? oc::lagged_pc(data, int(num(a, "lagged", 1)), o) : oc::pc(data, o);
       double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       g = std::move(r.cpdag);
@@ -359,23 +332,25 @@ int run_rca(int argc, char** argv) {
       "  windows: A:B rows (0-based, end exclusive) or @T1:T2 timestamps (seconds, inclusive);\n"
       "  with --baseline-data the baseline window is taken from that file (default: all of it)\n";
   try {
-    Args a(argc, argv, 1, {"reverse"});
-    a.allow({"data", "baseline", "incident", "baseline-data", "graph", "reverse", "method", "top",
-             "target", "pre-incident", "threshold", "format"});
-    if (!a.pos.empty()) throw UsageError("unexpected argument '" + a.pos[0] + "'");
+    Args a = parse_args(argc, argv,
+                        {"data", "baseline", "incident", "baseline-data", "graph", "method", "top",
+                         "target", "pre-incident", "threshold", "format"},
+                        {"reverse"});
+    if (!a.positional().empty())
+      throw UsageError("unexpected argument '" + a.positional()[0] + "'");
     std::string format = format_of(a, {"text", "json"});
     oc::RcaOptions o;
     auto m = oc::parse_rca_method(a.get("method", "baro"));
     if (!m) throw UsageError("unknown --method '" + a.get("method") + "'");
     o.method = *m;
-    o.top = size_t(a.num("top", 5));
+    o.top = size_t(num(a, "top", 5));
     o.target = a.get("target");
-    o.pre_incident_rows = size_t(a.num("pre-incident", 0));
-    o.threshold = a.num("threshold", 3.0);
+    o.pre_incident_rows = size_t(num(a, "pre-incident", 0));
+    o.threshold = num(a, "threshold", 3.0);
     if (!a.has("incident")) throw UsageError("missing --incident window");
     if (!a.has("baseline") && !a.has("baseline-data"))
       throw UsageError("missing --baseline window");
-    oc::Table data = oc::read_table(a.need("data"));
+    oc::Table data = oc::read_table(need(a, "data"));
     oc::Table base_src = a.has("baseline-data") ? oc::read_table(a.get("baseline-data")) : data;
     auto [b0, b1] = a.has("baseline") ? window(base_src, a.get("baseline"), "baseline")
                                       : std::pair<size_t, size_t>{0, base_src.rows()};

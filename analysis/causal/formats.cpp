@@ -4,9 +4,12 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/support/csv.h"
+#include "core/support/text.h"
 #include "internal.h"
 #include "omen/causal.h"
 
@@ -40,49 +43,11 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> split_csv_line(std::string_view line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(std::move(cur));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::optional<double> parse_number(std::string_view s) {
-  s = trim(s);
+  s = support::trim(s);
   if (s.empty() || s == "nan" || s == "NaN" || s == "NA" || s == "null")
     return std::numeric_limits<double>::quiet_NaN();
-  std::string tmp(s);
-  char* end = nullptr;
-  double v = std::strtod(tmp.c_str(), &end);
-  if (end != tmp.c_str() + tmp.size()) return std::nullopt;
-  return v;
+  return support::parse_double(s);
 }
 
 }  // namespace internal
@@ -90,55 +55,56 @@ std::optional<double> parse_number(std::string_view s) {
 using internal::fail;
 
 Graph parse_adjacency_csv(std::string_view text, const std::string& file, bool reverse) {
-  auto lines = internal::split_lines(text);
-  size_t li = 0;
-  while (li < lines.size() && internal::trim(lines[li]).empty()) ++li;
-  if (li == lines.size()) fail("syntax", "empty adjacency matrix", file, 1, 1);
-  auto header = internal::split_csv_line(lines[li]);
+  support::CsvTable csv;
+  try {
+    csv = support::read_csv_table(text);
+  } catch (const support::CsvError& e) {
+    fail("syntax", e.what(), file, int(e.line), int(e.col));
+  }
+  const auto& header = csv.header.cells;
+  const int head_line = int(csv.header.line);
   if (header.size() < 2)
-    fail("syntax", "header needs an empty first cell and node names", file, int(li) + 1, 1);
+    fail("syntax", "header needs an empty first cell and node names", file, head_line, 1);
   Graph g("g");
   std::vector<size_t> col_node;
   for (size_t j = 1; j < header.size(); ++j) {
-    std::string name(internal::trim(header[j]));
+    const std::string& name = header[j].text;
     if (name.empty())
-      fail("syntax", fmt::format("empty node name in column {}", j + 1), file, int(li) + 1, 1);
+      fail("syntax", fmt::format("empty node name in column {}", j + 1), file, head_line,
+           int(header[j].col));
     if (g.find(name))
-      fail("syntax", fmt::format("duplicate node name '{}'", name), file, int(li) + 1, 1);
-    col_node.push_back(g.add_node(name, SourceLoc{file, int(li) + 1, 1}));
+      fail("syntax", fmt::format("duplicate node name '{}'", name), file, head_line,
+           int(header[j].col));
+    col_node.push_back(g.add_node(name, SourceLoc{file, head_line, 1}));
   }
-  size_t rows = 0;
   std::vector<std::pair<size_t, size_t>> edges;
   std::vector<double> weights;
   std::vector<SourceLoc> locs;
-  for (++li; li < lines.size(); ++li) {
-    if (internal::trim(lines[li]).empty()) continue;
-    int line = int(li) + 1;
-    auto cells = internal::split_csv_line(lines[li]);
-    if (cells.size() != header.size())
-      fail("syntax",
-           fmt::format("row has {} cells, the header has {}", cells.size(), header.size()), file,
-           line, 1);
-    std::string name(internal::trim(cells[0]));
+  for (const auto& row : csv.rows) {
+    const auto& cells = row.cells;
+    const std::string& name = cells[0].text;
     auto from = g.find(name);
     if (!from)
-      fail("syntax", fmt::format("row name '{}' is not a column name", name), file, line, 1);
-    ++rows;
+      fail("syntax", fmt::format("row name '{}' is not a column name", name), file,
+           int(cells[0].line), int(cells[0].col));
     for (size_t j = 1; j < cells.size(); ++j) {
-      auto v = internal::parse_number(cells[j]);
-      if (!v) fail("syntax", fmt::format("not a number: '{}'", cells[j]), file, line, int(j) + 1);
+      auto v = internal::parse_number(cells[j].text);
+      if (!v)
+        fail("syntax", fmt::format("not a number: '{}'", cells[j].text), file, int(cells[j].line),
+             int(cells[j].col));
       if (std::isnan(*v) || *v == 0) continue;
       size_t to = col_node[j - 1];
       if (to == *from) continue;  // self-loops are dropped
       edges.emplace_back(*from, to);
       weights.push_back(*v);
-      locs.push_back(SourceLoc{file, line, int(j) + 1});
+      locs.push_back(SourceLoc{file, int(cells[j].line), int(cells[j].col)});
     }
   }
-  if (rows != col_node.size())
+  if (csv.rows.size() != col_node.size())
     fail("syntax",
-         fmt::format("{} rows for {} columns: the matrix must be square", rows, col_node.size()),
-         file, int(lines.size()), 1);
+         fmt::format("{} rows for {} columns: the matrix must be square", csv.rows.size(),
+                     col_node.size()),
+         file, csv.rows.empty() ? head_line : int(csv.rows.back().line), 1);
   for (size_t k = 0; k < edges.size(); ++k) {
     Edge e;
     e.from = reverse ? edges[k].second : edges[k].first;
@@ -155,17 +121,17 @@ Graph parse_tetrad(std::string_view text, const std::string& file) {
   auto lines = internal::split_lines(text);
   Graph g("g");
   size_t li = 0;
-  while (li < lines.size() && internal::trim(lines[li]).empty()) ++li;
-  if (li == lines.size() || internal::trim(lines[li]) != "Graph Nodes:")
+  while (li < lines.size() && support::trim(lines[li]).empty()) ++li;
+  if (li == lines.size() || support::trim(lines[li]) != "Graph Nodes:")
     fail("syntax", "expected 'Graph Nodes:'", file, int(li) + 1, 1);
   ++li;
   if (li == lines.size()) fail("syntax", "missing node list", file, int(li) + 1, 1);
   {
-    std::string_view names = internal::trim(lines[li]);
+    std::string_view names = support::trim(lines[li]);
     size_t start = 0;
     while (start <= names.size()) {
       size_t semi = names.find(';', start);
-      std::string_view nm = internal::trim(names.substr(
+      std::string_view nm = support::trim(names.substr(
           start, semi == std::string_view::npos ? std::string_view::npos : semi - start));
       if (!nm.empty()) g.add_node(std::string(nm), SourceLoc{file, int(li) + 1, int(start) + 1});
       if (semi == std::string_view::npos) break;
@@ -173,12 +139,12 @@ Graph parse_tetrad(std::string_view text, const std::string& file) {
     }
   }
   ++li;
-  while (li < lines.size() && internal::trim(lines[li]).empty()) ++li;
+  while (li < lines.size() && support::trim(lines[li]).empty()) ++li;
   if (li == lines.size()) return g;
-  if (internal::trim(lines[li]) != "Graph Edges:")
+  if (support::trim(lines[li]) != "Graph Edges:")
     fail("syntax", "expected 'Graph Edges:'", file, int(li) + 1, 1);
   for (++li; li < lines.size(); ++li) {
-    std::string_view l = internal::trim(lines[li]);
+    std::string_view l = support::trim(lines[li]);
     int line = int(li) + 1;
     if (l.empty()) continue;
     if (l.find(':') != std::string_view::npos && l.find('.') == std::string_view::npos)

@@ -18,13 +18,10 @@ namespace omen::causal::internal {
 /// Reads a whole file; throws CausalError("io").
 std::string read_file(const std::string& path);
 
-/// Splits one CSV line (RFC 4180 quotes) into fields.
-std::vector<std::string> split_csv_line(std::string_view line);
 /// Splits text into lines (handles \r\n); keeps empty lines so line numbers stay right.
 std::vector<std::string_view> split_lines(std::string_view text);
-/// Trims spaces and tabs.
-std::string_view trim(std::string_view s);
-/// Parses a double; empty or "nan" -> NaN; nullopt on garbage.
+/// A table cell: empty, "nan", "NaN", "NA" or "null" -> NaN; else a strict number
+/// (core/support); nullopt on garbage.
 std::optional<double> parse_number(std::string_view s);
 
 /// Rows of `t` (restricted to `cols`) with no NaN, as an n x k matrix.
@@ -35,8 +32,6 @@ Eigen::MatrixXd correlation_matrix(const Eigen::MatrixXd& x, const std::vector<s
 
 /// Standard normal CDF.
 double normal_cdf(double x);
-/// Regularized incomplete beta I_x(a, b).
-double incomplete_beta(double a, double b, double x);
 /// Upper tail P(F > f) of an F(d1, d2) distribution.
 double f_sf(double f, double d1, double d2);
 

@@ -7,6 +7,7 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/support/math.h"
 #include "internal.h"
 #include "omen/causal.h"
 
@@ -18,52 +19,9 @@ double normal_cdf(double x) {
   return 0.5 * std::erfc(-x / std::sqrt(2.0));
 }
 
-namespace {
-// Continued fraction for the incomplete beta (modified Lentz), as in Numerical Recipes.
-double beta_cf(double a, double b, double x) {
-  const int max_iter = 300;
-  const double eps = 1e-15, tiny = 1e-300;
-  double qab = a + b, qap = a + 1, qam = a - 1;
-  double c = 1, d = 1 - qab * x / qap;
-  if (std::fabs(d) < tiny) d = tiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= max_iter; ++m) {
-    int m2 = 2 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1 / d;
-    double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1) < eps) break;
-  }
-  return h;
-}
-}  // namespace
-
-double incomplete_beta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  double lbt =
-      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  double bt = std::exp(lbt);
-  if (x < (a + 1) / (a + b + 2)) return bt * beta_cf(a, b, x) / a;
-  return 1 - bt * beta_cf(b, a, 1 - x) / b;
-}
-
 double f_sf(double f, double d1, double d2) {
   if (!(f > 0)) return 1;
-  return incomplete_beta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
+  return support::incomplete_beta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
 }
 
 double quantile(std::vector<double> v, double q) {

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/support/csv.h"
+#include "core/support/text.h"
+#include "core/support/time.h"
 #include "internal.h"
 #include "omen/causal.h"
 
@@ -37,8 +40,8 @@ void Table::add_column(std::string name, std::vector<double> values, std::string
 
 namespace {
 
-bool is_time_name(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+bool is_time_name(std::string_view name) {
+  const std::string s = support::to_lower(name);
   return s == "time" || s == "timestamp" || s == "unix_timestamp" || s == "ts" || s == "t";
 }
 
@@ -48,7 +51,7 @@ std::vector<std::string> split_ws(std::string_view line, char delim) {
     size_t start = 0;
     while (true) {
       size_t tab = line.find('\t', start);
-      out.emplace_back(internal::trim(line.substr(
+      out.emplace_back(support::trim(line.substr(
           start, tab == std::string_view::npos ? std::string_view::npos : tab - start)));
       if (tab == std::string_view::npos) break;
       start = tab + 1;
@@ -61,107 +64,126 @@ std::vector<std::string> split_ws(std::string_view line, char delim) {
   return out;
 }
 
-Table parse_petshop(const std::vector<std::string_view>& lines, size_t li,
-                    const std::string& file) {
-  auto comp = internal::split_csv_line(lines[li]);
-  if (li + 2 >= lines.size())
-    fail("syntax", "PetShop layout needs metric and statistic header rows", file, int(li) + 1, 1);
-  auto metric = internal::split_csv_line(lines[li + 1]);
-  auto stat = internal::split_csv_line(lines[li + 2]);
-  if (metric.size() != comp.size() || stat.size() != comp.size())
-    fail("syntax", "the three header rows must have the same number of cells", file, int(li) + 2,
-         1);
+// A time cell: every timestamp format `omen run` reads (core/support/time.h), in seconds.
+double time_cell(const support::CsvCell& c, const std::string& file, const char* what) {
+  auto ms = support::parse_timestamp(c.text);
+  if (!ms) fail("syntax", fmt::format("bad {} '{}'", what, c.text), file, int(c.line), int(c.col));
+  return double(*ms) / 1000.0;
+}
+
+double value_cell(const support::CsvCell& c, const std::string& file, const std::string& column) {
+  auto v = internal::parse_number(c.text);
+  if (!v)
+    fail("syntax",
+         column.empty() ? fmt::format("not a number: '{}'", c.text)
+                        : fmt::format("not a number: '{}' (column {})", c.text, column),
+         file, int(c.line), int(c.col));
+  return *v;
+}
+
+support::CsvTable read_csv(std::string_view text, const std::string& file) {
+  try {
+    return support::read_csv_table(text);
+  } catch (const support::CsvError& e) {
+    fail("syntax", e.what(), file, int(e.line), int(e.col));
+  }
+}
+
+// PetShop: three header rows (component, metric, statistic), then an optional row naming the
+// time column, then timestamp + values.
+Table parse_petshop(const support::CsvTable& csv, const std::string& file) {
+  const auto& comp = csv.header.cells;
+  if (csv.rows.size() < 2)
+    fail("syntax", "PetShop layout needs metric and statistic header rows", file,
+         int(csv.header.line), 1);
+  const auto& metric = csv.rows[0].cells;
+  const auto& stat = csv.rows[1].cells;
   Table t;
   size_t p = comp.size() - 1;
   std::vector<std::vector<double>> cols(p);
-  size_t r = li + 3;
-  if (r < lines.size()) {
-    auto first = internal::split_csv_line(lines[r]);
-    if (!first.empty() && is_time_name(first[0])) ++r;
-  }
-  for (; r < lines.size(); ++r) {
-    if (internal::trim(lines[r]).empty()) continue;
-    auto cells = internal::split_csv_line(lines[r]);
-    int line = int(r) + 1;
-    if (cells.size() != comp.size())
-      fail("syntax", fmt::format("row has {} cells, the header has {}", cells.size(), comp.size()),
-           file, line, 1);
-    auto ts = internal::parse_number(cells[0]);
-    if (!ts || std::isnan(*ts))
-      fail("syntax", fmt::format("bad timestamp '{}'", cells[0]), file, line, 1);
-    t.time.push_back(*ts);
-    for (size_t j = 1; j < cells.size(); ++j) {
-      auto v = internal::parse_number(cells[j]);
-      if (!v) fail("syntax", fmt::format("not a number: '{}'", cells[j]), file, line, int(j) + 1);
-      cols[j - 1].push_back(*v);
-    }
+  size_t r = 2;
+  if (r < csv.rows.size() && is_time_name(csv.rows[r].cells[0].text)) ++r;
+  for (; r < csv.rows.size(); ++r) {
+    const auto& cells = csv.rows[r].cells;
+    t.time.push_back(time_cell(cells[0], file, "timestamp"));
+    for (size_t j = 1; j < cells.size(); ++j) cols[j - 1].push_back(value_cell(cells[j], file, ""));
   }
   for (size_t j = 0; j < p; ++j) {
-    std::string m = metric[j + 1] + "/" + stat[j + 1];
-    t.columns.push_back(comp[j + 1] + "/" + m);
-    t.components.push_back(comp[j + 1]);
+    std::string m = metric[j + 1].text + "/" + stat[j + 1].text;
+    t.columns.push_back(comp[j + 1].text + "/" + m);
+    t.components.push_back(comp[j + 1].text);
     t.metrics.push_back(m);
     t.data.push_back(std::move(cols[j]));
   }
   return t;
 }
 
-}  // namespace
-
-Table parse_table(std::string_view text, const std::string& file) {
-  auto lines = internal::split_lines(text);
-  size_t li = 0;
-  while (li < lines.size() && internal::trim(lines[li]).empty()) ++li;
-  if (li == lines.size()) fail("syntax", "empty table", file, 1, 1);
-  std::string_view head = lines[li];
-  if (head.rfind("microservice,", 0) == 0) return parse_petshop(lines, li, file);
-  char delim = head.find(',') != std::string_view::npos    ? ','
-               : head.find('\t') != std::string_view::npos ? '\t'
-                                                           : ' ';
-  auto split = [&](std::string_view l) {
-    return delim == ',' ? internal::split_csv_line(l) : split_ws(l, delim);
-  };
-  auto header = split(head);
-  for (auto& h : header) h = std::string(internal::trim(h));
-  bool has_time = !header.empty() && is_time_name(header[0]);
+// One table from a header and rows of cells (CSV, or whitespace-separated text).
+Table make_table(const support::CsvRow& head, const std::vector<support::CsvRow>& rows,
+                 const std::string& file) {
+  const auto& header = head.cells;
+  bool has_time = !header.empty() && is_time_name(header[0].text);
   size_t first = has_time ? 1 : 0;
   if (header.size() <= first)
-    fail("syntax", "the header names no data column", file, int(li) + 1, 1);
+    fail("syntax", "the header names no data column", file, int(head.line), 1);
   for (size_t j = first; j < header.size(); ++j)
-    if (header[j].empty())
-      fail("syntax", fmt::format("empty column name in column {}", j + 1), file, int(li) + 1, 1);
+    if (header[j].text.empty())
+      fail("syntax", fmt::format("empty column name in column {}", j + 1), file, int(head.line),
+           int(header[j].col));
   std::vector<std::vector<double>> cols(header.size() - first);
   Table t;
-  for (size_t r = li + 1; r < lines.size(); ++r) {
-    if (internal::trim(lines[r]).empty()) continue;
-    int line = int(r) + 1;
-    auto cells = split(lines[r]);
-    if (cells.size() != header.size())
-      fail("syntax",
-           fmt::format("row has {} cells, the header has {}", cells.size(), header.size()), file,
-           line, 1);
-    if (has_time) {
-      auto ts = internal::parse_number(cells[0]);
-      if (!ts || std::isnan(*ts))
-        fail("syntax", fmt::format("bad time '{}'", cells[0]), file, line, 1);
-      t.time.push_back(*ts);
-    }
-    for (size_t j = first; j < cells.size(); ++j) {
-      auto v = internal::parse_number(cells[j]);
-      if (!v)
-        fail("syntax", fmt::format("not a number: '{}' (column {})", cells[j], header[j]), file,
-             line, int(j) + 1);
-      cols[j - first].push_back(*v);
-    }
+  for (const auto& row : rows) {
+    if (has_time) t.time.push_back(time_cell(row.cells[0], file, "time"));
+    for (size_t j = first; j < row.cells.size(); ++j)
+      cols[j - first].push_back(value_cell(row.cells[j], file, header[j].text));
   }
   for (size_t j = first; j < header.size(); ++j) {
     for (size_t k = first; k < j; ++k)
-      if (header[k] == header[j])
-        fail("syntax", fmt::format("duplicate column name '{}'", header[j]), file, int(li) + 1,
-             int(j) + 1);
-    t.add_column(header[j], std::move(cols[j - first]));
+      if (header[k].text == header[j].text)
+        fail("syntax", fmt::format("duplicate column name '{}'", header[j].text), file,
+             int(head.line), int(header[j].col));
+    t.add_column(header[j].text, std::move(cols[j - first]));
   }
   return t;
+}
+
+// Whitespace- or tab-separated text (causal-learn): one record a line.
+Table parse_separated(std::string_view text, char delim, const std::string& file) {
+  auto lines = internal::split_lines(text);
+  std::vector<support::CsvRow> records;
+  for (size_t r = 0; r < lines.size(); ++r) {
+    if (support::trim(lines[r]).empty()) continue;
+    support::CsvRow row;
+    row.line = r + 1;
+    for (auto& cell : split_ws(lines[r], delim))
+      row.cells.push_back(support::CsvCell{std::move(cell), r + 1, 1, false});
+    if (!records.empty() && row.cells.size() != records.front().cells.size())
+      fail("syntax",
+           fmt::format("expected {} fields (as in the header), found {}",
+                       records.front().cells.size(), row.cells.size()),
+           file, int(row.line), 1);
+    records.push_back(std::move(row));
+  }
+  if (records.empty()) fail("syntax", "empty table", file, 1, 1);
+  std::vector<support::CsvRow> rows(std::make_move_iterator(records.begin() + 1),
+                                    std::make_move_iterator(records.end()));
+  return make_table(records.front(), rows, file);
+}
+
+}  // namespace
+
+Table parse_table(std::string_view text, const std::string& file) {
+  text = support::strip_bom(text);
+  auto lines = internal::split_lines(text);
+  size_t li = 0;
+  while (li < lines.size() && support::trim(lines[li]).empty()) ++li;
+  if (li == lines.size()) fail("syntax", "empty table", file, 1, 1);
+  std::string_view head = lines[li];
+  if (head.find(',') == std::string_view::npos)
+    return parse_separated(text, head.find('\t') != std::string_view::npos ? '\t' : ' ', file);
+  support::CsvTable csv = read_csv(text, file);
+  if (head.rfind("microservice,", 0) == 0) return parse_petshop(csv, file);
+  return make_table(csv.header, csv.rows, file);
 }
 
 Table read_table(const std::string& path) {

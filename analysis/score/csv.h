@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/support/text.h"
 #include "omen/score.h"
 
 namespace omen::score::internal {
@@ -25,19 +26,17 @@ struct CsvTable {
   std::vector<CsvRow> rows;
 };
 
-/// RFC 4180-ish: `,` separated, `"` quoting with `""` escapes, CRLF or LF, a UTF-8 BOM skipped,
-/// blank lines skipped, fields trimmed of spaces and tabs. Every row must have the header's
-/// field count. An empty file (no header) is an error.
+/// core/support's CSV table reader (RFC 4180 quoting, CRLF or LF, a UTF-8 BOM skipped, blank
+/// lines skipped, unquoted fields trimmed), with the header lower-cased. Every row must have
+/// the header's field count. An empty file (no header) is an error.
 Result<CsvTable> parse_csv(std::string_view text, const std::string& name);
 
 /// Index of the first header column named one of `names` (lower case), or -1.
 int find_column(const CsvTable& table, std::initializer_list<std::string_view> names);
 
-/// Whole-string integer (optional sign, digits only).
-std::optional<int64_t> parse_int(std::string_view text);
-
-/// Whole-string floating-point number (strtod syntax, no trailing garbage); inf/nan allowed.
-std::optional<double> parse_double(std::string_view text);
+/// Whole-string integer and floating-point numbers: core/support's strict parsers.
+using support::parse_double;
+using support::parse_int;
 
 /// A 0/1 label or flag: `0`, `1`, `0.0`, `1.0`, `true`, `false`. nullopt otherwise.
 std::optional<bool> parse_flag(std::string_view text);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compiler/ast/source.h"
+#include "core/support/text.h"
 
 namespace omen::ast {
 
@@ -228,7 +229,7 @@ std::string print(const Expr& e);
 std::string print(const Module& m);
 /// Source text for one item of `m` (as print(m) prints it).
 std::string print(const Module& m, const Item& item);
-/// Quotes and escapes a string literal.
-std::string quote(const std::string& s);
+/// Quotes and escapes a string literal (core/support/text.h).
+using support::quote;
 
 }  // namespace omen::ast

@@ -23,9 +23,6 @@ struct TargetBudget {
 /// `text` is the literal as written, without the '%' (`percent` says whether it had one).
 TargetBudget exact_budget(std::string_view text, bool percent);
 
-/// Canonical duration text: 1d, 4m40s, 1h30m, 250ms (units d h m s ms; 0ms for zero).
-std::string format_duration_ms(int64_t ms);
-
 /// Checks `in` against the declarations in `ctx`; on success fills `out` (name, budget,
 /// period, generated source and rule names) and returns true. Errors go to ctx.diags.
 bool expand_intent(Context& ctx, const ast::Intent& in, CompiledIntent* out);

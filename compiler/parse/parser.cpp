@@ -11,56 +11,12 @@
 #include "OmenLexer.h"
 #include "OmenParser.h"
 #include "antlr4-runtime.h"
+#include "core/support/time.h"
 
 namespace omen::parse {
 
 using grammar::OmenLexer;
 using grammar::OmenParser;
-
-bool parse_duration(std::string_view text, int64_t* ms) {
-  int64_t total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    int64_t n = 0;
-    size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (n > (INT64_MAX - 9) / 10) return false;
-      n = n * 10 + (text[i++] - '0');
-    }
-    if (i == start) return false;
-    int64_t unit;
-    if (text.substr(i, 2) == "ms") {
-      unit = 1;
-      i += 2;
-    } else if (i < text.size()) {
-      switch (text[i++]) {
-        case 's':
-          unit = 1000;
-          break;
-        case 'm':
-          unit = 60'000;
-          break;
-        case 'h':
-          unit = 3'600'000;
-          break;
-        case 'd':
-          unit = 86'400'000;
-          break;
-        case 'w':
-          unit = 604'800'000;
-          break;
-        default:
-          return false;
-      }
-    } else {
-      return false;
-    }
-    if (n > (INT64_MAX - total) / unit) return false;
-    total += n * unit;
-  }
-  *ms = total;
-  return true;
-}
 
 std::string unescape(std::string_view body) {
   std::string out;
@@ -602,10 +558,9 @@ class Builder {
     if (auto* c = dynamic_cast<OmenParser::DurationLitContext*>(ctx)) {
       auto e = make(ast::ExprKind::Duration, l);
       e->text = c->getText();
-      int64_t ms = 0;
-      if (!parse_duration(e->text, &ms))
-        diags_.error(l, "E004", fmt::format("duration '{}' is out of range", e->text));
-      e->number = static_cast<double>(ms);
+      const auto ms = support::parse_duration(e->text);
+      if (!ms) diags_.error(l, "E004", fmt::format("duration '{}' is out of range", e->text));
+      e->number = static_cast<double>(ms.value_or(0));
       return e;
     }
     if (auto* c = dynamic_cast<OmenParser::StringLitContext*>(ctx)) {

@@ -34,9 +34,6 @@ bool is_name(std::string_view word);
 /// sorted.
 std::vector<std::string> keywords();
 
-/// Decodes a duration literal such as `1h30m` to milliseconds; false on overflow.
-bool parse_duration(std::string_view text, int64_t* ms);
-
 /// Decodes the body of a string literal (without quotes). \" \\ \n \t \r are escapes;
 /// any other backslash sequence is kept as written (so regexes need no double escaping).
 std::string unescape(std::string_view body);

@@ -7,23 +7,16 @@
 
 #include <fmt/format.h>
 
-#include "core/io/csv_scanner.h"
 #include "core/io/reader_util.h"
+#include "core/support/csv.h"
 
 namespace omen::io::detail {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using support::CsvField;
+using support::CsvScanner;
+using support::iequals;
 
 constexpr std::string_view kLongHeader[] = {"timestamp", "series", "labels", "value"};
 

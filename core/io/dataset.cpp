@@ -97,6 +97,8 @@
 #include <fmt/format.h>
 
 #include "core/io/reader_util.h"
+#include "core/support/csv.h"
+#include "core/support/text.h"
 
 namespace omen::io {
 
@@ -165,11 +167,7 @@ std::string lower_extension(std::string_view name) {
   size_t slash = name.find_last_of('/');
   size_t dot = name.find_last_of('.');
   if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return {};
-  std::string ext(name.substr(dot + 1));
-  for (char& c : ext) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return ext;
+  return support::to_lower(name.substr(dot + 1));
 }
 
 }  // namespace
@@ -210,54 +208,6 @@ uint32_t Dataset::intern(const SeriesKey& key) {
 
 namespace detail {
 
-namespace {
-
-constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                             1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-
-// Clinger's fast path for the common `-123.456`: with at most 15 digits the digits form an
-// exact integer m < 2^53 and 10^k is exact, so m / 10^k is one correctly rounded division,
-// the same result std::from_chars gives. Returns false to defer to from_chars.
-inline bool parse_simple_decimal(std::string_view s, double& out) {
-  size_t i = 0;
-  const bool neg = s[0] == '-';
-  if (neg) ++i;
-  uint64_t m = 0;
-  size_t digits = 0, frac = 0;
-  bool dot = false;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') {
-      m = m * 10 + static_cast<uint64_t>(c - '0');
-      ++digits;
-      frac += dot;
-    } else if (c == '.' && !dot) {
-      dot = true;
-    } else {
-      return false;
-    }
-  }
-  if (digits == 0 || digits > 15) return false;
-  const double x = static_cast<double>(m) / kPow10[frac];
-  out = neg ? -x : x;
-  return true;
-}
-
-}  // namespace
-
-bool parse_double(std::string_view s, double& out) {
-  s = trim(s);
-  if (!s.empty() && parse_simple_decimal(s, out)) return true;
-  if (!s.empty() && s[0] == '+') {
-    s.remove_prefix(1);
-    if (!s.empty() && s[0] == '-') return false;
-  }
-  if (s.empty()) return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  // Out-of-range values (1e999) are errors too, rather than a silent Inf.
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
 std::string quote_cell(std::string_view text) {
   if (text.size() > 60) return fmt::format("\"{}...\"", text.substr(0, 57));
   return fmt::format("\"{}\"", text);
@@ -293,7 +243,7 @@ void RowErrors::too_many_rows(size_t line) const {
 
 void read_text(std::string_view text, const std::string& name, const ReadOptions& options,
                Dataset& out) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  text = support::strip_bom(text);
   detail::RowErrors errors(name, options, out);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     errors.fatal(1, 1, "empty file");

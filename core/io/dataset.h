@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/support/time.h"
 #include "omen/types.h"
 
 namespace omen::io {
@@ -77,15 +78,11 @@ void read_file(const std::string& path, const ReadOptions& options, Dataset& out
 void read_text(std::string_view text, const std::string& name, const ReadOptions& options,
                Dataset& out);
 
-/// Parses a timestamp: a number (unix seconds; a magnitude >= 1e11 is taken as milliseconds),
-/// RFC 3339 (`2024-01-02T03:04:05.123Z`, `+02:00` offsets), or `YYYY-MM-DD HH:MM:SS[.fff]`
-/// (UTC, as in NAB). Also accepted: no offset after a `T` (UTC), `+0200`/`+02` offsets, a bare
-/// date `YYYY-MM-DD` (midnight UTC). Fractions beyond milliseconds are truncated for dates and
-/// rounded for numbers. Years 0000-9999 only. Returns nullopt if the text is none of these.
-std::optional<TimeMs> parse_timestamp(std::string_view text);
-
-/// Formats as RFC 3339 UTC with milliseconds when non-zero: `2024-01-02T03:04:05Z`.
-std::string format_timestamp(TimeMs t);
+/// Timestamps, in every format the readers take (core/support/time.h): a number (unix
+/// seconds; a magnitude >= 1e11 is milliseconds), RFC 3339, NAB's `YYYY-MM-DD HH:MM:SS[.fff]`,
+/// a bare date. Formatting writes RFC 3339 UTC.
+using support::format_timestamp;
+using support::parse_timestamp;
 
 /// Parses a series selector with equality matchers only, as used in data headers and test
 /// inputs: `cpu`, `cpu{instance="a",job="x"}`. Values take the escapes \" \\ \n; spaces

@@ -7,25 +7,16 @@
 #include <string_view>
 
 #include "core/io/dataset.h"
+#include "core/support/text.h"
+#include "core/support/time.h"
 #include "omen/types.h"
 
 namespace omen::io::detail {
 
-/// Strips ASCII spaces and tabs at both ends.
-inline std::string_view trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-  return s.substr(b, e - b);
-}
-
-/// Strict number: the whole (trimmed) text must be a number for std::from_chars, with an
-/// optional leading '+'. Accepts NaN/Inf/Infinity in any case. Empty text is not a number.
-bool parse_double(std::string_view s, double& out);
-
-/// A numeric timestamp from JSON: seconds, or milliseconds when |x| >= 1e11.
-std::optional<TimeMs> timestamp_from_number(double x);
-std::optional<TimeMs> timestamp_from_integer(int64_t x);
+using support::parse_double;
+using support::timestamp_from_integer;
+using support::timestamp_from_number;
+using support::trim;
 
 /// `"text"` for messages, shortened past 60 bytes.
 std::string quote_cell(std::string_view text);

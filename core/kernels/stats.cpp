@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/kernels/detectors.h"
+#include "core/support/math.h"
 
 namespace omen::kernels::detail {
 namespace {
@@ -13,74 +14,9 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kPi = 3.14159265358979323846;
 
-double log_gamma(double x) {
-  int sign = 0;
-  return ::lgamma_r(x, &sign);  // lgamma writes the global signgam; lgamma_r does not
-}
-
-// The tail of Stirling's series: log Gamma(x) - [(x - 1/2) log x - x + log(2 pi) / 2],
-// for x >= 20 (error < 1e-17).
-double stirling_tail(double x) {
-  const double r = 1.0 / x, r2 = r * r;
-  return r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 * (1.0 / 1680 - r2 / 1188))));
-}
-
-// log B(a, b) = log Gamma(a) + log Gamma(b) - log Gamma(a + b). For a large parameter the
-// difference log Gamma(a + b) - log Gamma(a) is taken from Stirling's series directly:
-// through lgamma it would cancel (lgamma(5e4) ~ 5e5 loses 6 digits of a result ~ 5).
-double log_beta(double a, double b) {
-  if (a < b) std::swap(a, b);
-  if (a < 20) return log_gamma(a) + log_gamma(b) - log_gamma(a + b);
-  const double d = (a - 0.5) * std::log1p(b / a) + b * std::log(a + b) - b +
-                   (stirling_tail(a + b) - stirling_tail(a));  // log Gamma(a+b) - log Gamma(a)
-  return log_gamma(b) - d;
-}
-
-// Continued fraction of the incomplete beta function (modified Lentz), valid and fast
-// for x < (a + 1) / (a + b + 2).
-double beta_cf(double a, double b, double x) {
-  constexpr double kTiny = 1e-300;
-  constexpr double kEps = 1e-16;
-  double c = 1.0, d = 1.0 - (a + b) * x / (a + 1.0);
-  if (std::fabs(d) < kTiny) d = kTiny;
-  d = 1.0 / d;
-  double h = d;
-  for (int m = 1; m <= 10000; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((a - 1.0 + m2) * (a + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    h *= d * c;
-    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1.0 + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1.0) < kEps) break;
-  }
-  return h;
-}
-
-// The regularized incomplete beta I_x(a, b), given x, y = 1 - x and their logarithms
-// (all passed, so that a caller who knows them more precisely than x keeps the precision:
-// with a ~ 1e5, an error of one ulp in log x would cost 1e-11).
-double beta_inc(double a, double b, double x, double y, double log_x, double log_y) {
-  if (!(x > 0.0)) return 0.0;
-  if (!(y > 0.0)) return 1.0;
-  const double log_front = a * log_x + b * log_y - log_beta(a, b);
-  if (x < (a + 1.0) / (a + b + 2.0)) return std::exp(log_front) * beta_cf(a, b, x) / a;
-  return 1.0 - std::exp(log_front) * beta_cf(b, a, y) / b;
-}
-
 double log_t_pdf(double t, double nu) {
   // Gamma((nu+1)/2) / Gamma(nu/2) = Gamma(1/2) / B(nu/2, 1/2), Gamma(1/2) = sqrt(pi).
-  return 0.5 * std::log(kPi) - log_beta(nu / 2.0, 0.5) - 0.5 * std::log(nu * kPi) -
+  return 0.5 * std::log(kPi) - support::log_beta(nu / 2.0, 0.5) - 0.5 * std::log(nu * kPi) -
          (nu + 1.0) / 2.0 * std::log1p(t * t / nu);
 }
 
@@ -182,8 +118,8 @@ double student_t_sf(double t, double nu) {
   const double x = nu / (nu + t2), y = t2 / (nu + t2);
   const double log_x = -std::log1p(t2 / nu);
   const double log_y = std::log(t2 / nu) + log_x;
-  const double tail =
-      0.5 * beta_inc(nu / 2.0, 0.5, x, y, log_x, std::isfinite(log_y) ? log_y : std::log(y));
+  const double tail = 0.5 * support::incomplete_beta(nu / 2.0, 0.5, x, y, log_x,
+                                                     std::isfinite(log_y) ? log_y : std::log(y));
   return t >= 0 ? tail : 1.0 - tail;
 }
 

@@ -85,8 +85,10 @@ struct LabelSet {
   std::string source;                    ///< where they came from, e.g. `file.json#key`
 };
 
-/// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` (a `T` may replace the space; an optional trailing `Z`),
-/// as UTC. Fractions beyond milliseconds are truncated. nullopt if malformed or out of range.
+/// Parses a date and time as the data readers do: NAB's `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC),
+/// RFC 3339 (`T` for the space, `Z` or a `+HH:MM` offset) or a bare date. Fractions beyond
+/// milliseconds are truncated. A plain number is not a time here. nullopt if malformed or out
+/// of range (years 0000-9999).
 std::optional<TimeMs> parse_time(std::string_view text);
 
 /// Formats as `YYYY-MM-DD HH:MM:SS` (with `.mmm` when the milliseconds are non-zero).

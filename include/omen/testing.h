@@ -40,7 +40,7 @@ TestReport run_tests(const std::vector<std::string>& paths, const TestOptions& o
 /// JUnit XML for CI systems.
 std::string to_junit(const TestReport& report);
 
-/// `12m`, `1h6m`, `1d2h`, `500ms`, `0s`.
+/// `12m`, `1h6m`, `1d2h`, `500ms`, `0s`: the canonical text, which the language reads back.
 std::string format_duration(int64_t ms);
 
 }  // namespace omen

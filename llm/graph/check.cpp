@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/parse/parser.h"
 #include "llm/graph/graph_internal.h"
 #include "omen/graphs.h"
 
@@ -14,16 +15,12 @@ namespace omen::llm::internal {
 
 namespace {
 
-// Words of the language that cannot be node names (grammar/Omen.g4, rule `name`).
-const std::set<std::string> kReserved = {"and", "at",   "const", "else",   "false",
-                                         "fn",  "for",  "if",    "import", "not",
-                                         "or",  "rule", "then",  "true",   "when"};
-
 std::string sanitize(const std::string& name) {
   std::string out;
   for (char ch : name) out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ? ch : '_';
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "c_" + out;
-  if (kReserved.count(out)) out += "_";
+  // A word of the language that cannot be a node name (grammar/Omen.g4, rule `name`).
+  if (!out.empty() && !parse::is_name(out)) out += "_";
   return out;
 }
 

@@ -22,17 +22,7 @@ size_t TestReport::failed() const {
 }
 
 std::string format_duration(int64_t ms) {
-  if (ms == 0) return "0s";
-  std::string out = ms < 0 ? "-" : "";
-  uint64_t v = static_cast<uint64_t>(ms < 0 ? -ms : ms);
-  static const std::pair<uint64_t, const char*> units[] = {
-      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
-  for (auto [size, name] : units)
-    if (v >= size) {
-      out += fmt::format("{}{}", v / size, name);
-      v %= size;
-    }
-  return out;
+  return support::format_duration(ms);
 }
 
 namespace {

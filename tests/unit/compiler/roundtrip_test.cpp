@@ -67,15 +67,3 @@ TEST_CASE("the printer parenthesizes exactly where precedence needs it", "[round
   CHECK(expr("(a < b) == c") == "(a < b) == c");
   CHECK(expr("(if a then b else c) + 1") == "(if a then b else c) + 1");
 }
-
-TEST_CASE("durations decode exactly and reject overflow", "[parse]") {
-  int64_t ms = 0;
-  CHECK(omen::parse::parse_duration("1h30m", &ms));
-  CHECK(ms == 5'400'000);
-  CHECK(omen::parse::parse_duration("250ms", &ms));
-  CHECK(ms == 250);
-  CHECK(omen::parse::parse_duration("2w1d", &ms));
-  CHECK(ms == 15LL * 86'400'000);
-  CHECK_FALSE(omen::parse::parse_duration("99999999999999999999d", &ms));
-  CHECK_FALSE(omen::parse::parse_duration("5", &ms));
-}

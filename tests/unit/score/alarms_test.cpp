@@ -44,7 +44,8 @@ TEST_CASE("alarm CSV: errors", "[score][alarms]") {
   CHECK(parse_alarms("timestamp,score\n2024-01-01 00:00:00,nan\n", "a.csv").error().line == 2);
   CHECK_THAT(parse_alarms("timestamp,value\n", "a.csv").error().message,
              Contains("'alarm' column"));
-  CHECK(parse_alarms("timestamp,alarm\n2024-01-01,1\n", "a.csv").error().line == 2);
+  CHECK(parse_alarms("timestamp,alarm\n2024-01-32,1\n", "a.csv").error().line == 2);
+  CHECK(parse_alarms("timestamp,alarm\n1704067200,1\n", "a.csv").error().line == 2);
 }
 
 TEST_CASE("flags from scores: score >= threshold, as NAB", "[score][alarms]") {

@@ -182,7 +182,8 @@ TEST_CASE("point labels: errors", "[score][labels]") {
   SECTION("ragged row") {
     const auto r = parse_point_labels("value,label,index\n1,0,5\n1,0\n", "p.csv");
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().str() == "p.csv:3: error: expected 3 fields (as in the header), found 2");
+    CHECK(r.error().str() ==
+          "p.csv:3: error: column 4: expected 3 fields (as in the header), found 2");
   }
   SECTION("empty file") {
     CHECK_FALSE(parse_point_labels("", "p.csv").ok());
@@ -209,11 +210,11 @@ TEST_CASE("window CSV: integers are row indices; quoted fields", "[score][labels
 TEST_CASE("window CSV: errors", "[score][labels]") {
   SECTION("bad timestamp") {
     const auto r = parse_window_csv(
-        "start,end\n2015-09-11 15:34:00,2015-09-11 17:54:00\n2015-09-12,2015-09-12 10:00:00\n",
+        "start,end\n2015-09-11 15:34:00,2015-09-11 17:54:00\n2015-09-31,2015-09-12 10:00:00\n",
         "w.csv");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().line == 3);
-    CHECK_THAT(r.error().message, Contains("bad start timestamp '2015-09-12'"));
+    CHECK_THAT(r.error().message, Contains("bad start timestamp '2015-09-31'"));
   }
   SECTION("end before start") {
     const auto r = parse_window_csv("start,end\n10,20\n40,30\n", "w.csv");

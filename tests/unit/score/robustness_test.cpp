@@ -33,8 +33,13 @@ std::string mutate(std::string s, std::mt19937& rng) {
   return s;
 }
 
+// Line ends: \n, and for the CSV readers also a lone \r (RFC 4180 as core/support reads it).
 size_t lines(const std::string& s) {
-  return 1 + static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+  size_t n = 1;
+  for (size_t i = 0; i < s.size(); ++i) {
+    n += s[i] == '\n' || (s[i] == '\r' && (i + 1 == s.size() || s[i + 1] != '\n'));
+  }
+  return n;
 }
 
 template <class T>

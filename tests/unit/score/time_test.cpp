@@ -18,13 +18,22 @@ TEST_CASE("parse_time reads NAB timestamps as UTC milliseconds", "[score][time]"
 }
 
 TEST_CASE("parse_time rejects malformed timestamps", "[score][time]") {
-  for (const char* bad : {"", "2014-10-30", "2014-10-30 15:30", "2014-13-01 00:00:00",
-                          "2015-02-29 00:00:00", "2014-10-30 24:00:00", "2014-10-30 15:60:00",
-                          "2014-10-30 15:30:00.", "2014-10-30 15:30:00 ", "14-10-30 15:30:00",
-                          "2014/10/30 15:30:00", "2014-10-30 15:30:00+01:00"}) {
+  for (const char* bad :
+       {"", "2014-10-30 15:30", "2014-13-01 00:00:00", "2015-02-29 00:00:00", "2014-10-30 24:00:00",
+        "2014-10-30 15:60:00", "2014-10-30 15:30:00.", "14-10-30 15:30:00", "2014/10/30 15:30:00",
+        "2014-10-30 15:30:00+1", "1414681800"}) {
     INFO(bad);
     CHECK_FALSE(parse_time(bad).has_value());
   }
+}
+
+TEST_CASE("parse_time takes the date forms omen run takes", "[score][time]") {
+  const auto t = parse_time("2014-10-30 15:30:00");
+  REQUIRE(t);
+  CHECK(parse_time("2014-10-30T15:30:00Z") == t);
+  CHECK(parse_time("2014-10-30T16:30:00+01:00") == t);
+  CHECK(parse_time("2014-10-30 15:30:00 ") == t);
+  CHECK(parse_time("2014-10-30") == *t - (15 * 60 + 30) * 60'000);
 }
 
 TEST_CASE("format_time round-trips", "[score][time]") {

@@ -1,29 +1,22 @@
-// Timestamps: numbers (seconds or milliseconds), RFC 3339 and NAB's `YYYY-MM-DD HH:MM:SS`.
-// Calendar math is done here (proleptic Gregorian, days from civil) so that parsing does not
-// depend on timegm, TZ or the locale.
+// Timestamps: numbers (seconds or milliseconds), RFC 3339 and NAB's `YYYY-MM-DD HH:MM:SS`;
+// durations.
+#include "core/support/time.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
-#include "core/io/dataset.h"
-#include "core/io/reader_util.h"
+#include "core/support/text.h"
 
-namespace omen::io {
+namespace omen::support {
 
-namespace {
-
-// Years 0000..9999: the range RFC 3339 can write.
-constexpr TimeMs kMinMs = -62167219200000;  // 0000-01-01T00:00:00Z
-constexpr TimeMs kMaxMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
-
-bool in_range(TimeMs t) {
-  return t >= kMinMs && t <= kMaxMs;
-}
+using TimeMs = int64_t;
 
 // Howard Hinnant's days_from_civil: days since 1970-01-01 of y-m-d.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -35,12 +28,7 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-struct Civil {
-  int64_t y;
-  unsigned m, d;
-};
-
-Civil civil_from_days(int64_t z) {
+CivilDate civil_from_days(int64_t z) {
   z += 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const unsigned doe = static_cast<unsigned>(z - era * 146097);
@@ -52,13 +40,27 @@ Civil civil_from_days(int64_t z) {
   return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
+namespace {
+
 bool is_leap(int64_t y) {
   return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
 }
 
+}  // namespace
+
 unsigned days_in_month(int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+namespace {
+
+// Years 0000..9999: the range RFC 3339 can write.
+constexpr TimeMs kMinMs = -62167219200000;  // 0000-01-01T00:00:00Z
+constexpr TimeMs kMaxMs = 253402300799999;  // 9999-12-31T23:59:59.999Z
+
+bool in_range(TimeMs t) {
+  return t >= kMinMs && t <= kMaxMs;
 }
 
 bool is_digit(char c) {
@@ -77,7 +79,7 @@ int digits(std::string_view s, size_t i, size_t n) {
 }
 
 // YYYY-MM-DD[(T|t| )HH:MM:SS[(.|,)frac][Z|z|±HH[:MM]|±HHMM]]
-std::optional<TimeMs> parse_date_time(std::string_view s) {
+std::optional<TimeMs> date_time(std::string_view s) {
   const int y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
   if (y < 0 || mo < 0 || d < 0 || s[4] != '-' || s[7] != '-') return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, mo)) {
@@ -161,7 +163,7 @@ std::optional<TimeMs> parse_number(std::string_view s) {
     std::string_view body = s.substr(s[0] == '+' ? 1 : 0);
     auto [end, ec] = std::from_chars(body.data(), body.data() + body.size(), x);
     if (ec != std::errc() || end != body.data() + body.size()) return std::nullopt;
-    return detail::timestamp_from_number(x);
+    return timestamp_from_number(x);
   }
   uint64_t ms;
   if (whole >= 100'000'000'000ULL) {
@@ -176,8 +178,6 @@ std::optional<TimeMs> parse_number(std::string_view s) {
 }
 
 }  // namespace
-
-namespace detail {
 
 std::optional<TimeMs> timestamp_from_number(double x) {
   if (!std::isfinite(x)) return std::nullopt;
@@ -198,13 +198,17 @@ std::optional<TimeMs> timestamp_from_integer(int64_t x) {
   return x * 1000;  // |x| < 1e11 s is within range
 }
 
-}  // namespace detail
-
 std::optional<TimeMs> parse_timestamp(std::string_view text) {
-  std::string_view s = detail::trim(text);
+  std::string_view s = trim(text);
   if (s.empty()) return std::nullopt;
-  if (s.size() >= 10 && s[4] == '-' && is_digit(s[0])) return parse_date_time(s);
+  if (s.size() >= 10 && s[4] == '-' && is_digit(s[0])) return date_time(s);
   return parse_number(s);
+}
+
+std::optional<int64_t> parse_date_time(std::string_view text) {
+  std::string_view s = trim(text);
+  if (s.size() < 10) return std::nullopt;
+  return date_time(s);
 }
 
 std::string format_timestamp(TimeMs t) {
@@ -221,7 +225,7 @@ std::string format_timestamp(TimeMs t) {
     rem += 86400;
     days -= 1;
   }
-  const Civil c = civil_from_days(days);
+  const CivilDate c = civil_from_days(days);
   const int64_t h = rem / 3600, mi = rem / 60 % 60, s = rem % 60;
   if (ms == 0) {
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.y, c.m, c.d, h, mi, s);
@@ -229,4 +233,68 @@ std::string format_timestamp(TimeMs t) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", c.y, c.m, c.d, h, mi, s, ms);
 }
 
-}  // namespace omen::io
+std::optional<int64_t> parse_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    int64_t n = 0;
+    const size_t start = i;
+    while (i < text.size() && is_digit(text[i])) {
+      auto next = checked_mul(n, 10);
+      if (next) next = checked_add(*next, text[i] - '0');
+      if (!next) return std::nullopt;
+      n = *next;
+      ++i;
+    }
+    if (i == start || i == text.size()) return std::nullopt;
+    int64_t unit;
+    if (text.substr(i, 2) == "ms") {
+      unit = 1;
+      i += 2;
+    } else {
+      switch (text[i++]) {
+        case 's':
+          unit = 1000;
+          break;
+        case 'm':
+          unit = 60'000;
+          break;
+        case 'h':
+          unit = 3'600'000;
+          break;
+        case 'd':
+          unit = 86'400'000;
+          break;
+        case 'w':
+          unit = 604'800'000;
+          break;
+        default:
+          return std::nullopt;
+      }
+    }
+    auto part = checked_mul(n, unit);
+    if (part) part = checked_add(total, *part);
+    if (!part) return std::nullopt;
+    total = *part;
+  }
+  return total;
+}
+
+std::string format_duration(int64_t ms) {
+  if (ms == 0) return "0s";
+  std::string out = ms < 0 ? "-" : "";
+  // Unsigned, so that the most negative value has a magnitude too.
+  uint64_t v = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  static constexpr std::pair<uint64_t, const char*> kUnits[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
+  for (auto [size, name] : kUnits) {
+    if (v >= size) {
+      out += fmt::format("{}{}", v / size, name);
+      v %= size;
+    }
+  }
+  return out;
+}
+
+}  // namespace omen::support

@@ -1,4 +1,5 @@
-// RFC 4180 record scanner over text in memory. Private to core/io/.
+// CSV: an RFC 4180 record scanner over text in memory (the data readers' fast path), and a
+// table reader on top of it for the small files (labels, alarms, causal tables, graphs).
 //
 // Fields are string_views into the text, except quoted fields containing doubled quotes,
 // which are unescaped into a pool owned by the scanner (valid until the next call to next()).
@@ -9,11 +10,13 @@
 
 #include <cstddef>
 #include <deque>
+#include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace omen::io::detail {
+namespace omen::support {
 
 struct CsvField {
   std::string_view value;  // content: unquoted, unescaped, not trimmed
@@ -21,6 +24,7 @@ struct CsvField {
   const char* end;
   size_t line;  // 1-based line and byte column where the field starts
   size_t col;
+  bool quoted;
 };
 
 class CsvScanner {
@@ -60,4 +64,41 @@ class CsvScanner {
   size_t pool_used_ = 0;
 };
 
-}  // namespace omen::io::detail
+/// Text without a leading UTF-8 byte-order mark.
+std::string_view strip_bom(std::string_view text);
+
+/// A malformed table: what and where (1-based line and byte column).
+class CsvError : public std::runtime_error {
+ public:
+  CsvError(size_t line, size_t col, const std::string& message)
+      : std::runtime_error(message), line(line), col(col) {}
+  size_t line, col;
+};
+
+/// One cell of a table: its text (unquoted fields trimmed of spaces and tabs, quoted ones as
+/// written between the quotes) and where it starts.
+struct CsvCell {
+  std::string text;
+  size_t line = 0, col = 0;
+  bool quoted = false;
+};
+
+struct CsvRow {
+  size_t line = 0;  // where the record starts
+  std::vector<CsvCell> cells;
+};
+
+/// A whole CSV file: the first record is the header, every other record must have as many
+/// fields. A leading BOM is skipped, blank lines are skipped anywhere.
+struct CsvTable {
+  CsvRow header;
+  std::vector<CsvRow> rows;
+  /// Index of the first header cell equal to one of `names`, ASCII case-insensitively; -1.
+  int column(std::initializer_list<std::string_view> names) const;
+};
+
+/// Reads `text` as a CSV table; throws CsvError (an empty file, a bad quote, a row whose field
+/// count differs from the header's).
+CsvTable read_csv_table(std::string_view text);
+
+}  // namespace omen::support

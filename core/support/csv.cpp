@@ -1,8 +1,12 @@
-#include "core/io/csv_scanner.h"
+#include "core/support/csv.h"
 
 #include <cstring>
 
-namespace omen::io::detail {
+#include <fmt/format.h>
+
+#include "core/support/text.h"
+
+namespace omen::support {
 
 namespace {
 
@@ -72,6 +76,7 @@ CsvScanner::Status CsvScanner::next(std::vector<CsvField>& fields) {
     field.begin = field_begin;
     field.line = line_;
     field.col = static_cast<size_t>(field_begin - line_start_) + 1;
+    field.quoted = q < end_ && *q == '"';
     if (q < end_ && *q == '"') {
       // Quoted field: find the closing quote, skipping doubled quotes.
       const char* s = q + 1;
@@ -132,4 +137,62 @@ CsvScanner::Status CsvScanner::next(std::vector<CsvField>& fields) {
   }
 }
 
-}  // namespace omen::io::detail
+std::string_view strip_bom(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
+int CsvTable::column(std::initializer_list<std::string_view> names) const {
+  for (std::string_view want : names) {
+    for (size_t i = 0; i < header.cells.size(); ++i) {
+      if (iequals(header.cells[i].text, want)) return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+namespace {
+
+CsvRow make_row(const CsvScanner& scanner, const std::vector<CsvField>& fields) {
+  CsvRow row;
+  row.line = scanner.record_line();
+  row.cells.reserve(fields.size());
+  for (const CsvField& f : fields) {
+    row.cells.push_back(
+        CsvCell{std::string(f.quoted ? f.value : trim(f.value)), f.line, f.col, f.quoted});
+  }
+  return row;
+}
+
+}  // namespace
+
+CsvTable read_csv_table(std::string_view text) {
+  CsvScanner scanner(strip_bom(text));
+  std::vector<CsvField> fields;
+  CsvTable table;
+  bool have_header = false;
+  for (;;) {
+    const auto status = scanner.next(fields);
+    if (status == CsvScanner::Status::End) break;
+    if (status == CsvScanner::Status::Error) {
+      throw CsvError(scanner.error_line(), scanner.error_col(), scanner.error_message());
+    }
+    if (!have_header) {
+      table.header = make_row(scanner, fields);
+      have_header = true;
+      continue;
+    }
+    const size_t want = table.header.cells.size();
+    if (fields.size() != want) {
+      const std::string message =
+          fmt::format("expected {} fields (as in the header), found {}", want, fields.size());
+      if (fields.size() > want) throw CsvError(fields[want].line, fields[want].col, message);
+      throw CsvError(scanner.end_line(), scanner.end_col(), message);
+    }
+    table.rows.push_back(make_row(scanner, fields));
+  }
+  if (!have_header) throw CsvError(1, 1, "empty file: a header line is required");
+  return table;
+}
+
+}  // namespace omen::support
