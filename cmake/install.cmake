@@ -1,13 +1,14 @@
 # `cmake --install`: the public headers, ONE static library (libomen.a: the engine, the
-# compiler, the kernels, the C API, ... merged into one archive), the `omen` command, and a
-# CMake package so that
+# compiler, the kernels, the C API, ... merged into one archive), the `omen` command, the JIT
+# plugin (lib/omen/libomen_jit.so, loaded at run time: LLVM is not linked), and a CMake
+# package so that
 #
 #     find_package(Omen REQUIRED)
 #     target_link_libraries(app PRIVATE Omen::omen)
 #
 # just works (docs/embedding.md). The shared-library dependencies of the archive (fmt, the
-# ANTLR runtime, LLVM when the JIT is built, Threads) are recorded in the package config,
-# which finds them again in the consumer's project.
+# ANTLR runtime, Threads) are recorded in the package config, which finds them again in the
+# consumer's project.
 #
 # Included at the end of the top-level CMakeLists.txt, after every target exists.
 include(GNUInstallDirs)
@@ -99,7 +100,7 @@ if(OMEN_TSAN)
   list(APPEND OMEN_PKG_LINK_OPTIONS -fsanitize=thread)
 endif()
 set(OMEN_PKG_JIT OFF)
-if(TARGET omen_jit)
+if(TARGET omen_jit_plugin)
   set(OMEN_PKG_JIT ON)
 endif()
 
@@ -147,4 +148,12 @@ install(FILES ${_omen_pkg_dir}/OmenConfig.cmake ${_omen_pkg_dir}/OmenConfigVersi
         DESTINATION ${OMEN_INSTALL_CMAKEDIR} COMPONENT Development)
 if(TARGET omen_cli)
   install(TARGETS omen_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT Runtime)
+endif()
+# The JIT plugin (compiler/jit/plugin.h): <libdir>/omen/libomen_jit.so, which the installed
+# `omen` finds as <exe dir>/../<libdir>/omen and embedders through the RUNPATH that Omen::omen
+# adds (OmenConfig.cmake.in). It keeps its link path (LLVM's directory) as its RUNPATH.
+if(TARGET omen_jit_plugin)
+  set_target_properties(omen_jit_plugin PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+  install(TARGETS omen_jit_plugin LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/omen
+          COMPONENT Runtime)
 endif()

@@ -18,6 +18,7 @@ function(run what)
     message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
   endif()
   set(run_output "${out}" PARENT_SCOPE)
+  set(run_error "${err}" PARENT_SCOPE)
 endfunction()
 
 function(expect what text pattern)
@@ -66,3 +67,20 @@ expect("omen_monitor" "${run_output}" "stats: 2 rules, 4 series, 2160 samples")
 # The installed command works too.
 run("omen test" ${prefix}/bin/omen test ${rules} --tier interp)
 expect("omen test" "${run_output}" "1 passed, 0 failed")
+
+# The JIT plugin, when this build has one: the installed `omen` finds it as
+# <exe dir>/../lib/omen/libomen_jit.so, the C example (built against the package, RUNPATH
+# from Omen::omen) reports it, and the build tree's copy is not what they use.
+file(GLOB plugin ${prefix}/lib*/omen/libomen_jit.so)
+if(plugin)
+  set(ENV{LD_DEBUG} files)
+  run("omen test --tier jit" ${prefix}/bin/omen test ${rules} --tier jit)
+  unset(ENV{LD_DEBUG})
+  expect("omen test --tier jit" "${run_output}" "1 passed, 0 failed")
+  # Found as <prefix>/bin/../lib/omen/libomen_jit.so.
+  if(NOT run_error MATCHES "file=${prefix}/bin/\\.\\./lib[^ /]*/omen/libomen_jit\\.so")
+    message(FATAL_ERROR "the installed omen did not load the installed plugin ${plugin}:\n${run_error}")
+  endif()
+  run("omen_monitor (JIT)" ${WORK_DIR}/c/omen_monitor ${rules})
+  expect("omen_monitor" "${run_output}" "jit yes")
+endif()

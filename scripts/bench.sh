@@ -3,7 +3,7 @@
 # bench/, printing markdown tables to stdout.
 #
 #   scripts/bench.sh [--quick] [--data DIR] [--build DIR] [--reps N] [--update-docs]
-#                    [--only core|jit|score|validate|causal]
+#                    [--only core|jit|score|validate|causal|startup]
 #
 #   --quick        smaller runs: about 30 s instead of 3 minutes after the build (the first
 #                  Release build takes 10-15 minutes at -j2 on a shared 2-core machine)
@@ -13,7 +13,9 @@
 #   --reps N       repetitions per measurement (median reported); default 5
 #   --update-docs  also replace the generated section of docs/benchmarks.md with this run
 #   --only PART    run one part: core (bench/core), jit (bench/jit), score (bench/score),
-#                  validate (bench/validate, the unsupervised NAB run), causal (bench/causal)
+#                  validate (bench/validate, the unsupervised NAB run), causal (bench/causal),
+#                  startup (bench/startup.sh: `omen` start-up with hyperfine; skipped when
+#                  hyperfine is missing)
 #
 # Bench-only requirements: Debian's python3-numpy and python3-pandas for the Python baselines
 # of `core` (not needed by the build or by scripts/test.sh). When they are missing, bench.sh
@@ -46,8 +48,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 case $only in
-  all | core | jit | score | validate | causal) ;;
-  *) echo "bench.sh: --only takes core, jit, score, validate or causal" >&2; exit 2 ;;
+  all | core | jit | score | validate | causal | startup) ;;
+  *) echo "bench.sh: --only takes core, jit, score, validate, causal or startup" >&2; exit 2 ;;
 esac
 data=$(cd "$data" 2>/dev/null && pwd || echo "$data")
 jobs=${JOBS:-2}
@@ -167,6 +169,18 @@ if want validate && [ $have_validate_bench = 1 ]; then
     "$build/bench/validate/nab_validate_bench" unsupervised "$data/nab" --jobs 2
   else
     echo "- skipped: no $data/nab"
+  fi
+  echo
+fi
+
+if want startup; then
+  log "startup: omen start-up (bench/startup.sh)"
+  echo "## Start-up: short \`omen\` invocations (bench/startup.sh)"
+  echo
+  if command -v hyperfine >/dev/null; then
+    "$root/bench/startup.sh" --omen "$build/omen" --runs $([ $quick = 1 ] && echo 10 || echo 30)
+  else
+    echo "- skipped: no hyperfine (apt-get install hyperfine)"
   fi
   echo
 fi

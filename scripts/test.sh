@@ -14,7 +14,7 @@ if [[ "${OMEN_SANITIZE:-0}" == 1 ]]; then
   OMEN_BUILD_DIR=build-asan OMEN_BUILD_TYPE=RelWithDebInfo scripts/build.sh -DOMEN_SANITIZE=ON -DOMEN_BUILD_BENCH=OFF
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
-  OMEN_BUILD_DIR=build-tsan OMEN_BUILD_TYPE=RelWithDebInfo OMEN_BUILD_TARGETS="runtime_test capi_test capi_c_test" \
+  OMEN_BUILD_DIR=build-tsan OMEN_BUILD_TYPE=RelWithDebInfo OMEN_TARGETS="runtime_test capi_test capi_c_test" \
     scripts/build.sh -DOMEN_TSAN=ON -DOMEN_WITH_JIT=OFF -DOMEN_BUILD_BENCH=OFF
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     ctest --test-dir build-tsan --output-on-failure -j "$(nproc)" -R '^(runtime|capi):'

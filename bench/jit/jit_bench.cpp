@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<jit::Jit> jit;
   for (int i = 0; i < 21; ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    jit = jit::Jit::create(options, &error);
+    jit = jit::create_linked(options, &error);
     create_ms.push_back(ms(std::chrono::steady_clock::now() - t0));
     if (!jit) {
       std::fprintf(stderr, "no JIT: %s\n", error.c_str());
@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
       int batches = std::max(3, iters / k / 4);
       std::vector<double> per;
       for (int b = 0; b < batches; ++b) {
-        auto j = jit::Jit::create(options, &error);
+        auto j = jit::create_linked(options, &error);
         std::vector<ir::Program> ps;
         for (int i = 0; i < k; ++i) ps.push_back(variant(s.program, salt++));
         std::vector<const ir::Program*> pp;

@@ -31,6 +31,7 @@
 #include "compiler/jit/codegen.h"
 #include "compiler/jit/jit.h"
 #include "compiler/jit/jit_testing.h"
+#include "compiler/jit/plugin.h"
 
 namespace omen::jit {
 
@@ -164,7 +165,8 @@ class JitImpl final : public Jit {
     lljit_.reset();  // its compiler refers to tm_
     TargetMachinePool::get().give(std::move(tm_));
   }
-  bool init(const JitOptions& options, std::string* error);
+  bool init(const JitOptions& options, const std::vector<RuntimeSymbol>& allowed,
+            std::string* error);
   ir::BatchFn compile(const ir::Program& program, std::string* error, CompileStats* stats) override;
   std::vector<ir::BatchFn> compile_batch(const std::vector<const ir::Program*>& programs,
                                          std::vector<std::string>* errors,
@@ -216,7 +218,8 @@ class JitImpl final : public Jit {
   std::unordered_map<std::string, ir::BatchFn> cache_;  // program_key -> function
 };
 
-bool JitImpl::init(const JitOptions& options, std::string* error) {
+bool JitImpl::init(const JitOptions& options, const std::vector<RuntimeSymbol>& allowed,
+                   std::string* error) {
   options_ = options;
   if (options_.opt_level < 0) options_.opt_level = 0;
   if (options_.opt_level > 3) options_.opt_level = 3;
@@ -281,23 +284,14 @@ bool JitImpl::init(const JitOptions& options, std::string* error) {
       session_errors_ += (session_errors_.empty() ? "" : "; ") + msg;
   });
 
-  // The allow-list, from the kernel table: one absolute symbol per kernel push function
-  // and per omen_rt_* function.
+  // The allow-list: one absolute symbol per kernel push and read function and per omen_rt_*
+  // function, at the addresses the host gave (runtime_symbols() of the host process).
   llvm::orc::SymbolMap symbols;
-  auto add = [&](const char* name, auto* fn) {
-    symbols[lljit_->mangleAndIntern(name)] = llvm::JITEvaluatedSymbol::fromPointer(
-        fn, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-    allow_.emplace_back(name);
-  };
-  for (size_t k = 0; k < kernels::kNumWindowKinds; ++k) {
-    const kernels::KernelInfo& info = kernels::kernel_info(static_cast<kernels::WindowKind>(k));
-    add(info.symbol, info.push);
-    if (info.read) add(info.read_symbol, info.read);
+  for (const RuntimeSymbol& s : allowed) {
+    symbols[lljit_->mangleAndIntern(s.name)] = llvm::JITEvaluatedSymbol::fromPointer(
+        s.address, llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+    allow_.emplace_back(s.name);
   }
-  add("omen_rt_exp", &omen_rt_exp);
-  add("omen_rt_log", &omen_rt_log);
-  add("omen_rt_pow", &omen_rt_pow);
-  add("omen_rt_fmod", &omen_rt_fmod);
 
   llvm::orc::JITDylib& allow = es.createBareJITDylib("omen.allow");
   if (auto err = allow.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
@@ -542,10 +536,16 @@ std::string JitImpl::dump_llvm(const ir::Program& program, bool optimized) {
 
 }  // namespace
 
-std::unique_ptr<Jit> Jit::create(const JitOptions& options, std::string* error) {
+Jit* create_with_symbols(const JitOptions& options, const RuntimeSymbol* symbols, size_t n,
+                         std::string* error) {
   auto jit = std::make_unique<JitImpl>();
-  if (!jit->init(options, error)) return nullptr;
-  return jit;
+  if (!jit->init(options, std::vector<RuntimeSymbol>(symbols, symbols + n), error)) return nullptr;
+  return jit.release();
+}
+
+std::unique_ptr<Jit> create_linked(const JitOptions& options, std::string* error) {
+  std::vector<RuntimeSymbol> symbols = runtime_symbols();
+  return std::unique_ptr<Jit>(create_with_symbols(options, symbols.data(), symbols.size(), error));
 }
 
 namespace testing {

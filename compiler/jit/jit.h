@@ -1,6 +1,11 @@
 // Tier 1: the LLVM ORC JIT back end. Compiles an ir::Program to a native batch function
 // with the same calling convention and the same results, bit for bit, as the interpreter.
 // No LLVM type appears here: LLVM headers stay inside compiler/jit/*.cpp.
+//
+// The back end is a plugin, libomen_jit.so (library omen_jit_plugin), loaded on first use by
+// Jit::create (loader.cpp, library omen_jit_loader): a process that never compiles a rule
+// never loads LLVM. create_linked() is the back end itself, for code linked with omen_jit
+// (the plugin, the JIT's unit tests and benchmarks).
 #pragma once
 
 #include <cstddef>
@@ -39,7 +44,9 @@ struct CompileStats {
 /// omen_rt_* scalar functions); it never resolves arbitrary process symbols.
 class Jit {
  public:
-  /// nullptr and *error set if LLVM cannot target this host.
+  /// Loads the plugin (once per process) and creates a Jit in it. nullptr and *error set
+  /// if the plugin cannot be found or loaded (available() says why) or if LLVM cannot
+  /// target this host.
   static std::unique_ptr<Jit> create(const JitOptions& options, std::string* error);
   virtual ~Jit() = default;
 
@@ -60,5 +67,19 @@ class Jit {
   /// The LLVM IR text of `program`, before (optimized=false) or after the pass pipeline.
   virtual std::string dump_llvm(const ir::Program& program, bool optimized) = 0;
 };
+
+/// Whether the plugin can be loaded (it is, on the first call); *why says why not. Searched,
+/// first match wins: $OMEN_JIT_LIBRARY (a path; if set, nothing else is tried), then
+/// libomen_jit.so in the directory of the running executable, in <exe dir>/../<libdir>/omen,
+/// by name (the executable's RUNPATH, LD_LIBRARY_PATH, the linker cache), and in the
+/// install directory <prefix>/<libdir>/omen.
+bool available(std::string* why = nullptr);
+/// The file the plugin was loaded from ("" if it was not).
+std::string plugin_path();
+
+/// The LLVM back end, linked in (library omen_jit): no plugin involved. JIT code may call
+/// the functions of runtime_symbols() (plugin.h). nullptr and *error set if LLVM cannot
+/// target this host.
+std::unique_ptr<Jit> create_linked(const JitOptions& options, std::string* error);
 
 }  // namespace omen::jit

@@ -34,6 +34,12 @@ enum class Tier {
 
 const char* tier_name(Tier t);
 
+/// Whether tier jit can run in this process: Omen was built with the JIT and its plugin,
+/// libomen_jit.so, loads (this call loads it; docs/embedding.md says where it is looked
+/// for). Otherwise false and *why says what is missing. Tier auto without the JIT runs
+/// every rule in the interpreter (same results) and says so once in the diagnostics.
+bool jit_available(std::string* why = nullptr);
+
 /// Safe defaults for untrusted rule sources (LLM output) and for data.
 struct Limits {
   size_t max_source_bytes = 1 << 20;  // per file

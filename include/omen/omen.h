@@ -75,7 +75,8 @@ const char* omen_status_string(omen_status status);
 /** The library version, e.g. "0.1.0" (static string). */
 const char* omen_version(void);
 
-/** 1 if this build has the LLVM JIT (tier OMEN_TIER_JIT), else 0. */
+/** 1 if tier OMEN_TIER_JIT can run: this build has the LLVM JIT and its plugin,
+ * libomen_jit.so, loads (this call loads it; docs/embedding.md). Else 0. */
 int omen_has_jit(void);
 
 /** Releases a string returned by this library. NULL is ignored. */

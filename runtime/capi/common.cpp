@@ -117,11 +117,7 @@ const char* omen_version(void) {
 }
 
 int omen_has_jit(void) {
-#ifdef OMEN_HAVE_JIT
-  return 1;
-#else
-  return 0;
-#endif
+  return omen::jit_available() ? 1 : 0;
 }
 
 void omen_free_string(char* s) {

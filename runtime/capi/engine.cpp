@@ -24,8 +24,10 @@ omen_status finish_build(omen::Engine::Built built, bool unreadable, omen_engine
 }
 
 bool jit_requested_but_missing(const omen::EngineOptions& o, char** diagnostics) {
-  if (o.tier != omen::Tier::Jit || omen_has_jit()) return false;
-  set_message(diagnostics, "error: tier jit requested, but this build of Omen has no JIT\n");
+  std::string why;
+  if (o.tier != omen::Tier::Jit || omen::jit_available(&why)) return false;
+  set_message(diagnostics,
+              "error: tier jit requested, but the JIT is not available: " + why + "\n");
   return true;
 }
 

@@ -48,8 +48,10 @@ omen_status omen_run_tests(const char* const* paths, size_t n_paths, int tiers, 
   std::vector<std::string> files;
   if (!read_paths(paths, n_paths, &files)) return OMEN_ERROR_INVALID_ARGUMENT;
   if (tiers & ~(OMEN_TEST_INTERP | OMEN_TEST_JIT)) return OMEN_ERROR_INVALID_ARGUMENT;
-  if ((tiers & OMEN_TEST_JIT) && !omen_has_jit()) {
-    set_message(error, "error: the JIT tier was requested, but this build of Omen has no JIT\n");
+  std::string why;
+  if ((tiers & OMEN_TEST_JIT) && !omen::jit_available(&why)) {
+    set_message(error,
+                "error: the JIT tier was requested, but the JIT is not available: " + why + "\n");
     return OMEN_ERROR_UNSUPPORTED;
   }
   return guarded(error, [&] {

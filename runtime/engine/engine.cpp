@@ -26,6 +26,15 @@ const char* tier_name(Tier t) {
   return "?";
 }
 
+bool jit_available(std::string* why) {
+#ifdef OMEN_HAVE_JIT
+  return jit::available(why);
+#else
+  if (why) *why = "this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
+  return false;
+#endif
+}
+
 const char* event_name(AlertEvent e) {
   switch (e) {
     case AlertEvent::Pending:
@@ -327,9 +336,17 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m,
   }
   if (options.tier != Tier::Interp && !jit) {
 #ifdef OMEN_HAVE_JIT
+    // Loads the JIT plugin (and with it LLVM) on the first engine that needs it.
     std::string err;
     jit = jit::Jit::create({}, &err);
     if (!jit && options.tier == Tier::Jit) return "error[E900]: the JIT is not available: " + err;
+    if (!jit && !jit_warned) {
+      jit_warned = true;
+      jit_warning =
+          "warning: the JIT is not available, tier auto runs every rule in the "
+          "interpreter (same results, slower): " +
+          err + "\n";
+    }
 #else
     if (options.tier == Tier::Jit)
       return "error[E900]: this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
@@ -445,6 +462,8 @@ Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
   impl->options = options;
   std::vector<Alert> none;  // a new engine has no alerts to end
   std::string err = impl->install(c.module, none);
+  out.diagnostics += impl->jit_warning;
+  impl->jit_warning.clear();
   if (!err.empty()) {
     out.diagnostics += err + "\n";
     return out;
@@ -474,6 +493,8 @@ Engine::Reloaded Engine::reload_compiled(Compilation c) {
     std::vector<const void*> kept_ptrs;
     for (const auto& rr : impl_->rules) kept_ptrs.push_back(rr.get());
     std::string err = impl_->install(c.module, ended);
+    out.diagnostics += impl_->jit_warning;
+    impl_->jit_warning.clear();
     if (!err.empty()) {
       out.diagnostics += err + "\n";
       return out;

@@ -149,6 +149,10 @@ struct Engine::Impl {
   EngineOptions options;
   std::shared_ptr<const CompiledModule> module;
   std::unique_ptr<jit::Jit> jit;
+  /// Tier auto without a JIT (its plugin missing): the warning for the caller's
+  /// diagnostics, given once per engine (jit_warned).
+  std::string jit_warning;
+  bool jit_warned = false;
   std::vector<std::unique_ptr<RuleRuntime>> rules;
   std::vector<std::unique_ptr<engine::AggregateRuntime>> aggregates;
   /// store id -> (aggregate, member) pairs it feeds (indexed by id: no hash per sample;

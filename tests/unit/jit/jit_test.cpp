@@ -17,7 +17,7 @@ namespace {
 
 std::unique_ptr<jit::Jit> make_jit() {
   std::string error;
-  auto j = jit::Jit::create({}, &error);
+  auto j = jit::create_linked({}, &error);
   INFO(error);
   REQUIRE(j);
   return j;
@@ -234,7 +234,7 @@ TEST_CASE("programs with any name, no code, no outputs", "[jit][edge]") {
   CHECK(a == b);
   CHECK(a == c);
   {
-    auto uncached = jit::Jit::create(jit::JitOptions{2, false}, &error);
+    auto uncached = jit::create_linked(jit::JitOptions{2, false}, &error);
     REQUIRE(uncached);
     a = uncached->compile(small_program("same"), &error);
     b = uncached->compile(small_program("same"), &error);

@@ -15,7 +15,7 @@ namespace {
 
 std::unique_ptr<jit::Jit> make_jit(int opt_level = 2) {
   std::string error;
-  auto j = jit::Jit::create(jit::JitOptions{opt_level}, &error);
+  auto j = jit::create_linked(jit::JitOptions{opt_level}, &error);
   INFO(error);
   REQUIRE(j);
   return j;

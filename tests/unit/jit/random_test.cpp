@@ -11,7 +11,7 @@ namespace {
 
 std::unique_ptr<jit::Jit> make_jit() {
   std::string error;
-  auto j = jit::Jit::create({}, &error);
+  auto j = jit::create_linked({}, &error);
   INFO(error);
   REQUIRE(j);
   return j;
