@@ -358,6 +358,18 @@ Val Elaborator::scalar(Op op, Type result, const std::vector<Val>& args, const L
 }
 
 Val Elaborator::eval(const ast::Expr& e) {
+  // The parser bounds each tree's depth; inlining stacks bodies, so bound the walk too.
+  if (ctx_.depth >= ctx_.limits.max_depth) {
+    ctx_.error(e.loc, "E041",
+               fmt::format("expression nested too deeply after inlining function calls (limit {})",
+                           ctx_.limits.max_depth));
+    return Val::error();
+  }
+  struct Deeper {
+    size_t& d;
+    explicit Deeper(size_t& depth) : d(++depth) {}
+    ~Deeper() { --d; }
+  } deeper(ctx_.depth);
   Val v;
   switch (e.kind) {
     case ast::ExprKind::Number:
