@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -395,6 +396,7 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
   size_t size = ctx_.inline_size(fn);
   if (size > ctx_.limits.max_inlined_nodes ||
       inlined_nodes_ + size > ctx_.limits.max_inlined_nodes) {
+    if (std::exchange(ctx_.inline_reported, true)) return Val::error();
     ctx_.error(e.loc, "E040",
                fmt::format("inlining {}() would make {} expression nodes, over the limit of {} "
                            "(a rule with all its function calls expanded)",

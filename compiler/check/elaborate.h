@@ -50,6 +50,8 @@ struct Context {
   std::set<std::string> reported;  // dedupes diagnostics from inlined function bodies
   std::set<std::string> used;      // names referenced anywhere (for W001 unused)
   size_t depth = 0;  // nesting of Elaborator::eval (inlined bodies and constants included)
+  /// A limit hit once stops the module: report it once, not at every place it recurs.
+  bool depth_reported = false, inline_reported = false;
   /// Expression nodes a call of each function expands to, callees inlined (see inline_size).
   std::unordered_map<const ast::Fn*, size_t> inline_sizes;
   /// The number of expression nodes a call of `fn` expands to with every user-function call

@@ -686,39 +686,48 @@ class Builder {
 
 // Rejects nesting beyond the limit before ANTLR recurses into it. ANTLR recurses on brackets
 // and on the right-recursive forms: prefix `-` and `not`, `^` (right-associative) and
-// `if ... else if ...`. Per bracket level we count those since the last operator that ends
-// such a chain (a binary operator other than `^`, a comma, ...); bracket depth plus that run
-// bounds the parser's recursion. Left-associative chains (`a + b + ...`) are loops in ANTLR;
-// the Builder bounds their depth in the tree.
+// `if ... else if ...`. Per bracket level we count prefix operators and `^` since the last
+// operator that ends such a chain (any other binary operator, a comma), and `if`s since the
+// last clause boundary (a word right after an operand starts a new clause or declaration);
+// bracket depth plus both counts bounds the parser's recursion. Left-associative chains
+// (`a + b + ...`) are loops in ANTLR; the Builder bounds their depth in the tree.
 bool check_nesting(antlr4::CommonTokenStream& tokens, Builder& b, Diagnostics& diags,
                    size_t max_depth) {
   tokens.fill();
-  std::vector<size_t> run{0};  // per open bracket level
-  bool after_operand = false;  // the previous token ends an operand: a `-` here is binary
+  struct Level {
+    size_t chain = 0, ifs = 0;
+  };
+  std::vector<Level> levels(1);  // per open bracket
+  bool after_operand = false;    // the previous token ends an operand: a `-` here is binary
   for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getType() == antlr4::Token::EOF) break;
     std::string s = t->getText();
+    bool word = std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_';
     bool operand_end = false;
     if (s == "(" || s == "{" || s == "[") {
-      run.push_back(0);
+      levels.emplace_back();
     } else if (s == ")" || s == "}" || s == "]") {
-      if (run.size() > 1) run.pop_back();
+      if (levels.size() > 1) levels.pop_back();
       operand_end = true;
-    } else if (s == "^" || s == "not" || s == "if" || (s == "-" && !after_operand)) {
-      ++run.back();
-    } else if (s == "and" || s == "or") {
-      run.back() = 0;
+    } else if (s == "if") {
+      ++levels.back().ifs;
+    } else if (s == "^" || s == "not" || (s == "-" && !after_operand)) {
+      ++levels.back().chain;
     } else if (s == "then" || s == "else") {
-      // inside an if: the chain goes on
-    } else if (t->getType() == antlr4::Token::EOF) {
-      break;
-    } else if (std::isalnum(static_cast<unsigned char>(s[0])) || s[0] == '_' || s[0] == '"' ||
+      levels.back().chain = 0;
+    } else if (s == "and" || s == "or") {
+      levels.back().chain = 0;
+    } else if (word && after_operand) {
+      levels.back() = Level{};  // a new clause or declaration
+      operand_end = true;
+    } else if (word || std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '"' ||
                s[0] == '.') {
       operand_end = true;  // a name, number, duration, percent or string
     } else {
-      run.back() = 0;  // any other operator or separator ends the chain
+      levels.back().chain = 0;  // any other operator or separator ends a chain
     }
     after_operand = operand_end;
-    if (run.size() - 1 + run.back() > max_depth) {
+    if (levels.size() - 1 + levels.back().chain + levels.back().ifs > max_depth) {
       diags.error(b.loc(t), "E041",
                   fmt::format("expression nested too deeply (limit {}; operator chains count: "
                               "each operator is one level)",

@@ -8,12 +8,13 @@
 # fixed repros get 1 s wall; the generated ones (generate.py) a few seconds, for the machine
 # is shared. A case fails when it is killed by the time limit, dies of a signal, or its
 # "$ omen ARGS / stdout / stderr / [exit N]" transcript differs from NAME.out. Output lines
-# longer than 300 bytes are cut (the generated sources are one long line).
+# longer than 300 bytes are cut (the generated sources are one long line) and timings
+# ("12.3 ms", "0.0 s") read "T ms" / "T s".
 set -u
 omen=$1 src=$2 work=$3
 mem_kib=$((1024 * 1024))
 rm -rf "$work" && mkdir -p "$work" || exit 1
-cp "$src"/*.omen "$src"/*.csv "$src"/*.md "$work"/ 2>/dev/null
+cp -r "$src"/*.omen "$src"/*.csv "$src"/dir "$work"/ || exit 1
 /usr/bin/python3 "$src/generate.py" "$work" || exit 1
 cd "$work" || exit 1
 failed=0 total=0
@@ -36,7 +37,8 @@ while IFS='|' read -r name secs args; do
     failed=$((failed + 1))
     continue
   fi
-  actual=$(printf '$ omen %s\n%s\n[exit %d]\n' "$args" "$out" "$rc" | cut -b1-300)
+  actual=$(printf '$ omen %s\n%s\n[exit %d]\n' "$args" "$out" "$rc" | cut -b1-300 |
+    sed -E 's/[0-9]+\.[0-9]+ (ms|s)\b/T \1/g')
   if [[ "${OMEN_UPDATE_GOLDEN:-}" == 1 ]]; then
     printf '%s\n' "$actual" > "$src/$name.out"
     echo "updated $name ($took s)"
