@@ -180,7 +180,10 @@ int graph_query(const Args& a) {
   } else {
     throw UsageError("unknown query '" + q + "'");
   }
-  std::fputs(format == "json" ? (j.dump(2) + "\n").c_str() : text.c_str(), stdout);
+  std::fputs(format == "json"
+                 ? (j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str()
+                 : text.c_str(),
+             stdout);
   return 0;
 }
 

@@ -1,7 +1,9 @@
 // omen check | run | test | explain
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
 
@@ -35,15 +37,86 @@ bool parse_tier(const std::string& s, Tier* t) {
   return true;
 }
 
+// Rule-file arguments: a directory stands for every *.omen file under it (recursively, in
+// name order; symbolic links to directories are not followed). False (and `error`) when a
+// directory cannot be walked or holds no rule file.
+bool rule_files(const std::vector<std::string>& args, std::vector<std::string>* out,
+                std::string* error) {
+  namespace fs = std::filesystem;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (!fs::is_directory(a, ec)) {
+      out->push_back(a);  // a file (or a missing path: reported by the compiler, E000)
+      continue;
+    }
+    std::vector<std::string> found;
+    for (fs::recursive_directory_iterator it(a, fs::directory_options::skip_permission_denied, ec),
+         end;
+         !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() == ".omen" && it->is_regular_file(ec))
+        found.push_back(it->path().string());
+    }
+    if (ec) {
+      *error = fmt::format("cannot read directory '{}': {}", a, ec.message());
+      return false;
+    }
+    if (found.empty()) {
+      *error = fmt::format("no .omen files under '{}'", a);
+      return false;
+    }
+    std::sort(found.begin(), found.end());
+    out->insert(out->end(), found.begin(), found.end());
+  }
+  return true;
+}
+
+// --max-depth, --max-format-width, --max-inlined-nodes (docs/reliability.md).
+const std::vector<std::string> kLimitOpts = {"max-depth", "max-format-width", "max-inlined-nodes"};
+const char* kLimitUsage = "[--max-depth 256] [--max-format-width 64] [--max-inlined-nodes 10000]";
+
+bool read_limits(const Args& args, Limits* limits, std::string* error) {
+  struct Opt {
+    const char* name;
+    size_t* field;
+  };
+  for (Opt o :
+       {Opt{"max-depth", &limits->max_depth}, Opt{"max-format-width", &limits->max_format_width},
+        Opt{"max-inlined-nodes", &limits->max_inlined_nodes}}) {
+    if (!args.has(o.name)) continue;
+    const std::string& v = args.get(o.name);
+    size_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n == 0) {
+      *error = fmt::format("--{} must be a whole number > 0, found '{}'", o.name, v);
+      return false;
+    }
+    *o.field = n;
+  }
+  return true;
+}
+
+std::vector<std::string> with_limits(std::vector<std::string> opts) {
+  opts.insert(opts.end(), kLimitOpts.begin(), kLimitOpts.end());
+  return opts;
+}
+
 }  // namespace
 
 int run_check(int argc, char** argv) {
-  const char* usage = "omen check FILE... [--werror] [--quiet]";
-  Args args(argc, argv, {}, {"werror", "quiet", "help"});
-  if (args.flag("help")) return std::printf("%s\n", usage), 0;
-  if (!args.ok()) return usage_error("check", args.error(), usage);
-  if (args.positional().empty()) return usage_error("check", "no rule files given", usage);
-  CheckResult r = check_files(args.positional(), {}, args.flag("werror"));
+  std::string usage = fmt::format("omen check FILE|DIR... [--werror] [--quiet] {}", kLimitUsage);
+  Args args(argc, argv, with_limits({}), {"werror", "quiet", "help"});
+  if (args.flag("help")) return std::printf("%s\n", usage.c_str()), 0;
+  if (!args.ok()) return usage_error("check", args.error(), usage.c_str());
+  if (args.positional().empty()) return usage_error("check", "no rule files given", usage.c_str());
+  Limits limits;
+  std::vector<std::string> files;
+  std::string error;
+  if (!read_limits(args, &limits, &error)) return usage_error("check", error, usage.c_str());
+  if (!rule_files(args.positional(), &files, &error)) {
+    std::fprintf(stderr, "omen check: %s\n", error.c_str());
+    return 1;
+  }
+  CheckResult r = check_files(files, limits, args.flag("werror"));
   std::fputs(r.diagnostics.c_str(), stderr);
   if (!args.flag("quiet")) {
     if (r.ok)
@@ -60,8 +133,9 @@ int run_check(int argc, char** argv) {
 int run_run(int argc, char** argv) {
   const char* usage =
       "omen run FILE... --data DATA [--data DATA...] [--format text|json] [--tier "
-      "interp|jit|auto] [--skip-bad-rows] [--all-events] [--staleness 5m] [--chunk N] [--stats]";
-  Args args(argc, argv, {"data", "format", "tier", "staleness", "chunk"},
+      "interp|jit|auto] [--skip-bad-rows] [--all-events] [--staleness 5m] [--chunk N] [--stats] "
+      "[--max-depth 256] [--max-format-width 64] [--max-inlined-nodes 10000]";
+  Args args(argc, argv, with_limits({"data", "format", "tier", "staleness", "chunk"}),
             {"skip-bad-rows", "all-events", "stats", "help"});
   if (args.flag("help")) return std::printf("%s\n", usage), 0;
   if (!args.ok()) return usage_error("run", args.error(), usage);
@@ -71,6 +145,8 @@ int run_run(int argc, char** argv) {
   if (format != "text" && format != "json")
     return usage_error("run", "--format must be text or json", usage);
   EngineOptions options;
+  if (std::string error; !read_limits(args, &options.limits, &error))
+    return usage_error("run", error, usage);
   if (!parse_tier(args.get("tier", "auto"), &options.tier))
     return usage_error("run", "--tier must be interp, jit or auto", usage);
   size_t chunk = 65536;
@@ -100,6 +176,9 @@ int run_run(int argc, char** argv) {
     }
     skipped += r.skipped_rows;
     for (const auto& ex : r.skipped_examples) std::fprintf(stderr, "skipped: %s\n", ex.c_str());
+    if (r.replaced_bytes > 0)
+      std::fprintf(stderr, "%s: warning: %zu invalid UTF-8 byte%s replaced by U+FFFD\n",
+                   r.replaced_first.c_str(), r.replaced_bytes, r.replaced_bytes == 1 ? "" : "s");
   }
   if (skipped > 0)
     std::fprintf(stderr, "omen run: skipped %zu bad row%s\n", skipped, skipped == 1 ? "" : "s");
@@ -133,6 +212,13 @@ int run_run(int argc, char** argv) {
   std::fflush(stdout);
   auto t_done = std::chrono::steady_clock::now();
   EngineStats s = built.engine->stats();
+  // A rule that never started an instance watched nothing: say so rather than exit quietly.
+  for (const auto& r : s.per_rule)
+    if (r.instances == 0)
+      std::fprintf(stderr,
+                   "warning[W003]: rule '%s' matched no series in the data (check its 'on' "
+                   "selector against the data's series names and labels)\n",
+                   r.name.c_str());
   double load_ms = std::chrono::duration<double, std::milli>(t_loaded - t0).count();
   double eval_ms = std::chrono::duration<double, std::milli>(t_done - t_loaded).count();
   std::fprintf(stderr,
@@ -164,11 +250,18 @@ int run_run(int argc, char** argv) {
 
 int run_test(int argc, char** argv) {
   const char* usage =
-      "omen test FILE... [--tier interp|jit|both] [--junit FILE] [--filter TEXT] [--verbose]";
-  Args args(argc, argv, {"tier", "junit", "filter"}, {"verbose", "help"});
+      "omen test FILE|DIR... [--tier interp|jit|both] [--junit FILE] [--filter TEXT] [--verbose] "
+      "[--allow-empty]";
+  Args args(argc, argv, {"tier", "junit", "filter"}, {"verbose", "allow-empty", "help"});
   if (args.flag("help")) return std::printf("%s\n", usage), 0;
   if (!args.ok()) return usage_error("test", args.error(), usage);
   if (args.positional().empty()) return usage_error("test", "no rule files given", usage);
+  std::vector<std::string> files;
+  std::string error;
+  if (!rule_files(args.positional(), &files, &error)) {
+    std::fprintf(stderr, "omen test: %s\n", error.c_str());
+    return 1;
+  }
   TestOptions options;
   std::string tier = args.get("tier", "both");
   if (tier == "interp")
@@ -178,7 +271,7 @@ int run_test(int argc, char** argv) {
   else if (tier != "both")
     return usage_error("test", "--tier must be interp, jit or both", usage);
   options.filter = args.get("filter");
-  TestReport report = run_tests(args.positional(), options);
+  TestReport report = run_tests(files, options);
   std::fputs(report.diagnostics.c_str(), stderr);
   if (!report.compiled) return 1;
   for (const auto& c : report.cases) {
@@ -197,6 +290,11 @@ int run_test(int argc, char** argv) {
     }
   }
   std::printf("%zu passed, %zu failed\n", report.passed(), report.failed());
+  if (report.cases.empty() && !args.flag("allow-empty")) {
+    std::fprintf(stderr, "omen test: no tests found%s (--allow-empty accepts that)\n",
+                 options.filter.empty() ? "" : " matching --filter");
+    return 1;
+  }
   if (args.has("junit")) {
     std::ofstream f(args.get("junit"));
     f << to_junit(report);

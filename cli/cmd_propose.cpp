@@ -121,6 +121,15 @@ std::vector<std::string> doc_paths(const Args& args) {
   return docs;
 }
 
+// Documents are decoded leniently (docs/reliability.md): say so once per document.
+void warn_replaced(const std::vector<llm::Document>& docs, const char* sub) {
+  for (const auto& d : docs)
+    if (d.replaced_bytes > 0)
+      std::fprintf(stderr,
+                   "omen propose %s: warning: %s: %zu invalid UTF-8 byte%s replaced by U+FFFD\n",
+                   sub, d.name.c_str(), d.replaced_bytes, d.replaced_bytes == 1 ? "" : "s");
+}
+
 int run_rules(int argc, char** argv) {
   Args args(argc, argv,
             with(kCommonOpts, {"labels", "labels-key", "target", "current", "top-k", "min-f1",
@@ -158,6 +167,7 @@ int run_rules(int argc, char** argv) {
     std::fprintf(stderr, "omen propose rules: %s\n", error.c_str());
     return 1;
   }
+  warn_replaced(task.docs, "rules");
   if (!quiet)
     std::fprintf(stderr, "omen propose rules: model %s at %s%s\n", o.client.model.c_str(),
                  llm::redact_url(o.client.base_url).c_str(),
@@ -207,6 +217,7 @@ int run_graph_loop(int argc, char** argv) {
     std::fprintf(stderr, "omen propose graph: %s\n", error.c_str());
     return 1;
   }
+  warn_replaced(task.docs, "graph");
   if (args.has("name")) task.graph_name = args.get("name");
   llm::GraphProposal p = llm::propose_graph(task, o);
   if (args.has("transcript") &&

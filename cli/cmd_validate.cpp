@@ -320,7 +320,8 @@ int run_learn(int argc, char** argv) {
     for (const auto& r : res.top) j["top"].push_back(rule_json(r));
     j["source"] = res.source;
     j["millis"] = res.millis;
-    std::fputs((j.dump(2) + "\n").c_str(), stdout);
+    std::fputs((j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(),
+               stdout);
   } else {
     std::printf("learned: %s\n", res.best.description.c_str());
     std::printf("  %s: train %s (rows %zu..%zu), test %s (rows %zu..%zu)\n", mname,

@@ -1,21 +1,29 @@
 #include "llm/loop_util.h"
 
-#include <fstream>
-#include <sstream>
+#include <cstring>
 
 #include <fmt/format.h>
 
+#include "core/io/text_file.h"
+#include "core/io/utf8.h"
+
 namespace omen::llm::internal {
 
-bool read_text(const std::string& path, std::string* out, std::string* error) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    *error = fmt::format("cannot read {}", path);
-    return false;
+bool read_text(const std::string& path, std::string* out, std::string* error, size_t* replaced,
+               size_t max_bytes) {
+  int err = 0;
+  switch (io::read_text_file(path, max_bytes, out, &err)) {
+    case io::ReadStatus::Ok:
+      break;
+    case io::ReadStatus::TooLarge:
+      *error = fmt::format("{} is over the limit of {} bytes", path, max_bytes);
+      return false;
+    case io::ReadStatus::Error:
+      *error = fmt::format("cannot read {}: {}", path, std::strerror(err));
+      return false;
   }
-  std::stringstream ss;
-  ss << f.rdbuf();
-  *out = ss.str();
+  size_t n = io::replace_invalid_utf8(*out);
+  if (replaced) *replaced = n;
   return true;
 }
 

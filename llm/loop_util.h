@@ -12,7 +12,13 @@
 namespace omen::llm::internal {
 
 /// Reads a whole file; false with `*error` ("cannot read PATH: reason").
-bool read_text(const std::string& path, std::string* out, std::string* error);
+/// Reads a document of at most `max_bytes` (reading stops there; a longer one is an error).
+/// Invalid UTF-8 is replaced by U+FFFD; `replaced` (optional) receives how many bytes were.
+/// The largest document (--docs) or current rule file read.
+inline constexpr size_t kMaxDocumentBytes = 1 << 20;
+
+bool read_text(const std::string& path, std::string* out, std::string* error,
+               size_t* replaced = nullptr, size_t max_bytes = kMaxDocumentBytes);
 
 /// Cuts `text` to at most `max` bytes (at a line end when possible), saying so.
 std::string clip(const std::string& text, size_t max);

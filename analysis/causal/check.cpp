@@ -255,7 +255,7 @@ std::string to_json(const CheckReport& r, const Graph& g) {
                                                {"to", g.node(e.to).name},
                                                {"p_marginal", e.p_marginal},
                                                {"p_conditional", e.p_conditional}});
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string to_text(const CheckReport& r, const Graph& g) {

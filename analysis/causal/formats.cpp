@@ -225,7 +225,7 @@ std::string to_json(const Graph& g) {
     j["constraints"].push_back({{"kind", c.required ? "require" : "forbid"},
                                 {"from", g.node(c.from).name},
                                 {"to", g.node(c.to).name}});
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 namespace {

@@ -423,7 +423,7 @@ std::string to_json(const RcaResult& r, size_t top) {
     jc["path"] = c.path;
     j["ranking"].push_back(jc);
   }
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string to_text(const RcaResult& r, size_t top) {

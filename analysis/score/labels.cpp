@@ -103,10 +103,11 @@ Result<LabelSet> nab_windows_of(const nlohmann::json& list, std::string_view tex
   size_t search_from = key_at;
   for (const auto& item : list) {
     if (!item.is_array() || item.size() != 2 || !item[0].is_string() || !item[1].is_string()) {
-      return Diagnostic{name, line_of(text, search_from),
-                        fmt::format("in '{}': each window must be a pair of timestamp strings "
-                                    "[\"YYYY-MM-DD HH:MM:SS.ffffff\", ...], found {}",
-                                    key, item.dump())};
+      return Diagnostic{
+          name, line_of(text, search_from),
+          fmt::format("in '{}': each window must be a pair of timestamp strings "
+                      "[\"YYYY-MM-DD HH:MM:SS.ffffff\", ...], found {}",
+                      key, item.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))};
     }
     PendingWindow p;
     for (int k = 0; k < 2; ++k) {

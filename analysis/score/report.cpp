@@ -143,7 +143,7 @@ std::string format_json(const Report& r) {
     j["nab"] = std::move(nab);
     j["nab_threshold"] = r.nab_swept ? "swept" : "fixed";
   }
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace omen::score

@@ -187,7 +187,7 @@ std::string format_json(const Report& r) {
   j["nan_ticks"] = r.nan_ticks;
   j["diagnostics"] = r.diagnostics;
   j["millis"] = r.millis;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace omen::validate

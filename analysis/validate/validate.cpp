@@ -176,7 +176,12 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
   rep.ticks = ev.ticks;
   rep.nan_ticks = ev.nan_ticks;
   rep.rules = ev.rules;
-  for (auto& r : rep.rules) r.flags.clear();
+  for (auto& r : rep.rules) {
+    r.flags.clear();
+    if (r.instances == 0)  // W003, as in `omen run`: the rule watched nothing
+      rep.warnings.push_back(fmt::format(
+          "[W003] rule '{}' matched no series in the data (check its 'on' selector)", r.name));
+  }
   if (!ev.error.empty()) {
     skip_rest(Gate::kNanVerdicts, "the evaluation failed");
     return finish();

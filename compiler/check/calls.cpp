@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -331,6 +332,53 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
   return Val::error();
 }
 
+// Iterative post-order over the call graph (explicit stacks both over the call graph and
+// within each body: the chain of functions can be as long as the file allows). A call to a
+// function still in progress (recursion, an error E025 when expanded) counts as one node.
+size_t Context::inline_size(const ast::Fn& root) {
+  if (auto it = inline_sizes.find(&root); it != inline_sizes.end()) return it->second;
+  struct Frame {
+    const ast::Fn* fn;
+    size_t own = 0;                     // nodes of the body that are not user calls
+    std::vector<const ast::Fn*> calls;  // user functions called (with repetition)
+    size_t next = 0;
+  };
+  auto open = [&](const ast::Fn& fn) {
+    Frame f{&fn};
+    std::vector<const ast::Expr*> todo{fn.body.get()};
+    while (!todo.empty()) {
+      const ast::Expr* x = todo.back();
+      todo.pop_back();
+      auto callee = x->kind == ast::ExprKind::Call ? fns.find(x->text) : fns.end();
+      if (callee != fns.end())
+        f.calls.push_back(callee->second);
+      else
+        ++f.own;
+      for (const auto& arg : x->args) todo.push_back(arg.get());
+    }
+    return f;
+  };
+  std::set<const ast::Fn*> in_progress{&root};
+  std::vector<Frame> stack{open(root)};
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    if (top.next < top.calls.size()) {
+      const ast::Fn* c = top.calls[top.next++];
+      if (!inline_sizes.count(c) && in_progress.insert(c).second) stack.push_back(open(*c));
+      continue;
+    }
+    size_t total = top.own;
+    for (const ast::Fn* c : top.calls) {
+      auto it = inline_sizes.find(c);
+      total = std::min(total + (it == inline_sizes.end() ? 1 : it->second), kInlineSaturated);
+    }
+    inline_sizes[top.fn] = total;
+    in_progress.erase(top.fn);
+    stack.pop_back();
+  }
+  return inline_sizes.at(&root);
+}
+
 Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
   if (std::find(call_stack_.begin(), call_stack_.end(), fn.name) != call_stack_.end()) {
     ctx_.error(e.loc, "E025",
@@ -382,6 +430,22 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
       ok = false;
     }
   if (!ok) return Val::error();
+  // Count before expanding: inlining doubles with each `f(x) + f(x)` level, and hash-consing
+  // only merges what has already been built.
+  size_t size = ctx_.inline_size(fn);
+  if (size > ctx_.limits.max_inlined_nodes ||
+      inlined_nodes_ + size > ctx_.limits.max_inlined_nodes) {
+    if (std::exchange(ctx_.inline_reported, true)) return Val::error();
+    ctx_.error(e.loc, "E040",
+               fmt::format("inlining {}() would make {} expression nodes, over the limit of {} "
+                           "(a rule with all its function calls expanded)",
+                           fn.name,
+                           size >= kInlineSaturated ? std::string("too many")
+                                                    : std::to_string(inlined_nodes_ + size),
+                           ctx_.limits.max_inlined_nodes));
+    return Val::error();
+  }
+  inlined_nodes_ += size;
   std::unordered_map<std::string, Val> frame;
   for (size_t i = 0; i < bound.size(); ++i) {
     Val v = eval(*bound[i]);

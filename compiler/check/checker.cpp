@@ -2,6 +2,8 @@
 #include "compiler/check/checker.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <regex>
 
 #include <fmt/format.h>
@@ -171,6 +173,10 @@ class Checker {
                              allow_zero ? "zero or more" : "positive", v.num));
       return Val::error();
     }
+    if (!(v.num < 0x1p62)) {  // folded arithmetic can leave int64 milliseconds
+      ctx_.error(e.loc, "E035", fmt::format("{} is out of range ({}ms)", what, v.num));
+      return Val::error();
+    }
     return v;
   }
 
@@ -268,6 +274,24 @@ class Checker {
             i = close;
             continue;
           }
+        }
+        // Every digit run of a spec is a width, a precision or a one-digit fill: bound them
+        // before formatting (a width of 2^31 made fmt allocate gigabytes).
+        size_t big = 0;
+        for (size_t k = 0; k < spec.size(); ++k) {
+          if (!std::isdigit(static_cast<unsigned char>(spec[k]))) continue;
+          size_t n = 0, e = k;
+          for (; e < spec.size() && std::isdigit(static_cast<unsigned char>(spec[e])); ++e)
+            n = std::min<size_t>(n * 10 + static_cast<size_t>(spec[e] - '0'), SIZE_MAX / 16);
+          big = std::max(big, n);
+          k = e;
+        }
+        if (big > ctx_.limits.max_format_width) {
+          ctx_.error(body_loc, "E034",
+                     fmt::format("format width or precision in '{}' is over the limit of {}", spec,
+                                 ctx_.limits.max_format_width));
+          i = close;
+          continue;
         }
         try {
           (void)fmt::format(fmt::runtime("{:" + spec + "}"), 1.5);
@@ -417,6 +441,18 @@ class Checker {
         ctx_.error(in.values_loc, "E051", fmt::format("bad input values: {}", e.what()));
         ok = false;
       }
+      // Checked time arithmetic (TODO at merge: the shared helpers of core/support/time.h):
+      // the last sample's time start + (n - 1) * interval must be a valid int64 ms.
+      int64_t span = 0, last = 0;
+      if (ok && !input.values.empty() &&
+          (__builtin_mul_overflow(static_cast<int64_t>(input.values.size() - 1), ct.interval_ms,
+                                  &span) ||
+           __builtin_add_overflow(ct.start, span, &last))) {
+        ctx_.error(in.values_loc, "E035",
+                   fmt::format("{} values {}ms apart run past the largest representable time",
+                               input.values.size(), ct.interval_ms));
+        ok = false;
+      }
       if (ok) ct.inputs.push_back(std::move(input));
     }
     for (const auto& ex : t.expects) {
@@ -437,7 +473,10 @@ class Checker {
       ctx_.compile_matchers(ex.selector, &ce.matchers);
       Val at = const_duration(*ex.at, "'at'", true);
       if (!at.ok()) continue;
-      ce.at = ct.start + static_cast<int64_t>(at.num);
+      if (__builtin_add_overflow(ct.start, static_cast<int64_t>(at.num), &ce.at)) {  // checked
+        ctx_.error(ex.at->loc, "E035", "'at' runs past the largest representable time");
+        continue;
+      }
       ce.at_text = ast::print(*ex.at);
       ct.expects.push_back(std::move(ce));
     }

@@ -16,6 +16,9 @@ struct Limits {
   int64_t max_window_ms = 90LL * 86'400'000;  // longest window (E024)
   size_t max_instructions = 10'000;           // IR size per rule after inlining (E040)
   size_t max_inline_depth = 32;               // nested user-function calls (E025)
+  size_t max_depth = 256;             // expression depth, inlined function bodies included (E041)
+  size_t max_format_width = 64;       // width and precision of a message placeholder (E034)
+  size_t max_inlined_nodes = 10'000;  // expression nodes inlined into one rule or body (E040)
 };
 
 /// A function the checker knows without a declaration: a scalar built-in or a window

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -106,6 +107,13 @@ bool Context::resolve_selector(const std::string& name, const std::vector<ast::M
   if (!visiting) visiting = &local;
   if (!visiting->insert(name).second) {
     error(loc, "E025", fmt::format("series '{}' is defined in terms of itself", name));
+    return false;
+  }
+  if (visiting->size() > limits.max_depth) {  // the recursion below is bounded by the limit
+    if (!std::exchange(depth_reported, true))
+      error(loc, "E041",
+            fmt::format("series declarations refer to one another more than {} deep",
+                        limits.max_depth));
     return false;
   }
   const ast::SeriesDecl& decl = *it->second;
@@ -358,6 +366,20 @@ Val Elaborator::scalar(Op op, Type result, const std::vector<Val>& args, const L
 }
 
 Val Elaborator::eval(const ast::Expr& e) {
+  // The parser bounds each tree's depth; inlining stacks bodies, so bound the walk too.
+  if (ctx_.depth >= ctx_.limits.max_depth) {
+    if (std::exchange(ctx_.depth_reported, true)) return Val::error();
+    ctx_.error(e.loc, "E041",
+               fmt::format("expression nested too deeply once constants and function calls are "
+                           "expanded (limit {})",
+                           ctx_.limits.max_depth));
+    return Val::error();
+  }
+  struct Deeper {
+    size_t& d;
+    explicit Deeper(size_t& depth) : d(++depth) {}
+    ~Deeper() { --d; }
+  } deeper(ctx_.depth);
   Val v;
   switch (e.kind) {
     case ast::ExprKind::Number:

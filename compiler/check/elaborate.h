@@ -17,6 +17,9 @@
 
 namespace omen::check {
 
+/// inline_size() of a function too large (or too deep) to count exactly.
+inline constexpr size_t kInlineSaturated = size_t{1} << 40;
+
 enum class Type : uint8_t { Number, Bool, Duration, Percent, String, Error };
 const char* type_name(Type t);
 
@@ -46,6 +49,14 @@ struct Context {
   std::set<std::string> const_in_progress;
   std::set<std::string> reported;  // dedupes diagnostics from inlined function bodies
   std::set<std::string> used;      // names referenced anywhere (for W001 unused)
+  size_t depth = 0;  // nesting of Elaborator::eval (inlined bodies and constants included)
+  /// A limit hit once stops the module: report it once, not at every place it recurs.
+  bool depth_reported = false, inline_reported = false;
+  /// Expression nodes a call of each function expands to, callees inlined (see inline_size).
+  std::unordered_map<const ast::Fn*, size_t> inline_sizes;
+  /// The number of expression nodes a call of `fn` expands to with every user-function call
+  /// in it inlined, computed without expanding (saturates; memoized).
+  size_t inline_size(const ast::Fn& fn);
   /// Aggregate series declarations, resolved on first use (nullopt: in error).
   std::map<std::string, std::optional<CompiledAggregate>> aggregates;
 
@@ -113,6 +124,7 @@ class Elaborator {
   Lowering* low_;
   std::vector<std::unordered_map<std::string, Val>> env_{{}};
   std::vector<std::string> call_stack_;
+  size_t inlined_nodes_ = 0;  // expression nodes inlined so far by this walk (one rule)
   bool in_series_decl_ = false;
 };
 

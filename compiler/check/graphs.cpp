@@ -2,7 +2,6 @@
 // provenance/strength/lag, constraints; a cycle is an error naming the cycle.
 #include <algorithm>
 #include <charconv>
-#include <functional>
 
 #include <fmt/format.h>
 
@@ -146,36 +145,44 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
                 fmt::format("'{}' is a leaf node but has an outgoing edge to '{}'",
                             cg.nodes[e.from].name, cg.nodes[e.to].name));
   }
-  // Cycles: depth-first search, naming the first cycle found (a -> b -> c -> a).
+  // Cycles: depth-first search, naming the first cycle found (a -> b -> c -> a). Iterative
+  // (an explicit stack of (node, next edge)): a long chain must not overflow the call stack.
   std::vector<std::vector<uint32_t>> adj(cg.nodes.size());
   for (const auto& e : cg.edges) adj[e.from].push_back(e.to);
   std::vector<int> color(cg.nodes.size(), 0);
-  std::vector<uint32_t> stack;
-  bool reported = false;
-  std::function<void(uint32_t)> dfs = [&](uint32_t u) {
-    color[u] = 1;
-    stack.push_back(u);
-    for (uint32_t v : adj[u]) {
-      if (reported) return;
-      if (color[v] == 1) {
-        std::string cycle;
-        auto it = std::find(stack.begin(), stack.end(), v);
-        for (; it != stack.end(); ++it) cycle += cg.nodes[*it].name + " -> ";
-        cycle += cg.nodes[v].name;
-        Loc at = cg.loc;
-        for (const auto& e : cg.edges)
-          if (e.from == u && e.to == v) at = e.loc;
-        ctx.error(at, "E071", fmt::format("graph '{}' has a cycle: {}", g.name, cycle));
-        reported = true;
-        return;
-      }
-      if (color[v] == 0) dfs(v);
-    }
-    stack.pop_back();
-    color[u] = 2;
+  std::vector<std::pair<uint32_t, size_t>> stack;
+  auto report = [&](uint32_t u, uint32_t v) {
+    std::string cycle;
+    auto it = std::find_if(stack.begin(), stack.end(), [&](const auto& f) { return f.first == v; });
+    for (; it != stack.end(); ++it) cycle += cg.nodes[it->first].name + " -> ";
+    cycle += cg.nodes[v].name;
+    Loc at = cg.loc;
+    for (const auto& e : cg.edges)
+      if (e.from == u && e.to == v) at = e.loc;
+    ctx.error(at, "E071", fmt::format("graph '{}' has a cycle: {}", g.name, cycle));
   };
-  for (uint32_t u = 0; u < cg.nodes.size() && !reported; ++u)
-    if (color[u] == 0) dfs(u);
+  bool reported = false;
+  for (uint32_t root = 0; root < cg.nodes.size() && !reported; ++root) {
+    if (color[root] != 0) continue;
+    color[root] = 1;
+    stack.push_back({root, 0});
+    while (!stack.empty() && !reported) {
+      auto& [u, next] = stack.back();
+      if (next == adj[u].size()) {
+        color[u] = 2;
+        stack.pop_back();
+        continue;
+      }
+      uint32_t v = adj[u][next++];
+      if (color[v] == 1) {
+        report(u, v);
+        reported = true;
+      } else if (color[v] == 0) {
+        color[v] = 1;
+        stack.push_back({v, 0});
+      }
+    }
+  }
   out.graphs.push_back(std::move(cg));
 }
 

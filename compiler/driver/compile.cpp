@@ -2,11 +2,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "core/io/text_file.h"
 #include "stdlib/stdlib.h"
 
 namespace omen {
@@ -62,7 +61,9 @@ Compilation compile_parsed(std::shared_ptr<SourceManager> sources,
   }
   std::vector<const ast::Module*> mods;
   for (const auto& m : out->modules) mods.push_back(&m);
-  check::check_and_lower(mods, have_std ? &std_module : nullptr, *c.diags, options.limits, *out);
+  check::Limits limits = options.limits;
+  limits.max_depth = options.parse.max_depth;  // one nesting limit for parser and checker
+  check::check_and_lower(mods, have_std ? &std_module : nullptr, *c.diags, limits, *out);
   if (c.diags->has_errors()) return c;
   // The module keeps the std AST alive too (rules never point into it; it is for tools).
   if (have_std) out->modules.push_back(std::move(std_module));
@@ -83,23 +84,34 @@ std::vector<StdlibFunction> stdlib_functions() {
 
 Compilation compile_files(const std::vector<std::string>& paths, const CompileOptions& options) {
   std::vector<SourceText> inputs;
-  std::vector<std::string> unreadable;
+  std::vector<std::string> unreadable, too_large;
   for (const auto& p : paths) {
-    std::ifstream f(p, std::ios::binary);
-    if (!f) {
-      unreadable.push_back(fmt::format("cannot read '{}': {}", p, std::strerror(errno)));
-      continue;
+    std::string text;
+    int err = 0;
+    switch (io::read_text_file(p, options.parse.max_source_bytes, &text, &err)) {
+      case io::ReadStatus::Ok:
+        inputs.push_back({p, std::move(text)});
+        break;
+      case io::ReadStatus::TooLarge:  // reading stopped at the limit
+        too_large.push_back(p);
+        break;
+      case io::ReadStatus::Error:
+        unreadable.push_back(fmt::format("cannot read '{}': {}", p, std::strerror(err)));
+        break;
     }
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    inputs.push_back({p, ss.str()});
   }
-  if (unreadable.empty()) return compile(inputs, options);
+  if (unreadable.empty() && too_large.empty()) return compile(inputs, options);
   // Nothing is compiled when a file is missing: a partial rule set must never load.
   Compilation c;
   c.sources = std::make_shared<SourceManager>();
   c.diags = std::make_shared<Diagnostics>(c.sources.get(), options.max_errors);
   for (const auto& msg : unreadable) c.diags->error(Loc{}, "E000", msg);
+  for (const auto& p : too_large) {
+    uint32_t id = c.sources->add(p, "");
+    c.diags->error(Loc{id, 1, 1, 1}, "E042",
+                   fmt::format("source is over the limit of {} bytes (reading stopped there)",
+                               options.parse.max_source_bytes));
+  }
   return c;
 }
 

@@ -12,6 +12,7 @@
 #include "OmenParser.h"
 #include "antlr4-runtime.h"
 #include "core/support/time.h"
+#include "core/io/utf8.h"
 
 namespace omen::parse {
 
@@ -453,16 +454,39 @@ class Builder {
     e->args.push_back(std::move(r));
     return e;
   }
+  // `depth` is the depth of the AST node being built (the root of an expression is 0), so
+  // the limit bounds every later recursive walk over the tree (checker, printer).
   bool too_deep(size_t depth, antlr4::ParserRuleContext* ctx) {
     if (depth <= max_depth_) return false;
     if (!depth_reported_)
       diags_.error(loc(ctx->getStart()), "E041",
-                   fmt::format("expression nested too deeply (limit {})", max_depth_));
+                   fmt::format("expression nested too deeply (limit {}; operator chains count: "
+                               "each operator is one level)",
+                               max_depth_));
     depth_reported_ = true;
     return true;
   }
   ast::ExprPtr error_expr(antlr4::ParserRuleContext* ctx) {
     return make(ast::ExprKind::Number, loc(ctx->getStart()));
+  }
+  // A left-associative chain of n operands built at `depth`: operand 0 ends up at depth
+  // + n - 1 (the bottom of the left spine), operand i > 0 at depth + n - i.
+  static size_t operand_depth(size_t depth, size_t n, size_t i) {
+    return i == 0 ? depth + n - 1 : depth + n - i;
+  }
+  // Builds `parts[0] op parts[1] op ...` left-associatively; `op(i)` names operator i - 1's
+  // token, `sub(part, depth)` builds an operand.
+  template <class Part, class OpAt, class Sub>
+  ast::ExprPtr chain(antlr4::ParserRuleContext* ctx, const std::vector<Part*>& parts, size_t depth,
+                     OpAt op_at, Sub sub) {
+    size_t n = parts.size();
+    if (too_deep(depth + n - 1, ctx)) return error_expr(ctx);
+    auto e = sub(parts[0], operand_depth(depth, n, 0));
+    for (size_t i = 1; i < n; ++i) {
+      auto [op, at] = op_at(i);
+      e = binary(std::move(op), std::move(e), sub(parts[i], operand_depth(depth, n, i)), at);
+    }
+    return e;
   }
 
   ast::ExprPtr expr(OmenParser::ExprContext* ctx, size_t depth) {
@@ -472,21 +496,25 @@ class Builder {
       for (auto* x : c->expr()) e->args.push_back(expr(x, depth + 1));
       return e;
     }
-    return or_expr(static_cast<OmenParser::PlainExprContext*>(ctx)->orExpr(), depth + 1);
+    return or_expr(static_cast<OmenParser::PlainExprContext*>(ctx)->orExpr(), depth);
   }
   ast::ExprPtr or_expr(OmenParser::OrExprContext* ctx, size_t depth) {
     auto parts = ctx->andExpr();
-    auto e = and_expr(parts[0], depth + 1);
-    for (size_t i = 1; i < parts.size(); ++i)
-      e = binary("or", std::move(e), and_expr(parts[i], depth + 1), loc(parts[i - 1]->getStop()));
-    return e;
+    return chain(
+        ctx, parts, depth,
+        [&](size_t i) {
+          return std::pair{std::string("or"), loc(parts[i - 1]->getStop())};
+        },
+        [&](auto* p, size_t d) { return and_expr(p, d); });
   }
   ast::ExprPtr and_expr(OmenParser::AndExprContext* ctx, size_t depth) {
     auto parts = ctx->notExpr();
-    auto e = not_expr(parts[0], depth + 1);
-    for (size_t i = 1; i < parts.size(); ++i)
-      e = binary("and", std::move(e), not_expr(parts[i], depth + 1), loc(parts[i - 1]->getStop()));
-    return e;
+    return chain(
+        ctx, parts, depth,
+        [&](size_t i) {
+          return std::pair{std::string("and"), loc(parts[i - 1]->getStop())};
+        },
+        [&](auto* p, size_t d) { return not_expr(p, d); });
   }
   ast::ExprPtr not_expr(OmenParser::NotExprContext* ctx, size_t depth) {
     if (too_deep(depth, ctx)) return error_expr(ctx);
@@ -498,30 +526,34 @@ class Builder {
     }
     auto* c = ctx->cmpExpr();
     auto parts = c->addExpr();
-    auto e = add_expr(parts[0], depth + 1);
     if (parts.size() == 2) {
       auto op = c->cmpOp();
-      e = binary(op->getText(), std::move(e), add_expr(parts[1], depth + 1), loc(op));
+      return binary(op->getText(), add_expr(parts[0], depth + 1), add_expr(parts[1], depth + 1),
+                    loc(op));
     }
-    return e;
+    return add_expr(parts[0], depth);
   }
+  // The operator tokens are fetched once: ctx->addOp(i) scans all children, which made long
+  // chains quadratic.
   ast::ExprPtr add_expr(OmenParser::AddExprContext* ctx, size_t depth) {
     auto parts = ctx->mulExpr();
-    auto e = mul_expr(parts[0], depth + 1);
-    for (size_t i = 1; i < parts.size(); ++i) {
-      auto op = ctx->addOp(i - 1);
-      e = binary(op->getText(), std::move(e), mul_expr(parts[i], depth + 1), loc(op));
-    }
-    return e;
+    auto ops = ctx->addOp();
+    return chain(
+        ctx, parts, depth,
+        [&](size_t i) {
+          return std::pair{ops[i - 1]->getText(), loc(ops[i - 1])};
+        },
+        [&](auto* p, size_t d) { return mul_expr(p, d); });
   }
   ast::ExprPtr mul_expr(OmenParser::MulExprContext* ctx, size_t depth) {
     auto parts = ctx->unaryExpr();
-    auto e = unary_expr(parts[0], depth + 1);
-    for (size_t i = 1; i < parts.size(); ++i) {
-      auto op = ctx->mulOp(i - 1);
-      e = binary(op->getText(), std::move(e), unary_expr(parts[i], depth + 1), loc(op));
-    }
-    return e;
+    auto ops = ctx->mulOp();
+    return chain(
+        ctx, parts, depth,
+        [&](size_t i) {
+          return std::pair{ops[i - 1]->getText(), loc(ops[i - 1])};
+        },
+        [&](auto* p, size_t d) { return unary_expr(p, d); });
   }
   ast::ExprPtr unary_expr(OmenParser::UnaryExprContext* ctx, size_t depth) {
     if (too_deep(depth, ctx)) return error_expr(ctx);
@@ -532,12 +564,9 @@ class Builder {
       return e;
     }
     auto* p = ctx->powExpr();
-    auto e = primary(p->primary(), depth + 1);
-    if (p->unaryExpr()) {
-      Loc at = loc(p->primary()->getStop());
-      e = binary("^", std::move(e), unary_expr(p->unaryExpr(), depth + 1), at);
-    }
-    return e;
+    if (!p->unaryExpr()) return primary(p->primary(), depth);
+    Loc at = loc(p->primary()->getStop());
+    return binary("^", primary(p->primary(), depth + 1), unary_expr(p->unaryExpr(), depth + 1), at);
   }
   ast::ExprPtr primary(OmenParser::PrimaryContext* ctx, size_t depth) {
     if (too_deep(depth, ctx)) return error_expr(ctx);
@@ -592,7 +621,7 @@ class Builder {
       return e;
     }
     auto* c = static_cast<OmenParser::ParenExprContext*>(ctx);
-    return expr(c->expr(), depth + 1);
+    return expr(c->expr(), depth);
   }
 
   double to_double(const std::string& t, const Loc& l) {
@@ -611,25 +640,73 @@ class Builder {
   bool depth_reported_ = false;
 };
 
-// Rejects bracket nesting beyond the limit before ANTLR recurses into it.
+// Rejects nesting beyond the limit before ANTLR recurses into it. ANTLR recurses on brackets
+// and on the right-recursive forms: prefix `-` and `not`, `^` (right-associative) and
+// `if ... else if ...`. Per bracket level we count prefix operators and `^` since the last
+// operator that ends such a chain (any other binary operator, a comma), and `if`s since the
+// last clause boundary (a word right after an operand starts a new clause or declaration);
+// bracket depth plus both counts bounds the parser's recursion. Left-associative chains
+// (`a + b + ...`) are loops in ANTLR; the Builder bounds their depth in the tree.
 bool check_nesting(antlr4::CommonTokenStream& tokens, Builder& b, Diagnostics& diags,
                    size_t max_depth) {
   tokens.fill();
-  size_t depth = 0, prefix_run = 0;
+  struct Level {
+    size_t chain = 0, ifs = 0;
+  };
+  std::vector<Level> levels(1);  // per open bracket
+  bool after_operand = false;    // the previous token ends an operand: a `-` here is binary
   for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getType() == antlr4::Token::EOF) break;
     std::string s = t->getText();
-    if (s == "(" || s == "{" || s == "[")
-      ++depth;
-    else if ((s == ")" || s == "}" || s == "]") && depth > 0)
-      --depth;
-    bool prefix = s == "-" || s == "not" || s == "if";
-    prefix_run = prefix ? prefix_run + 1 : 0;
-    if (depth > max_depth || prefix_run > max_depth) {
-      diags.error(b.loc(t), "E041", fmt::format("nesting too deep (limit {})", max_depth));
+    bool word = std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_';
+    bool operand_end = false;
+    if (s == "(" || s == "{" || s == "[") {
+      levels.emplace_back();
+    } else if (s == ")" || s == "}" || s == "]") {
+      if (levels.size() > 1) levels.pop_back();
+      operand_end = true;
+    } else if (s == "if") {
+      ++levels.back().ifs;
+    } else if (s == "^" || s == "not" || (s == "-" && !after_operand)) {
+      ++levels.back().chain;
+    } else if (s == "then" || s == "else") {
+      levels.back().chain = 0;
+    } else if (s == "and" || s == "or") {
+      levels.back().chain = 0;
+    } else if (word && after_operand) {
+      levels.back() = Level{};  // a new clause or declaration
+      operand_end = true;
+    } else if (word || std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '"' ||
+               s[0] == '.') {
+      operand_end = true;  // a name, number, duration, percent or string
+    } else {
+      levels.back().chain = 0;  // any other operator or separator ends a chain
+    }
+    after_operand = operand_end;
+    if (levels.size() - 1 + levels.back().chain + levels.back().ifs > max_depth) {
+      diags.error(b.loc(t), "E041",
+                  fmt::format("expression nested too deeply (limit {}; operator chains count: "
+                              "each operator is one level)",
+                              max_depth));
       return false;
     }
   }
   return true;
+}
+
+// ANTLR decodes its input as UTF-8 and throws on a bad byte: report it with its place.
+bool check_utf8(std::string_view text, const Loc& base, Diagnostics& diags) {
+  size_t bad = io::find_invalid_utf8(text);
+  if (bad == std::string_view::npos) return true;
+  io::TextPos pos = io::text_pos(text, bad);
+  Loc l = base;
+  l.line = base.line + static_cast<uint32_t>(pos.line) - 1;
+  l.col = (pos.line == 1 ? base.col : 1) + static_cast<uint32_t>(pos.col) - 1;
+  l.len = 1;
+  diags.error(l, "E043",
+              fmt::format("invalid UTF-8 byte 0x{:02X}: source files must be UTF-8",
+                          static_cast<unsigned char>(text[bad])));
+  return false;
 }
 
 }  // namespace
@@ -643,13 +720,14 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
                             options.max_source_bytes));
     return {};
   }
+  if (!check_utf8(text, Loc{file, 1, 1, 1}, diags)) return {};
   antlr4::ANTLRInputStream input(text);
   OmenLexer lexer(&input);
   ErrorListener listener(diags, file, Loc{});
   lexer.removeErrorListeners();
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
-  Builder builder(file, Loc{}, diags, options.max_depth * 16);
+  Builder builder(file, Loc{}, diags, options.max_depth);
   if (!check_nesting(tokens, builder, diags, options.max_depth)) return {};
   OmenParser parser(&tokens);
   parser.removeErrorListeners();
@@ -661,13 +739,15 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
 
 ast::ExprPtr parse_expr(std::string_view text, const Loc& base, const SourceManager& sources,
                         Diagnostics& diags, const ParseOptions& options) {
+  if (!check_utf8(text, Loc{base.file, std::max(base.line, 1u), std::max(base.col, 1u), 1}, diags))
+    return nullptr;
   antlr4::ANTLRInputStream input{std::string(text)};
   OmenLexer lexer(&input);
   ErrorListener listener(diags, base.file, base);
   lexer.removeErrorListeners();
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
-  Builder builder(base.file, base, diags, options.max_depth * 16);
+  Builder builder(base.file, base, diags, options.max_depth);
   if (!check_nesting(tokens, builder, diags, options.max_depth)) return nullptr;
   OmenParser parser(&tokens);
   parser.removeErrorListeners();

@@ -11,7 +11,7 @@ namespace omen::parse {
 
 struct ParseOptions {
   size_t max_source_bytes = 1 << 20;  // larger sources are rejected (E042)
-  size_t max_depth = 64;              // nesting of brackets and expressions (E041)
+  size_t max_depth = 256;  // expression depth: brackets, prefix and operator chains (E041)
 };
 
 /// Parses file `file` of `sources`. Syntax errors (E001/E002/E003) and limit errors go to

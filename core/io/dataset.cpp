@@ -99,6 +99,7 @@
 #include "core/io/reader_util.h"
 #include "core/support/csv.h"
 #include "core/support/text.h"
+#include "core/io/utf8.h"
 
 namespace omen::io {
 
@@ -244,6 +245,17 @@ void RowErrors::too_many_rows(size_t line) const {
 void read_text(std::string_view text, const std::string& name, const ReadOptions& options,
                Dataset& out) {
   text = support::strip_bom(text);
+  // Data files are decoded leniently (docs/reliability.md): an invalid UTF-8 byte in a label
+  // or cell becomes U+FFFD, counted and reported once by the caller.
+  std::string decoded;
+  if (size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+    TextPos pos = text_pos(text, bad);
+    decoded = std::string(text);
+    out.replaced_bytes += replace_invalid_utf8(decoded);
+    if (out.replaced_first.empty())
+      out.replaced_first = fmt::format("{}:{}:{}", name, pos.line, pos.col);
+    text = decoded;
+  }
   detail::RowErrors errors(name, options, out);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     errors.fatal(1, 1, "empty file");

@@ -31,6 +31,8 @@ struct Dataset {
   std::vector<double> v;          // per sample: value (NaN allowed: an explicit missing value)
   size_t skipped_rows = 0;        // rows skipped under ReadOptions::skip_bad_rows
   std::vector<std::string> skipped_examples;  // up to 5 "file:line:col: reason" of skipped rows
+  size_t replaced_bytes = 0;   // invalid UTF-8 bytes replaced by U+FFFD (lenient decoding)
+  std::string replaced_first;  // "file:line:col" of the first one
 
   size_t size() const { return t.size(); }
   /// Index of the series, adding it if new. `key` should be normalized (sorted labels), as the

@@ -91,7 +91,9 @@ class LineReader {
       ts = parse_timestamp(tv.get_ref<const std::string&>());
     }
     if (!ts) {
-      std::string shown = tv.is_string() ? tv.get<std::string>() : tv.dump();
+      std::string shown = tv.is_string()
+                              ? tv.get<std::string>()
+                              : tv.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       return bad(value_col(line, time_key), fmt::format("bad timestamp {}", quote_cell(shown)));
     }
 
@@ -139,8 +141,10 @@ class LineReader {
       Labels extra;
       for (const auto& [k, lv] : labels->items()) {
         if (!lv.is_string()) {
-          return bad(value_col(line_, "labels"),
-                     fmt::format("label \"{}\" must be a string, found {}", k, lv.dump()));
+          return bad(
+              value_col(line_, "labels"),
+              fmt::format("label \"{}\" must be a string, found {}", k,
+                          lv.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         }
         if (!is_label_name(k)) {
           return bad(value_col(line_, "labels"), fmt::format("bad label name \"{}\"", k));

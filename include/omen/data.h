@@ -20,6 +20,8 @@ struct DataReadResult {
   size_t rows = 0;    // samples added
   size_t skipped_rows = 0;
   std::vector<std::string> skipped_examples;  // the first few skipped rows, with reasons
+  size_t replaced_bytes = 0;   // invalid UTF-8 bytes replaced by U+FFFD (docs/reliability.md)
+  std::string replaced_first;  // "file:line:col" of the first one
 };
 
 /// Appends the file's samples to `batch` (series are merged by key). On error nothing is

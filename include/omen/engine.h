@@ -43,12 +43,14 @@ bool jit_available(std::string* why = nullptr);
 /// Safe defaults for untrusted rule sources (LLM output) and for data.
 struct Limits {
   size_t max_source_bytes = 1 << 20;  // per file
-  size_t max_depth = 64;              // expression / bracket nesting
+  size_t max_depth = 256;             // expression depth: brackets and operator chains (E041)
   double max_cost = 5000;             // per-evaluation cost estimate of one rule
   int64_t max_window_ms = 90LL * 86'400'000;
-  size_t max_instructions = 10'000;  // per rule after inlining
-  size_t max_errors = 20;            // diagnostics stop after this many errors
-  size_t max_series = 1'000'000;     // distinct series; more are dropped and counted
+  size_t max_instructions = 10'000;   // per rule after inlining
+  size_t max_inlined_nodes = 10'000;  // expression nodes a rule's calls expand to (E040)
+  size_t max_format_width = 64;       // width / precision of a message placeholder (E034)
+  size_t max_errors = 20;             // diagnostics stop after this many errors
+  size_t max_series = 1'000'000;      // distinct series; more are dropped and counted
 };
 
 struct EngineOptions {

@@ -190,6 +190,7 @@ std::vector<std::string> referenced_metrics(const std::string& source, std::stri
 struct Document {
   std::string name;
   std::string text;
+  size_t replaced_bytes = 0;  ///< invalid UTF-8 bytes replaced by U+FFFD when read
 };
 
 /// A compact description of data for a prompt: per series its sample count, time span and

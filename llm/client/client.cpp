@@ -89,7 +89,8 @@ struct Client::Impl {
   }
 
   std::string logical_body(const ChatRequest& request) const {
-    return body_json(request, options.structured_output).dump();
+    return body_json(request, options.structured_output)
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   std::filesystem::path cache_path(const std::string& key) const {
@@ -105,7 +106,9 @@ struct Client::Impl {
     ss << f.rdbuf();
     try {
       json entry = json::parse(ss.str());
-      if (entry.value("key", "") != key || entry["request"].dump() != json::parse(body).dump())
+      if (entry.value("key", "") != key ||
+          entry["request"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) !=
+              json::parse(body).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
         return std::nullopt;
       return entry.at("response").get<std::string>();
     } catch (const std::exception&) {
@@ -128,7 +131,7 @@ struct Client::Impl {
     tmp += fmt::format(".tmp{}", static_cast<unsigned long long>(rng() & 0xffffff));
     {
       std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      f << entry.dump(1) << "\n";
+      f << entry.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       if (!f) return;
     }
     std::filesystem::rename(tmp, path, ec);
@@ -276,7 +279,9 @@ ChatResponse Client::chat(const ChatRequest& request, int64_t budget_ms) {
   while (true) {
     bool structured =
         o.structured_output && im.structured_supported && !request.json_schema.empty();
-    http.body = structured ? body : im.body_json(request, false).dump();
+    http.body = structured ? body
+                           : im.body_json(request, false)
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     int64_t left = remaining();
     if (left <= 0) {
       out.error_kind = "budget";

@@ -87,7 +87,7 @@ std::string candidates_schema() {
                  {"properties", {{"candidates", {{"type", "array"}, {"items", item}}}}},
                  {"required", {"candidates"}},
                  {"additionalProperties", false}};
-  return schema.dump();
+  return schema.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 ParsedReply parse_reply(const std::string& content) {

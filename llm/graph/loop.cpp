@@ -28,7 +28,7 @@ bool load_graph_task(const std::vector<std::string>& docs, const std::string& da
   *task = GraphTask{};
   for (const auto& path : docs) {
     Document d{std::filesystem::path(path).filename().string(), {}};
-    if (!internal::read_text(path, &d.text, error)) return false;
+    if (!internal::read_text(path, &d.text, error, &d.replaced_bytes)) return false;
     task->docs.push_back(std::move(d));
   }
   try {
@@ -87,7 +87,7 @@ GraphProposal propose_graph(const GraphTask& task, const GraphLoopOptions& optio
       transcript["result"]["source"] = p.source;
     else
       transcript["result"]["error"] = p.error;
-    p.transcript_json = transcript.dump(2);
+    p.transcript_json = transcript.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     log(p.accepted
             ? fmt::format("accepted a graph with {} edges ({})", p.edges.size(),
                           p.passed ? "passed the data check"

@@ -132,7 +132,7 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
     } else {
       transcript["result"]["error"] = p.error;
     }
-    p.transcript_json = transcript.dump(2);
+    p.transcript_json = transcript.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     log(p.accepted
             ? fmt::format("accepted a candidate of turn {}: {}", p.iteration, p.metrics.summary)
             : "nothing accepted: " + p.error);
@@ -222,6 +222,12 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
     std::vector<CandidateReport> reports;
     json cands = json::array();
     for (size_t i = 0; i < reply.sources.size() && i < top_k; ++i) {
+      // --max-seconds covers checking and validating too: no new candidate once it is spent
+      // (the loop then ends with "time"). Each check is bounded by the compile limits.
+      if (clock.seconds() >= options.budget.max_seconds) {
+        log(fmt::format("turn {}: time budget spent before candidate {}", iteration, i + 1));
+        break;
+      }
       CandidateReport c;
       auto hit = seen.find(reply.sources[i]);
       if (hit != seen.end()) {

@@ -27,7 +27,7 @@ bool load_rule_task(const RuleTaskFiles& files, RuleTask* task, std::string* err
   *task = RuleTask{};
   for (const auto& path : files.docs) {
     Document d{base_name(path), {}};
-    if (!internal::read_text(path, &d.text, error)) return false;
+    if (!internal::read_text(path, &d.text, error, &d.replaced_bytes)) return false;
     task->docs.push_back(std::move(d));
   }
   if (files.data.empty()) {
@@ -66,7 +66,12 @@ bool load_rule_task(const RuleTaskFiles& files, RuleTask* task, std::string* err
   }
   task->target = files.target;
   if (!files.current.empty()) {
-    if (!internal::read_text(files.current, &task->current_source, error)) return false;
+    size_t replaced = 0;
+    if (!internal::read_text(files.current, &task->current_source, error, &replaced)) return false;
+    if (replaced > 0) {
+      *error = fmt::format("{} is not valid UTF-8 (rule files must be UTF-8)", files.current);
+      return false;
+    }
     task->current_name = base_name(files.current);
   }
   return true;

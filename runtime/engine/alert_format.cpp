@@ -25,7 +25,7 @@ std::string to_json(const Alert& a) {
     j["value"] = nullptr;
   if (!a.severity.empty()) j["severity"] = a.severity;
   if (!a.message.empty()) j["message"] = a.message;
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string to_text(const Alert& a) {

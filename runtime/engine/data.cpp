@@ -40,6 +40,8 @@ DataReadResult read_data_file(const std::string& path, const DataReadOptions& op
   r.rows = ds.size();
   r.skipped_rows = ds.skipped_rows;
   r.skipped_examples = ds.skipped_examples;
+  r.replaced_bytes = ds.replaced_bytes;
+  r.replaced_first = ds.replaced_first;
   return r;
 }
 

@@ -294,6 +294,8 @@ CompileOptions engine::compile_options(const EngineOptions& options) {
   co.limits.max_cost = options.limits.max_cost;
   co.limits.max_window_ms = options.limits.max_window_ms;
   co.limits.max_instructions = options.limits.max_instructions;
+  co.limits.max_inlined_nodes = options.limits.max_inlined_nodes;
+  co.limits.max_format_width = options.limits.max_format_width;
   co.max_errors = options.limits.max_errors;
   co.warnings_as_errors = options.warnings_as_errors;
   return co;

@@ -178,14 +178,21 @@ std::string first_difference(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-TestReport run_tests(const std::vector<std::string>& paths, const TestOptions& options) {
-  TestReport report;
+namespace {
+
+// One compilation (one module) and its tests.
+void run_module(const std::vector<std::string>& paths, const TestOptions& options,
+                TestReport& report) {
   CompileOptions co;
   co.max_errors = options.engine.limits.max_errors;
+  co.parse.max_source_bytes = options.engine.limits.max_source_bytes;
+  co.parse.max_depth = options.engine.limits.max_depth;
   Compilation c = compile_files(paths, co);
-  report.diagnostics = c.diags->render();
-  if (!c.ok()) return report;
-  report.compiled = true;
+  report.diagnostics += c.diags->render();
+  if (!c.ok()) {
+    report.compiled = false;
+    return;
+  }
   for (const auto& test : c.module->tests) {
     if (!options.filter.empty() && test.name.find(options.filter) == std::string::npos) continue;
     auto t0 = std::chrono::steady_clock::now();
@@ -218,6 +225,16 @@ TestReport run_tests(const std::vector<std::string>& paths, const TestOptions& o
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     report.cases.push_back(std::move(r));
   }
+}
+
+}  // namespace
+
+// Each file is its own module (rules and constants of one file do not clash with another's):
+// there is no import of user files, so no file sees another.
+TestReport run_tests(const std::vector<std::string>& paths, const TestOptions& options) {
+  TestReport report;
+  report.compiled = true;
+  for (const auto& p : paths) run_module({p}, options, report);
   return report;
 }
 

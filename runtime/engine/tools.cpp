@@ -17,6 +17,8 @@ CheckResult check_files(const std::vector<std::string>& paths, const Limits& lim
   co.limits.max_cost = limits.max_cost;
   co.limits.max_window_ms = limits.max_window_ms;
   co.limits.max_instructions = limits.max_instructions;
+  co.limits.max_inlined_nodes = limits.max_inlined_nodes;
+  co.limits.max_format_width = limits.max_format_width;
   co.max_errors = limits.max_errors;
   co.warnings_as_errors = warnings_as_errors;
   Compilation c = compile_files(paths, co);

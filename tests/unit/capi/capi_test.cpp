@@ -189,3 +189,35 @@ TEST_CASE("the max_series limit drops and counts samples of further series") {
   CHECK(s.dropped_series_limit == 2);
   omen_engine_destroy(&e);
 }
+
+TEST_CASE("hostile input through the C API: a compile error or replacement, never INTERNAL") {
+  // A source with a Latin-1 byte is a compile error with its place (E043), not an exception.
+  omen_engine* e = nullptr;
+  char* diags = nullptr;
+  omen_status st = omen_engine_create_from_source(
+      "latin1.omen", "# caf\xE9\nseries x = metric(\"x\")\nrule R { on x when x > 1 }\n", nullptr,
+      &e, &diags);
+  CHECK(st == OMEN_ERROR_COMPILE);
+  CHECK(e == nullptr);
+  REQUIRE(diags != nullptr);
+  CHECK(std::string(diags).find("latin1.omen:1:6: error[E043]") != std::string::npos);
+  omen_free_string(diags);
+
+  // A label with an invalid byte pushed directly: the JSON of its alert says U+FFFD.
+  REQUIRE(omen_engine_create_from_source("r.omen",
+                                         "series x = metric(\"x\")\nrule R { on x when x > 1 }\n",
+                                         nullptr, &e, nullptr) == OMEN_OK);
+  const char* names[] = {"host"};
+  const char* values[] = {"caf\xE9"};
+  REQUIRE(omen_engine_push(e, "x", names, values, 1, 1704067200000, 5) == OMEN_OK);
+  omen_alert_list* list = nullptr;
+  REQUIRE(omen_engine_poll(e, &list) == OMEN_OK);
+  REQUIRE(omen_alert_list_size(list) >= 1);
+  char* json = nullptr;
+  CHECK(omen_alert_format(&omen_alert_list_items(list)[0], OMEN_FORMAT_JSON, &json) == OMEN_OK);
+  REQUIRE(json != nullptr);
+  CHECK(std::string(json).find("caf\xEF\xBF\xBD") != std::string::npos);
+  omen_free_string(json);
+  omen_alert_list_destroy(&list);
+  omen_engine_destroy(&e);
+}
