@@ -31,6 +31,7 @@
 #include "compiler/ast/ast.h"
 #include "compiler/import/promql.h"
 #include "compiler/parse/parser.h"
+#include "core/support/time.h"
 #include "omen/openslo.h"
 
 namespace omen {
@@ -118,9 +119,7 @@ ast::ExprPtr number_expr(const std::string& text) {
 // A duration literal such as "30d" (validated by the caller).
 ast::ExprPtr duration_expr(const std::string& text) {
   auto e = expr(ast::ExprKind::Duration, text);
-  int64_t ms = 0;
-  parse::parse_duration(text, &ms);
-  e->number = static_cast<double>(ms);
+  e->number = static_cast<double>(support::parse_duration(text).value_or(0));
   return e;
 }
 
