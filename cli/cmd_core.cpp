@@ -38,13 +38,19 @@ bool parse_tier(const std::string& s, Tier* t) {
 }  // namespace
 
 int run_check(int argc, char** argv) {
-  const char* usage = "omen check FILE... [--werror] [--quiet]";
-  Args args(argc, argv, {}, {"werror", "quiet", "help"});
+  const char* usage = "omen check FILE... [--werror] [--quiet] [--format text|json]";
+  Args args(argc, argv, {"format"}, {"werror", "quiet", "help"});
   if (args.flag("help")) return std::printf("%s\n", usage), 0;
   if (!args.ok()) return usage_error("check", args.error(), usage);
   if (args.positional().empty()) return usage_error("check", "no rule files given", usage);
+  const std::string format_name = args.get("format", "text");
+  if (format_name != "text" && format_name != "json")
+    return usage_error("check", "--format must be text or json", usage);
   CheckResult r = check_files(args.positional(), {}, args.flag("werror"));
-  std::fputs(r.diagnostics.c_str(), stderr);
+  if (format_name == "json")  // one object a line, on stdout (docs/cli.md)
+    for (const Diagnostic& d : r.diagnostics) std::printf("%s\n", to_json_line(d).c_str());
+  else
+    std::fputs(r.render().c_str(), stderr);
   if (!args.flag("quiet")) {
     if (r.ok)
       std::fprintf(stderr, "ok: %zu rule%s, %zu test%s, %zu warning%s\n", r.rules,
@@ -83,7 +89,7 @@ int run_run(int argc, char** argv) {
 
   auto t0 = std::chrono::steady_clock::now();
   auto built = Engine::from_files(args.positional(), options);
-  std::fputs(built.diagnostics.c_str(), stderr);
+  std::fputs(built.render().c_str(), stderr);
   if (!built.ok()) return 1;
 
   // Data: every file is read completely before anything runs, so a bad row stops the run
@@ -179,7 +185,7 @@ int run_test(int argc, char** argv) {
     return usage_error("test", "--tier must be interp, jit or both", usage);
   options.filter = args.get("filter");
   TestReport report = run_tests(args.positional(), options);
-  std::fputs(report.diagnostics.c_str(), stderr);
+  std::fputs(report.render().c_str(), stderr);
   if (!report.compiled) return 1;
   for (const auto& c : report.cases) {
     std::printf("%s %s (%s, %.1f ms)\n", c.passed ? "PASS" : "FAIL", c.name.c_str(), c.file.c_str(),
@@ -210,10 +216,25 @@ int run_test(int argc, char** argv) {
 
 int run_explain(int argc, char** argv) {
   const char* usage =
-      "omen explain FILE... [--dump=ast|ir|llvm|llvm-opt] [--rule NAME] [--intent NAME]";
-  Args args(argc, argv, {"dump", "rule", "intent"}, {"help"});
+      "omen explain FILE... [--dump=ast|ir|llvm|llvm-opt] [--rule NAME] [--intent NAME]\n"
+      "       omen explain --code CODE";
+  Args args(argc, argv, {"dump", "rule", "intent", "code"}, {"help"});
   if (args.flag("help")) return std::printf("%s\n", usage), 0;
   if (!args.ok()) return usage_error("explain", args.error(), usage);
+  if (args.has("code")) {  // a row of the code table (include/omen/diagnostic_codes.def)
+    if (!args.positional().empty())
+      return usage_error("explain", "--code takes no rule files", usage);
+    auto row = find_code(args.get("code"));
+    if (!row) {
+      std::fprintf(stderr, "omen explain: unknown diagnostic code '%s' (the codes are listed in "
+                   "docs/language.md, \"Diagnostic codes\")\n", args.get("code").c_str());
+      return 1;
+    }
+    std::printf("%s (%s): %s\n", std::string(row->name).c_str(),
+                std::string(severity_name(row->severity)).c_str(),
+                std::string(row->description).c_str());
+    return 0;
+  }
   if (args.positional().empty()) return usage_error("explain", "no rule files given", usage);
   if (args.has("intent")) {  // the Omen source generated for an intent (docs/intents.md)
     std::string out;

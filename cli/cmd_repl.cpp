@@ -514,7 +514,7 @@ class Repl {
     if (!defs_.empty()) check.push_back(session_path_);
     CheckResult r = check_files(check);
     if (!r.ok) {
-      diagnostics(r.diagnostics);
+      diagnostics(r.render());
       return error(fmt::format("{} not loaded", args.size() == 1 ? args[0] : "files"));
     }
     files_ = next;
@@ -558,7 +558,7 @@ class Repl {
     o.tier = tier;
     auto b = Engine::from_files(paths(), o);
     if (!b.ok()) {
-      diagnostics(b.diagnostics);
+      diagnostics(b.render());
       error("the rules do not compile");
       return nullptr;
     }
@@ -656,7 +656,7 @@ class Repl {
     if (!args.empty()) o.filter = args[0];
     TestReport r = run_tests(paths(), o);
     if (!r.compiled) {
-      diagnostics(r.diagnostics);
+      diagnostics(r.render());
       return error("the tests do not compile");
     }
     for (const auto& c : r.cases) {
@@ -689,7 +689,7 @@ class Repl {
     if (paths().empty()) return error("no rules loaded (:load FILE, or type a graph)");
     GraphsResult g = load_graphs(paths());
     if (!g.ok) {
-      diagnostics(g.diagnostics);
+      diagnostics(g.render());
       return error("the graphs do not compile");
     }
     if (args.empty()) {
@@ -867,7 +867,7 @@ class Repl {
     CheckResult r = check_files(check);
     if (!r.ok) {
       write_file(session_path_, session_text(defs_));
-      diagnostics(r.diagnostics);
+      diagnostics(r.render());
       return error(fmt::format("{} {} not defined", kind, name));
     }
     rest.emplace_back(key, text);
@@ -906,8 +906,8 @@ class Repl {
     Engine::Built b = compile_eval(src);
     bool boolean = b.ok();
     if (!boolean) {
-      if (b.diagnostics.find("the 'when' condition must be bool") == std::string::npos)
-        return eval_diagnostics(b.diagnostics, expr_line);
+      if (b.render().find("the 'when' condition must be bool") == std::string::npos)
+        return eval_diagnostics(b.render(), expr_line);
       int64_t span = constant ? 0 : last_time() - first_time();
       std::string parity = tick_parity(span);
       src = head + fmt::format(
@@ -915,7 +915,7 @@ class Repl {
                        "rule __repl_even {{ on {0} when {1} == 0 value __repl_expr() }}\n",
                        on, parity);
       b = compile_eval(src);
-      if (!b.ok()) return eval_diagnostics(b.diagnostics, expr_line);
+      if (!b.ok()) return eval_diagnostics(b.render(), expr_line);
     }
     summarize(run_eval(*b.engine, boolean, constant), boolean, constant);
   }

@@ -20,8 +20,8 @@ set(rank_analysis 7)
 set(rank_llm 8)
 set(rank_cli 9)
 # Public headers by the layer that implements them.
-set(public_core types.h)
-set(public_runtime data.h engine.h omen.h testing.h tools.h session.h diagnostics.h)
+set(public_core types.h diagnostics.h diagnostic_codes.def)
+set(public_runtime data.h engine.h omen.h testing.h tools.h session.h)
 set(public_analysis causal.h graphs.h score.h validate.h)
 set(public_llm llm.h)
 

@@ -79,7 +79,7 @@ Compilation compile_files(const std::vector<std::string>& paths, const CompileOp
   Compilation c;
   c.sources = std::make_shared<SourceManager>();
   c.diags = std::make_shared<Diagnostics>(c.sources.get(), options.max_errors);
-  for (const auto& msg : unreadable) c.diags->error(Loc{}, "E000", msg);
+  for (const auto& msg : unreadable) c.diags->error(Loc{}, DiagCode::E000, msg);
   return c;
 }
 

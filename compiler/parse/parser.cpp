@@ -111,29 +111,29 @@ class ErrorListener : public antlr4::BaseErrorListener {
     if (line == 1 && base_.valid()) loc.col += base_.col - 1;
     if (base_.valid()) loc.line += base_.line - 1;
     if (token == nullptr) {  // lexer error: ERRCHAR makes this rare
-      diags_.error(loc, "E002", msg);
+      diags_.error(loc, DiagCode::E002, msg);
       return;
     }
     std::string text = token->getText();
     if (token->getType() != antlr4::Token::EOF)
       loc.len = static_cast<uint32_t>(std::max<size_t>(1, text.size()));
     if (token->getType() == OmenLexer::ERRCHAR && text == "\"") {
-      diags_.error(loc, "E003", "unterminated string literal");
+      diags_.error(loc, DiagCode::E003, "unterminated string literal");
       return;
     }
     if (token->getType() == OmenLexer::ERRCHAR) {
-      diags_.error(loc, "E002", fmt::format("unexpected character '{}'", text));
+      diags_.error(loc, DiagCode::E002, fmt::format("unexpected character '{}'", text));
       return;
     }
     if (token->getType() == antlr4::Token::EOF) {
-      diags_.error(loc, "E001", "unexpected end of input" + expecting(msg));
+      diags_.error(loc, DiagCode::E001, "unexpected end of input" + expecting(msg));
       return;
     }
     if (text.size() >= 1 && text[0] == '"' && (text.size() == 1 || text.back() != '"')) {
-      diags_.error(loc, "E003", "unterminated string literal");
+      diags_.error(loc, DiagCode::E003, "unterminated string literal");
       return;
     }
-    diags_.error(loc, "E001", fmt::format("unexpected '{}'{}", text, expecting(msg)));
+    diags_.error(loc, DiagCode::E001, fmt::format("unexpected '{}'{}", text, expecting(msg)));
   }
 
   size_t count = 0;
@@ -498,7 +498,7 @@ class Builder {
   bool too_deep(size_t depth, antlr4::ParserRuleContext* ctx) {
     if (depth <= max_depth_) return false;
     if (!depth_reported_)
-      diags_.error(loc(ctx->getStart()), "E041",
+      diags_.error(loc(ctx->getStart()), DiagCode::E041,
                    fmt::format("expression nested too deeply (limit {})", max_depth_));
     depth_reported_ = true;
     return true;
@@ -602,7 +602,7 @@ class Builder {
       e->text = c->getText();
       int64_t ms = 0;
       if (!parse_duration(e->text, &ms))
-        diags_.error(l, "E004", fmt::format("duration '{}' is out of range", e->text));
+        diags_.error(l, DiagCode::E004, fmt::format("duration '{}' is out of range", e->text));
       e->number = static_cast<double>(ms);
       return e;
     }
@@ -642,7 +642,7 @@ class Builder {
     double v = 0;
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (ec != std::errc() || p != t.data() + t.size() || !std::isfinite(v))
-      diags_.error(l, "E004", fmt::format("number '{}' is out of range", t));
+      diags_.error(l, DiagCode::E004, fmt::format("number '{}' is out of range", t));
     return v;
   }
 
@@ -668,7 +668,7 @@ bool check_nesting(antlr4::CommonTokenStream& tokens, Builder& b, Diagnostics& d
     bool prefix = s == "-" || s == "not" || s == "if";
     prefix_run = prefix ? prefix_run + 1 : 0;
     if (depth > max_depth || prefix_run > max_depth) {
-      diags.error(b.loc(t), "E041", fmt::format("nesting too deep (limit {})", max_depth));
+      diags.error(b.loc(t), DiagCode::E041, fmt::format("nesting too deep (limit {})", max_depth));
       return false;
     }
   }
@@ -681,7 +681,7 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
                          const ParseOptions& options) {
   const std::string& text = sources.text(file);
   if (text.size() > options.max_source_bytes) {
-    diags.error(Loc{file, 1, 1, 1}, "E042",
+    diags.error(Loc{file, 1, 1, 1}, DiagCode::E042,
                 fmt::format("source is {} bytes, over the limit of {} bytes", text.size(),
                             options.max_source_bytes));
     return {};

@@ -166,7 +166,7 @@ struct RuleRun {
 /// One run of a source over the data in a fresh engine.
 struct Evaluation {
   bool compiled = false;        ///< false: nothing ran; see diagnostics
-  std::string diagnostics;      ///< compiler errors and warnings (clang style)
+  std::vector<omen::Diagnostic> diagnostics;  ///< compiler errors and warnings
   std::string error;            ///< an exception thrown while evaluating ("" if none)
   std::vector<RuleRun> rules;   ///< every rule of the source, in source order
   std::vector<uint8_t> flags;   ///< per timeline row: OR over the counted rules
@@ -262,7 +262,7 @@ struct Report {
   std::string target;                    ///< scored series
   bool passed = false;                   ///< every gate passed or was skipped
   std::vector<GateResult> gates;         ///< one per Gate, in order
-  std::string diagnostics;               ///< compiler output of the candidate
+  std::vector<omen::Diagnostic> diagnostics;  ///< compiler output of the candidate
   std::vector<std::string> warnings;     ///< data, label and run warnings
   Metric metric = Metric::kEventF1;      ///< gated metric
   double min_metric = 0;                 ///< its threshold

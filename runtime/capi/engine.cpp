@@ -15,7 +15,7 @@ const omen::EngineOptions kDefaults{};
 
 omen_status finish_build(omen::Engine::Built built, bool unreadable, omen_engine** out,
                          char** diagnostics) {
-  set_message(diagnostics, built.diagnostics);
+  set_message(diagnostics, built.render());
   if (!built.ok()) return unreadable ? OMEN_ERROR_IO : OMEN_ERROR_COMPILE;
   auto* e = new omen_engine();
   e->engine = std::move(built.engine);
@@ -25,7 +25,9 @@ omen_status finish_build(omen::Engine::Built built, bool unreadable, omen_engine
 
 bool jit_requested_but_missing(const omen::EngineOptions& o, char** diagnostics) {
   if (o.tier != omen::Tier::Jit || omen_has_jit()) return false;
-  set_message(diagnostics, "error: tier jit requested, but this build of Omen has no JIT\n");
+  set_message(diagnostics, omen::format(omen::make_diagnostic(
+                                omen::DiagCode::E900,
+                                "tier jit requested, but this build of Omen has no JIT")));
   return true;
 }
 

@@ -283,10 +283,10 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
 #ifdef OMEN_HAVE_JIT
     std::string err;
     jit = jit::Jit::create({}, &err);
-    if (!jit && options.tier == Tier::Jit) return "error[E900]: the JIT is not available: " + err;
+    if (!jit && options.tier == Tier::Jit) return "the JIT is not available: " + err;
 #else
     if (options.tier == Tier::Jit)
-      return "error[E900]: this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
+      return "this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
 #endif
   }
   if (jit && options.tier == Tier::Jit) {
@@ -297,7 +297,7 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
     std::vector<ir::BatchFn> fns = jit->compile_batch(programs, &errs);
     for (size_t i = 0; i < fresh.size(); ++i) {
       if (!fns[i])
-        return fmt::format("error[E900]: JIT compilation of rule '{}' failed: {}",
+        return fmt::format("JIT compilation of rule '{}' failed: {}",
                            fresh[i]->rule->name, errs[i]);
       fresh[i]->native.store(fns[i]);
     }
@@ -356,13 +356,13 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
 
 Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
   Built out;
-  out.diagnostics = c.diags->render();
+  out.diagnostics = c.diags->all();
   if (!c.ok()) return out;
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   std::string err = impl->install(c.module);
   if (!err.empty()) {
-    out.diagnostics += err + "\n";
+    out.diagnostics.push_back(make_diagnostic(DiagCode::E900, err));
     return out;
   }
   out.engine.reset(new Engine(std::move(impl)));
@@ -379,7 +379,7 @@ Engine::Reloaded Engine::reload_source(const std::string& name, const std::strin
 
 Engine::Reloaded Engine::reload_compiled(Compilation c) {
   Reloaded out;
-  out.diagnostics = c.diags->render();
+  out.diagnostics = c.diags->all();
   if (!c.ok()) return out;  // the old rules keep running
   std::lock_guard<std::mutex> lock(impl_->mu);
   std::set<std::string> before;
@@ -388,7 +388,7 @@ Engine::Reloaded Engine::reload_compiled(Compilation c) {
   for (const auto& rr : impl_->rules) kept_ptrs.push_back(rr.get());
   std::string err = impl_->install(c.module);
   if (!err.empty()) {
-    out.diagnostics += err + "\n";
+    out.diagnostics.push_back(make_diagnostic(DiagCode::E900, err));
     return out;
   }
   for (const auto& rr : impl_->rules) {

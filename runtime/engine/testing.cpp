@@ -49,7 +49,7 @@ Run run_once(const std::shared_ptr<const CompiledModule>& module, const Compiled
   options.tier = tier;
   auto built = Engine::from_compiled(module, options);
   if (!built.ok()) {
-    run.error = built.diagnostics;
+    run.error = built.render();
     return run;
   }
   Batch batch;
@@ -193,7 +193,7 @@ TestReport run_tests(const std::vector<std::string>& paths, const TestOptions& o
   CompileOptions co;
   co.max_errors = options.engine.limits.max_errors;
   Compilation c = compile_files(paths, co);
-  report.diagnostics = c.diags->render();
+  report.diagnostics = c.diags->all();
   if (!c.ok()) return report;
   report.compiled = true;
   for (const auto& test : c.module->tests) {
