@@ -38,6 +38,18 @@ foreach(code E020 w001 E999)
                    -DEXPECT_ERR=${CMAKE_CURRENT_SOURCE_DIR}/diag/explain/${code}.err
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
 endforeach()
+# Data-file errors are diagnostics too: E100 (a bad row), E101 (a file that cannot be read).
+foreach(case bad_row:bad.csv missing_file:missing.csv)
+  string(REPLACE ":" ";" parts ${case})
+  list(GET parts 0 name)
+  list(GET parts 1 file)
+  add_test(NAME diag:data:${name}
+           COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli>
+                   "-DARGS=run;rules.omen;--data;${file}"
+                   -DWORKDIR=${CMAKE_CURRENT_SOURCE_DIR}/diag/data
+                   -DEXPECT_ERR=${CMAKE_CURRENT_SOURCE_DIR}/diag/data/${name}.err
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
+endforeach()
 # Every code of include/omen/diagnostic_codes.def is produced by some golden test, and
 # docs/language.md lists exactly the table.
 add_test(NAME diag:codes

@@ -320,10 +320,6 @@ class Checker {
     if (!ctx_.resolve_selector(r.on, {}, r.on_loc, false, &on)) return;
     low.selectors.push_back(on);
     uint32_t on_value = low.input(InputSpec::Value, 0);
-    for (size_t i = 0; i < r.by.size(); ++i)
-      if (!std::regex_match(r.by[i], label_name_re()))
-        ctx_.error(r.by_locs[i], DiagCode::E036, fmt::format("'{}' is not a valid label name", r.by[i]));
-
     Elaborator el(ctx_, &low);
     Val cond = el.eval(*r.when);
     if (cond.ok() && cond.type != Type::Bool)
@@ -353,8 +349,6 @@ class Checker {
     cr.severity = r.severity;
     std::set<std::string> label_names;
     for (const auto& l : r.labels) {
-      if (!std::regex_match(l.name, label_name_re()))
-        ctx_.error(l.loc, DiagCode::E036, fmt::format("'{}' is not a valid label name", l.name));
       if (!label_names.insert(l.name).second)
         ctx_.error(l.loc, DiagCode::E011, fmt::format("label '{}' is given twice", l.name));
       cr.labels.push_back({l.name, l.value});

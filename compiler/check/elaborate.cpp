@@ -208,10 +208,8 @@ const CompiledAggregate* Context::aggregate(const ast::SeriesDecl& decl,
   }
   std::set<std::string> seen;
   for (size_t i = 0; i < decl.by.size(); ++i) {
-    if (!std::regex_match(decl.by[i], label_name_re())) {
-      error(decl.by_locs[i], DiagCode::E036, fmt::format("'{}' is not a valid label name", decl.by[i]));
-      ok = false;
-    } else if (!seen.insert(decl.by[i]).second) {
+    // Label names need no check: the grammar admits only identifiers (E036 is retired).
+    if (!seen.insert(decl.by[i]).second) {
       error(decl.by_locs[i], DiagCode::E011, fmt::format("label '{}' is given twice", decl.by[i]));
       ok = false;
     }

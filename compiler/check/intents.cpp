@@ -7,7 +7,6 @@
 #include <cmath>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -371,19 +370,13 @@ class Expander {
 
   void labels() {
     std::set<std::string> seen;
-    static const std::regex name_re("[a-zA-Z_][a-zA-Z0-9_]*");
     for (const auto& l : in_.labels) {
-      if (!std::regex_match(l.name, name_re))
-        ctx_.error(l.loc, DiagCode::E036, fmt::format("'{}' is not a valid label name", l.name));
       if (!seen.insert(l.name).second)
         ctx_.error(l.loc, DiagCode::E011, fmt::format("label '{}' is given twice", l.name));
     }
     std::set<std::string> by;
     for (size_t i = 0; i < in_.by.size(); ++i) {
-      if (!std::regex_match(in_.by[i], name_re))
-        ctx_.error(in_.by_locs[i], DiagCode::E036,
-                   fmt::format("'{}' is not a valid label name", in_.by[i]));
-      else if (!by.insert(in_.by[i]).second)
+      if (!by.insert(in_.by[i]).second)
         ctx_.error(in_.by_locs[i], DiagCode::E011, fmt::format("label '{}' is given twice", in_.by[i]));
     }
   }

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -675,6 +676,39 @@ bool check_nesting(antlr4::CommonTokenStream& tokens, Builder& b, Diagnostics& d
   return true;
 }
 
+// ANTLR's input stream throws on bytes that are not UTF-8: find the first such byte first.
+// Returns its offset and its 1-based line and column (in characters), or nullopt.
+struct BadByte {
+  size_t offset;
+  uint32_t line, col;
+};
+std::optional<BadByte> invalid_utf8(std::string_view text) {
+  uint32_t line = 1, col = 1;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n != 0 && i + n <= text.size();
+    for (size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok && n > 1) {  // no overlong forms, surrogates or code points past U+10FFFF
+      uint32_t cp = c & (0xFF >> (n + 1));
+      for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+      static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
+      ok = cp >= min_cp[n] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
+    if (!ok) return BadByte{i, line, col};
+    if (c == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostics& diags,
@@ -684,6 +718,12 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
     diags.error(Loc{file, 1, 1, 1}, DiagCode::E042,
                 fmt::format("source is {} bytes, over the limit of {} bytes", text.size(),
                             options.max_source_bytes));
+    return {};
+  }
+  if (auto bad = invalid_utf8(text)) {
+    diags.error(Loc{file, bad->line, bad->col, 1}, DiagCode::E002,
+                fmt::format("byte 0x{:02X} is not UTF-8 (Omen source is UTF-8)",
+                            static_cast<unsigned char>(text[bad->offset])));
     return {};
   }
   antlr4::ANTLRInputStream input(text);
@@ -704,6 +744,13 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
 
 ast::ExprPtr parse_expr(std::string_view text, const Loc& base, const SourceManager& sources,
                         Diagnostics& diags, const ParseOptions& options) {
+  if (auto bad = invalid_utf8(text)) {
+    const uint32_t col = bad->line == 1 ? base.col + bad->col - 1 : bad->col;
+    diags.error(Loc{base.file, base.line + bad->line - 1, col, 1}, DiagCode::E002,
+                fmt::format("byte 0x{:02X} is not UTF-8 (Omen source is UTF-8)",
+                            static_cast<unsigned char>(text[bad->offset])));
+    return nullptr;
+  }
   antlr4::ANTLRInputStream input{std::string(text)};
   OmenLexer lexer(&input);
   ErrorListener listener(diags, base.file, base);

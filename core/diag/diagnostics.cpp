@@ -52,7 +52,10 @@ namespace {
 void render(std::string& out, Severity severity, std::string_view code, const std::string& file,
             const Range& r, const std::string& message, const std::string& source_line,
             bool color) {
-  if (!file.empty() && r.valid()) out += fmt::format("{}:{}:{}: ", file, r.line, r.col);
+  if (!file.empty() && r.valid())
+    out += fmt::format("{}:{}:{}: ", file, r.line, r.col);
+  else if (!file.empty())
+    out += fmt::format("{}: ", file);
   if (color)
     out += severity == Severity::Error     ? "\033[1;31m"
            : severity == Severity::Warning ? "\033[1;35m"

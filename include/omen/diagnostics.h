@@ -36,8 +36,8 @@ std::string_view code_name(DiagCode code);
 /// The row named `name` (case-insensitive), or nullopt.
 std::optional<DiagCodeInfo> find_code(std::string_view name);
 
-/// A span in a file: 1-based lines and columns (in bytes); end_col is one past the last
-/// column of the span (an empty span has end_col == col). line == 0: no location.
+/// A span in a file: 1-based lines and columns (characters of the line in Omen source, bytes
+/// in data files); end_col is one past the last column of the span. line == 0: no location.
 struct Range {
   uint32_t line = 0, col = 0, end_line = 0, end_col = 0;
   bool valid() const { return line != 0; }
@@ -77,7 +77,8 @@ Diagnostic make_diagnostic(DiagCode code, std::string message, std::string file 
 /// "error", "warning", "note".
 std::string_view severity_name(Severity s);
 
-/// Renders clang-style text: `file:line:col: error[E020]: message`, then the source line and
+/// Renders clang-style text: `file:line:col: error[E020]: message` (`file: error...` without a
+/// line, `error...` without a file), then the source line and
 /// a caret under the span when the source line is known, then each note the same way.
 /// `color` adds ANSI colors to the severity.
 std::string format(const Diagnostic& d, bool color = false);
