@@ -101,7 +101,7 @@ int run_run(int argc, char** argv) {
   for (const auto& path : args.all("data")) {
     DataReadResult r = read_data_file(path, ro, batch);
     if (!r.ok) {
-      std::fputs(format(r.diagnostics).c_str(), stderr);
+      std::fputs(omen::format(r.diagnostics).c_str(), stderr);
       return 1;
     }
     skipped += r.skipped_rows;

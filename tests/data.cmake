@@ -23,12 +23,14 @@ foreach(f ${OMEN_DIAG_TESTS})
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
 endforeach()
 # `omen check --format json`: one object per diagnostic a line, on stdout.
-add_test(NAME diag:json
-         COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli>
-                 "-DARGS=check;--format;json;--quiet;json.omen"
-                 -DWORKDIR=${CMAKE_CURRENT_SOURCE_DIR}/diag/json
-                 -DEXPECT_OUT=${CMAKE_CURRENT_SOURCE_DIR}/diag/json/json.jsonl -DEXPECT_RC=1
-                 -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
+foreach(n json not_utf8)
+  add_test(NAME diag:json:${n}
+           COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli>
+                   "-DARGS=check;--format;json;--quiet;${n}.omen"
+                   -DWORKDIR=${CMAKE_CURRENT_SOURCE_DIR}/diag/json
+                   -DEXPECT_OUT=${CMAKE_CURRENT_SOURCE_DIR}/diag/json/${n}.jsonl -DEXPECT_RC=1
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
+endforeach()
 # `omen explain --code`: the row of the code table; an unknown code is an error.
 foreach(code E020 w001 E999)
   add_test(NAME diag:explain:${code}

@@ -3,6 +3,7 @@
 #    shows `[CODE]` or `"code":"CODE"`), except the few listed in `no_golden` below;
 #  - docs/language.md, "Diagnostic codes", has exactly one row per code, in table order:
 #    `| CODE | severity | description |`.
+cmake_minimum_required(VERSION 3.25)
 # Run as `cmake -DROOT=<source dir> -P tests/diag_codes.cmake`.
 
 # Reached only through the API or a broken build, never from a file a golden test can give.
