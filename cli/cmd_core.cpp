@@ -226,8 +226,10 @@ int run_explain(int argc, char** argv) {
       return usage_error("explain", "--code takes no rule files", usage);
     auto row = find_code(args.get("code"));
     if (!row) {
-      std::fprintf(stderr, "omen explain: unknown diagnostic code '%s' (the codes are listed in "
-                   "docs/language.md, \"Diagnostic codes\")\n", args.get("code").c_str());
+      std::fprintf(stderr,
+                   "omen explain: unknown diagnostic code '%s' (the codes are listed in "
+                   "docs/language.md, \"Diagnostic codes\")\n",
+                   args.get("code").c_str());
       return 1;
     }
     std::printf("%s (%s): %s\n", std::string(row->name).c_str(),

@@ -577,7 +577,8 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
     opts.alarm_mode = options.alarm_mode;
     Evaluation ev = evaluate(Candidate{"learned.omen", header(data) + rules}, data, opts);
     if (!ev.compiled || !ev.error.empty()) {
-      res.error = "the learned rule failed to run: " + (ev.compiled ? ev.error : omen::format(ev.diagnostics));
+      res.error = "the learned rule failed to run: " +
+                  (ev.compiled ? ev.error : omen::format(ev.diagnostics));
       return res;
     }
     final_out.flags = std::move(ev.flags);

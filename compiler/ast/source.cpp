@@ -100,6 +100,8 @@ std::vector<Diagnostic> Diagnostics::all() const {
   return out;
 }
 
-std::string Diagnostics::render(bool color) const { return format(all(), color); }
+std::string Diagnostics::render(bool color) const {
+  return format(all(), color);
+}
 
 }  // namespace omen

@@ -212,12 +212,14 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
   if (name == "absent") {
     if (!arity(2)) return Val::error();
     if (args[0].series < 0 && low_) {
-      ctx_.error(args[0].loc, DiagCode::E027, "the first argument of absent() must be a series name");
+      ctx_.error(args[0].loc, DiagCode::E027,
+                 "the first argument of absent() must be a series name");
       return Val::error();
     }
     if (!expect_type(args[1], {Type::Duration}, "the duration of absent()")) return Val::error();
     if (!args[1].is_const && !args[1].symbolic) {
-      ctx_.error(args[1].loc, DiagCode::E023, "the duration of absent() must be known at compile time");
+      ctx_.error(args[1].loc, DiagCode::E023,
+                 "the duration of absent() must be known at compile time");
       return Val::error();
     }
     Val out{Type::Bool};

@@ -86,7 +86,8 @@ class Checker {
     for (const auto* m : modules)
       for (const auto& in : m->intents) {
         if (seen.count(in.name)) {
-          ctx_.error(in.loc, DiagCode::E011, fmt::format("intent '{}' is already defined", in.name));
+          ctx_.error(in.loc, DiagCode::E011,
+                     fmt::format("intent '{}' is already defined", in.name));
           ctx_.diags.note(seen[in.name], "previous definition is here");
           continue;
         }
@@ -139,10 +140,11 @@ class Checker {
       Type want = declared_type(fn.result->name);
       bool match = out.type == want || (want == Type::Number && out.type == Type::Percent);
       if (!match)
-        ctx_.error(fn.body->loc,
-                   out.type == Type::Duration || want == Type::Duration ? DiagCode::E021 : DiagCode::E020,
-                   fmt::format("{}() is declared to return {} but its body is {}", fn.name,
-                               fn.result->name, type_name(out.type)));
+        ctx_.error(
+            fn.body->loc,
+            out.type == Type::Duration || want == Type::Duration ? DiagCode::E021 : DiagCode::E020,
+            fmt::format("{}() is declared to return {} but its body is {}", fn.name,
+                        fn.result->name, type_name(out.type)));
     }
   }
 
@@ -272,7 +274,8 @@ class Checker {
         try {
           (void)fmt::format(fmt::runtime("{:" + spec + "}"), 1.5);
         } catch (const fmt::format_error& err) {
-          ctx_.error(body_loc, DiagCode::E034, fmt::format("bad format spec '{}': {}", spec, err.what()));
+          ctx_.error(body_loc, DiagCode::E034,
+                     fmt::format("bad format spec '{}': {}", spec, err.what()));
         }
         uint32_t out = static_cast<uint32_t>(low.program.outputs.size());
         low.program.outputs.push_back(el.materialize(v));

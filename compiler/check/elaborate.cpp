@@ -59,7 +59,8 @@ const std::regex& label_name_re() {
 // ---------------------------------------------------------------- Context
 
 void Context::error(const Loc& loc, DiagCode code, const std::string& message) {
-  std::string key = fmt::format("{}:{}:{}:{}:{}", loc.file, loc.line, loc.col, code_name(code), message);
+  std::string key =
+      fmt::format("{}:{}:{}:{}:{}", loc.file, loc.line, loc.col, code_name(code), message);
   if (!reported.insert(key).second) return;
   diags.error(loc, code, message);
 }
@@ -145,7 +146,8 @@ bool Context::metric_call(const ast::Expr& v, SeriesSelector* out) {
   std::vector<ast::Matcher> ms;
   for (size_t i = 1; i < v.args.size(); ++i) {
     if (v.arg_names[i].empty() || v.args[i]->kind != ast::ExprKind::String) {
-      error(v.args[i]->loc, DiagCode::E016, "metric() label arguments are written label = \"value\"");
+      error(v.args[i]->loc, DiagCode::E016,
+            "metric() label arguments are written label = \"value\"");
       ok = false;
       continue;
     }
@@ -315,9 +317,9 @@ bool Elaborator::expect_type(const Val& v, std::initializer_list<Type> allowed, 
   std::string want;
   for (Type t : allowed) want += (want.empty() ? "" : " or ") + std::string(type_name(t));
   DiagCode code = (v.type == Type::Duration || *allowed.begin() == Type::Duration) &&
-                             v.type != Type::Bool && v.type != Type::String
-                         ? DiagCode::E021
-                         : (*allowed.begin() == Type::Bool ? DiagCode::E022 : DiagCode::E020);
+                          v.type != Type::Bool && v.type != Type::String
+                      ? DiagCode::E021
+                      : (*allowed.begin() == Type::Bool ? DiagCode::E022 : DiagCode::E020);
   ctx_.error(v.loc, code, fmt::format("{} must be {}, found {}", what, want, type_name(v.type)));
   return false;
 }
@@ -412,7 +414,8 @@ Val Elaborator::eval_name(const ast::Expr& e) {
     if (cv != ctx_.const_values.end()) return cv->second;
     const ast::Const& c = *ctx_.consts.at(e.text);
     if (!ctx_.const_in_progress.insert(e.text).second) {
-      ctx_.error(e.loc, DiagCode::E025, fmt::format("constant '{}' is defined in terms of itself", e.text));
+      ctx_.error(e.loc, DiagCode::E025,
+                 fmt::format("constant '{}' is defined in terms of itself", e.text));
       return Val::error();
     }
     Elaborator sub(ctx_, nullptr);
@@ -434,7 +437,8 @@ Val Elaborator::eval_name(const ast::Expr& e) {
         ctx_.error(c.type->loc, DiagCode::E026, fmt::format("unknown type '{}'", c.type->name));
       } else if (t->second != v.type && !(t->second == Type::Number && v.type == Type::Percent)) {
         ctx_.error(c.value->loc,
-                   v.type == Type::Duration || t->second == Type::Duration ? DiagCode::E021 : DiagCode::E020,
+                   v.type == Type::Duration || t->second == Type::Duration ? DiagCode::E021
+                                                                           : DiagCode::E020,
                    fmt::format("constant '{}' is declared {} but its value is {}", c.name,
                                c.type->name, type_name(v.type)));
       }
@@ -552,9 +556,11 @@ Val Elaborator::eval_if(const ast::Expr& e) {
   Type t = a.type;
   bool same = a.type == b.type || (numeric(a.type) && numeric(b.type));
   if (!same || a.type == Type::String) {
-    ctx_.error(e.loc, a.type == Type::Duration || b.type == Type::Duration ? DiagCode::E021 : DiagCode::E020,
-               fmt::format("the branches of 'if' must have the same type, found {} and {}",
-                           type_name(a.type), type_name(b.type)));
+    ctx_.error(
+        e.loc,
+        a.type == Type::Duration || b.type == Type::Duration ? DiagCode::E021 : DiagCode::E020,
+        fmt::format("the branches of 'if' must have the same type, found {} and {}",
+                    type_name(a.type), type_name(b.type)));
     return Val::error();
   }
   if (a.type != b.type) t = Type::Number;

@@ -249,7 +249,8 @@ class Expander {
     TargetBudget b = exact_budget(t.text, percent);
     target_text_ = ast::print(t);
     if (!b.well_formed) {
-      ctx_.error(t.loc, DiagCode::E083, fmt::format("target {} is not a decimal literal", target_text_));
+      ctx_.error(t.loc, DiagCode::E083,
+                 fmt::format("target {} is not a decimal literal", target_text_));
     } else if (!b.in_range) {
       std::string hint = !percent && t.number > 1 && t.number < 100
                              ? fmt::format(" (did you mean {}%?)", t.text)
@@ -377,7 +378,8 @@ class Expander {
     std::set<std::string> by;
     for (size_t i = 0; i < in_.by.size(); ++i) {
       if (!by.insert(in_.by[i]).second)
-        ctx_.error(in_.by_locs[i], DiagCode::E011, fmt::format("label '{}' is given twice", in_.by[i]));
+        ctx_.error(in_.by_locs[i], DiagCode::E011,
+                   fmt::format("label '{}' is given twice", in_.by[i]));
     }
   }
 

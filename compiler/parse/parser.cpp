@@ -693,7 +693,8 @@ std::optional<BadByte> invalid_utf8(std::string_view text) {
       ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
     if (ok && n > 1) {  // no overlong forms, surrogates or code points past U+10FFFF
       uint32_t cp = c & (0xFF >> (n + 1));
-      for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+      for (size_t k = 1; k < n; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
       static const uint32_t min_cp[] = {0, 0, 0x80, 0x800, 0x10000};
       ok = cp >= min_cp[n] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
     }

@@ -17,9 +17,13 @@ const std::vector<DiagCodeInfo>& diag_codes() {
   return table;
 }
 
-const DiagCodeInfo& info(DiagCode code) { return diag_codes()[static_cast<size_t>(code)]; }
+const DiagCodeInfo& info(DiagCode code) {
+  return diag_codes()[static_cast<size_t>(code)];
+}
 
-std::string_view code_name(DiagCode code) { return info(code).name; }
+std::string_view code_name(DiagCode code) {
+  return info(code).name;
+}
 
 std::optional<DiagCodeInfo> find_code(std::string_view name) {
   for (const auto& row : diag_codes()) {

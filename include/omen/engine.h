@@ -125,7 +125,8 @@ class Engine {
   struct Built;
 
   /// Compiles rule files. On any error nothing is built: `engine` is null and
-  /// `diagnostics` says why (render() gives clang-style text). Warnings are in `diagnostics` either way.
+  /// `diagnostics` says why (render() gives clang-style text). Warnings are in `diagnostics` either
+  /// way.
   static Built from_files(const std::vector<std::string>& paths, const EngineOptions& options = {});
   /// Same, from source text (`name` is used in diagnostics).
   static Built from_source(const std::string& name, const std::string& text,
@@ -159,7 +160,7 @@ class Engine {
 
   /// The outcome of a reload.
   struct Reloaded {
-    bool ok = false;          // false: the new files had errors; the old rules keep running
+    bool ok = false;  // false: the new files had errors; the old rules keep running
     std::vector<Diagnostic> diagnostics;  // as from from_files
     std::string render() const { return format(diagnostics); }
     std::vector<std::string> kept, changed, added, removed;  // rule names

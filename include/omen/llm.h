@@ -304,7 +304,7 @@ struct CandidateReport {
   std::string rationale;
   bool compiled = false;
   std::vector<Diagnostic> diagnostics;  ///< from the checker (errors and warnings)
-  std::vector<GateResult> gates;  ///< in order; evaluation stops at the first hard failure
+  std::vector<GateResult> gates;        ///< in order; evaluation stops at the first hard failure
   std::optional<RuleMetrics> metrics;
   bool passed = false;   ///< every gate passed
   std::string feedback;  ///< what the model is told about it

@@ -45,8 +45,9 @@ json candidate_json(const CandidateReport& c) {
   json gates = json::array();
   for (const auto& g : c.gates)
     gates.push_back({{"gate", g.name}, {"passed", g.passed}, {"detail", g.detail}});
-  json j = {{"iteration", c.iteration}, {"index", c.index},       {"source", c.source},
-            {"rationale", c.rationale}, {"compiled", c.compiled}, {"diagnostics", format(c.diagnostics)},
+  json j = {{"iteration", c.iteration}, {"index", c.index},
+            {"source", c.source},       {"rationale", c.rationale},
+            {"compiled", c.compiled},   {"diagnostics", format(c.diagnostics)},
             {"gates", gates},           {"passed", c.passed}};
   if (c.metrics) j["metrics"] = metrics_json(*c.metrics);
   return j;

@@ -25,9 +25,9 @@ omen_status finish_build(omen::Engine::Built built, bool unreadable, omen_engine
 
 bool jit_requested_but_missing(const omen::EngineOptions& o, char** diagnostics) {
   if (o.tier != omen::Tier::Jit || omen_has_jit()) return false;
-  set_message(diagnostics, omen::format(omen::make_diagnostic(
-                                omen::DiagCode::E900,
-                                "tier jit requested, but this build of Omen has no JIT")));
+  set_message(diagnostics,
+              omen::format(omen::make_diagnostic(
+                  omen::DiagCode::E900, "tier jit requested, but this build of Omen has no JIT")));
   return true;
 }
 

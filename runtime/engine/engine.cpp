@@ -285,8 +285,7 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
     jit = jit::Jit::create({}, &err);
     if (!jit && options.tier == Tier::Jit) return "the JIT is not available: " + err;
 #else
-    if (options.tier == Tier::Jit)
-      return "this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
+    if (options.tier == Tier::Jit) return "this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
 #endif
   }
   if (jit && options.tier == Tier::Jit) {
@@ -297,8 +296,8 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m) {
     std::vector<ir::BatchFn> fns = jit->compile_batch(programs, &errs);
     for (size_t i = 0; i < fresh.size(); ++i) {
       if (!fns[i])
-        return fmt::format("JIT compilation of rule '{}' failed: {}",
-                           fresh[i]->rule->name, errs[i]);
+        return fmt::format("JIT compilation of rule '{}' failed: {}", fresh[i]->rule->name,
+                           errs[i]);
       fresh[i]->native.store(fns[i]);
     }
   } else if (jit && !fresh.empty()) {

@@ -84,8 +84,8 @@ TEST_CASE("format without a source line or without a file", "[diagnostics]") {
 }
 
 TEST_CASE("JSON lines: fields, notes, fix-its and bytes that are not UTF-8", "[diagnostics]") {
-  Diagnostic d = omen::make_diagnostic(DiagCode::E010, "unknown name '\xff'", "a.omen",
-                                       {1, 2, 1, 4});
+  Diagnostic d =
+      omen::make_diagnostic(DiagCode::E010, "unknown name '\xff'", "a.omen", {1, 2, 1, 4});
   d.notes.push_back({"a.omen", {3, 1, 3, 2}, "see here", ""});
   d.fixit = omen::FixIt{{1, 2, 1, 4}, "abc"};
   std::string line = omen::to_json_line(d);
@@ -102,7 +102,8 @@ TEST_CASE("JSON lines: fields, notes, fix-its and bytes that are not UTF-8", "[d
   CHECK(j["notes"][0]["line"] == 3);
   CHECK(j["notes"][0]["message"] == "see here");
   CHECK(j["fixit"]["replacement"] == "abc");
-  CHECK(line.rfind("{\"code\":\"E010\",\"severity\":\"error\",\"file\":\"a.omen\",\"line\":1,", 0) == 0);
+  CHECK(line.rfind("{\"code\":\"E010\",\"severity\":\"error\",\"file\":\"a.omen\",\"line\":1,",
+                   0) == 0);
 }
 
 TEST_CASE("the code table: unique names, lookups, severities", "[diagnostics]") {
@@ -121,7 +122,8 @@ TEST_CASE("the code table: unique names, lookups, severities", "[diagnostics]") 
 
 TEST_CASE("source that is not UTF-8 is an error with a location, not a crash", "[diagnostics]") {
   omen::SourceManager sm;
-  uint32_t f = sm.add("bad.omen", "series x = metric(\"x\")\nrule R { on x when x > 1 \xC3\x28 }\n");
+  uint32_t f =
+      sm.add("bad.omen", "series x = metric(\"x\")\nrule R { on x when x > 1 \xC3\x28 }\n");
   omen::Diagnostics diags(&sm);
   omen::parse::parse_module(sm, f, diags);
   std::vector<Diagnostic> all = diags.all();
