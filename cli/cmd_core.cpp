@@ -227,7 +227,7 @@ int run_explain(int argc, char** argv) {
     auto row = find_code(args.get("code"));
     if (!row) {
       std::fprintf(stderr,
-                   "omen explain: unknown diagnostic code '%s' (the codes are listed in "
+                   "omen explain: error: unknown diagnostic code '%s' (the codes are listed in "
                    "docs/language.md, \"Diagnostic codes\")\n",
                    args.get("code").c_str());
       return 1;
