@@ -52,6 +52,7 @@ add_test(NAME example:slo
 # Exact error budgets, printer and lowering details (Catch2).
 add_executable(intents_test ${OMEN_INTENTS_DIR}/intents_test.cpp)
 target_link_libraries(intents_test PRIVATE omen Catch2::Catch2WithMain)
+target_include_directories(intents_test PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_options(intents_test PRIVATE ${OMEN_WARNINGS})
 target_compile_definitions(intents_test PRIVATE OMEN_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
 catch_discover_tests(intents_test TEST_PREFIX "intents:")
