@@ -56,8 +56,8 @@ oc::Graph load_graph(const Args& a) {
   std::string path = spec.substr(0, ext + 5);
   std::string name = ext + 5 < spec.size() && spec[ext + 5] == ':' ? spec.substr(ext + 6) : "";
   omen::GraphsResult r = omen::load_graphs({path});
-  if (!r.ok) throw oc::CausalError("syntax", "the rule file has errors:\n" + r.diagnostics);
-  std::fputs(r.diagnostics.c_str(), stderr);
+  if (!r.ok) throw oc::CausalError("syntax", "the rule file has errors:\n" + r.render());
+  std::fputs(r.render().c_str(), stderr);
   if (r.graphs.empty()) throw oc::CausalError("data", path + " declares no graph");
   if (name.empty()) {
     if (r.graphs.size() > 1)

@@ -103,11 +103,15 @@ std::vector<std::string> with_limits(std::vector<std::string> opts) {
 }  // namespace
 
 int run_check(int argc, char** argv) {
-  std::string usage = fmt::format("omen check FILE|DIR... [--werror] [--quiet] {}", kLimitUsage);
-  Args args(argc, argv, with_limits({}), {"werror", "quiet", "help"});
+  std::string usage = fmt::format("omen check FILE|DIR... [--werror] [--quiet] [--format text|json] {}",
+                                  kLimitUsage);
+  Args args(argc, argv, with_limits({"format"}), {"werror", "quiet", "help"});
   if (args.flag("help")) return std::printf("%s\n", usage.c_str()), 0;
   if (!args.ok()) return usage_error("check", args.error(), usage.c_str());
   if (args.positional().empty()) return usage_error("check", "no rule files given", usage.c_str());
+  const std::string format_name = args.get("format", "text");
+  if (format_name != "text" && format_name != "json")
+    return usage_error("check", "--format must be text or json", usage.c_str());
   Limits limits;
   std::vector<std::string> files;
   std::string error;
@@ -117,7 +121,10 @@ int run_check(int argc, char** argv) {
     return 1;
   }
   CheckResult r = check_files(files, limits, args.flag("werror"));
-  std::fputs(r.diagnostics.c_str(), stderr);
+  if (format_name == "json")  // one object a line, on stdout (docs/cli.md)
+    for (const Diagnostic& d : r.diagnostics) std::printf("%s\n", to_json_line(d).c_str());
+  else
+    std::fputs(r.render().c_str(), stderr);
   if (!args.flag("quiet")) {
     if (r.ok)
       std::fprintf(stderr, "ok: %zu rule%s, %zu test%s, %zu warning%s\n", r.rules,
@@ -159,7 +166,7 @@ int run_run(int argc, char** argv) {
 
   auto t0 = std::chrono::steady_clock::now();
   auto built = Engine::from_files(args.positional(), options);
-  std::fputs(built.diagnostics.c_str(), stderr);
+  std::fputs(built.render().c_str(), stderr);
   if (!built.ok()) return 1;
 
   // Data: every file is read completely before anything runs, so a bad row stops the run
@@ -171,7 +178,7 @@ int run_run(int argc, char** argv) {
   for (const auto& path : args.all("data")) {
     DataReadResult r = read_data_file(path, ro, batch);
     if (!r.ok) {
-      std::fprintf(stderr, "%s\n", r.error.c_str());
+      std::fputs(omen::format(r.diagnostics).c_str(), stderr);
       return 1;
     }
     skipped += r.skipped_rows;
@@ -272,7 +279,7 @@ int run_test(int argc, char** argv) {
     return usage_error("test", "--tier must be interp, jit or both", usage);
   options.filter = args.get("filter");
   TestReport report = run_tests(files, options);
-  std::fputs(report.diagnostics.c_str(), stderr);
+  std::fputs(report.render().c_str(), stderr);
   if (!report.compiled) return 1;
   for (const auto& c : report.cases) {
     std::printf("%s %s (%s, %.1f ms)\n", c.passed ? "PASS" : "FAIL", c.name.c_str(), c.file.c_str(),
@@ -308,10 +315,27 @@ int run_test(int argc, char** argv) {
 
 int run_explain(int argc, char** argv) {
   const char* usage =
-      "omen explain FILE... [--dump=ast|ir|llvm|llvm-opt] [--rule NAME] [--intent NAME]";
-  Args args(argc, argv, {"dump", "rule", "intent"}, {"help"});
+      "omen explain FILE... [--dump=ast|ir|llvm|llvm-opt] [--rule NAME] [--intent NAME]\n"
+      "       omen explain --code CODE";
+  Args args(argc, argv, {"dump", "rule", "intent", "code"}, {"help"});
   if (args.flag("help")) return std::printf("%s\n", usage), 0;
   if (!args.ok()) return usage_error("explain", args.error(), usage);
+  if (args.has("code")) {  // a row of the code table (include/omen/diagnostic_codes.def)
+    if (!args.positional().empty())
+      return usage_error("explain", "--code takes no rule files", usage);
+    auto row = find_code(args.get("code"));
+    if (!row) {
+      std::fprintf(stderr,
+                   "omen explain: error: unknown diagnostic code '%s' (the codes are listed in "
+                   "docs/language.md, \"Diagnostic codes\")\n",
+                   args.get("code").c_str());
+      return 1;
+    }
+    std::printf("%s (%s): %s\n", std::string(row->name).c_str(),
+                std::string(severity_name(row->severity)).c_str(),
+                std::string(row->description).c_str());
+    return 0;
+  }
   if (args.positional().empty()) return usage_error("explain", "no rule files given", usage);
   if (args.has("intent")) {  // the Omen source generated for an intent (docs/intents.md)
     std::string out;

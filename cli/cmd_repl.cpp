@@ -365,7 +365,7 @@ class Repl {
     SessionResult r = args.empty() ? session_.reload_files() : session_.load_files(args);
     const std::vector<std::string>& named = args.empty() ? session_.files() : args;
     if (!r.ok) {
-      diagnostics(r.diagnostics);
+      diagnostics(r.render());
       return error(fmt::format("{} not loaded", named.size() == 1 ? named[0] : "files"));
     }
     refresh();
@@ -405,7 +405,7 @@ class Repl {
     }
     auto b = session_.build(tier);
     if (!b.ok()) {
-      diagnostics(b.diagnostics);
+      diagnostics(b.render());
       error("the rules do not compile");
       return nullptr;
     }
@@ -495,7 +495,7 @@ class Repl {
     if (!args.empty()) o.filter = args[0];
     TestReport r = run_tests(paths(), o);
     if (!r.compiled) {
-      diagnostics(r.diagnostics);
+      diagnostics(r.render());
       return error("the tests do not compile");
     }
     for (const auto& c : r.cases) {
@@ -525,7 +525,7 @@ class Repl {
     if (!have_rules()) return error("no rules loaded (:load FILE, or type a graph)");
     GraphsResult g = load_graphs(paths());
     if (!g.ok) {
-      diagnostics(g.diagnostics);
+      diagnostics(g.render());
       return error("the graphs do not compile");
     }
     if (args.empty()) {
@@ -691,7 +691,7 @@ class Repl {
   void define(const std::string& text) {
     SessionResult r = session_.define(text);
     if (!r.ok) {
-      diagnostics(r.diagnostics);
+      diagnostics(r.render());
       std::vector<std::string> w = words(text);
       std::string name = w.size() > 1 ? w[1] : "";
       size_t cut = name.find_first_of("(:={");

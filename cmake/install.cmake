@@ -143,7 +143,7 @@ write_basic_package_version_file(${_omen_pkg_dir}/OmenConfigVersion.cmake
 
 install(FILES ${_omen_archive} DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT Development)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/omen DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        COMPONENT Development FILES_MATCHING PATTERN "*.h")
+        COMPONENT Development FILES_MATCHING PATTERN "*.h" PATTERN "*.def")
 install(FILES ${_omen_pkg_dir}/OmenConfig.cmake ${_omen_pkg_dir}/OmenConfigVersion.cmake
         DESTINATION ${OMEN_INSTALL_CMAKEDIR} COMPONENT Development)
 if(TARGET omen_cli)

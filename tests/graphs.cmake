@@ -4,6 +4,8 @@ file(GLOB OMEN_GRAPH_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/graphs/
 foreach(f ${OMEN_GRAPH_TESTS})
   get_filename_component(n ${f} NAME_WE)
   add_test(NAME graphs:${n}
-           COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli> -DNAME=${n}
-                   -DDIR=${CMAKE_CURRENT_SOURCE_DIR}/graphs -P ${CMAKE_CURRENT_SOURCE_DIR}/cmd_check.cmake)
+           COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli>
+                   -DCMD_FILE=${f} -DWORKDIR=${CMAKE_CURRENT_SOURCE_DIR}/graphs
+                   -DEXPECT_OUT=${CMAKE_CURRENT_SOURCE_DIR}/graphs/${n}.out
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
 endforeach()

@@ -14,7 +14,7 @@ foreach(case intents_ratio:checkout_availability intents_threshold:search_latenc
                    "-DARGS=explain;${file}.omen;--intent;${intent}"
                    -DWORKDIR=${CMAKE_CURRENT_SOURCE_DIR}/data
                    -DEXPECT_OUT=${OMEN_INTENTS_DIR}/explain/${intent}.omen
-                   -P ${OMEN_INTENTS_DIR}/golden.cmake)
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
 endforeach()
 
 # The slow 2x burn never pages: no page event at all in the whole alert log of the test.
@@ -37,7 +37,7 @@ foreach(f ${OMEN_OPENSLO_CASES})
                    -DEXPECT_OUT=${OMEN_INTENTS_DIR}/openslo/${n}.omen
                    -DEXPECT_ERR=${OMEN_INTENTS_DIR}/openslo/${n}.err
                    -DCHECK_OUTPUT=1
-                   -P ${OMEN_INTENTS_DIR}/golden.cmake)
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
 endforeach()
 
 # examples/slo: `omen run` of an intent over generated counters prints exactly these alerts.
@@ -47,12 +47,13 @@ add_test(NAME example:slo
                  -DWORKDIR=${PROJECT_SOURCE_DIR}/examples/slo
                  -DEXPECT_OUT=${PROJECT_SOURCE_DIR}/examples/slo/expected.txt
                  -DIGNORE_STDERR=1
-                 -P ${OMEN_INTENTS_DIR}/golden.cmake)
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
 
 # Exact error budgets, printer and lowering details (Catch2).
 add_executable(intents_test ${OMEN_INTENTS_DIR}/intents_test.cpp)
 target_include_directories(intents_test PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(intents_test PRIVATE omen Catch2::Catch2WithMain)
+target_include_directories(intents_test PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_options(intents_test PRIVATE ${OMEN_WARNINGS})
 target_compile_definitions(intents_test PRIVATE OMEN_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
 catch_discover_tests(intents_test TEST_PREFIX "intents:")

@@ -23,8 +23,8 @@ set(rank_cli 9)
 # Public headers by the layer that implements them.
 set(rank_compiler 4)  # public headers of the compiler layer (compiler/import)
 set(public_compiler openslo.h)
-set(public_core types.h)
-set(public_runtime data.h engine.h omen.h testing.h tools.h session.h diagnostics.h)
+set(public_core types.h diagnostics.h diagnostic_codes.def)
+set(public_runtime data.h engine.h omen.h testing.h tools.h session.h)
 set(public_analysis causal.h graphs.h score.h validate.h)
 set(public_llm llm.h)
 

@@ -5,9 +5,11 @@ file(GLOB OMEN_REPL_SESSIONS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/repl/
 foreach(f ${OMEN_REPL_SESSIONS})
   get_filename_component(n ${f} NAME_WE)
   add_test(NAME repl:pipe:${n}
-           COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli> -DNAME=${n}
-                   -DDIR=${CMAKE_CURRENT_SOURCE_DIR}/repl
-                   -P ${CMAKE_CURRENT_SOURCE_DIR}/repl/check_pipe.cmake)
+           COMMAND ${CMAKE_COMMAND} -DOMEN=$<TARGET_FILE:omen_cli> -DARGS=repl -DINPUT=${f}
+                   -DWORKDIR=${CMAKE_CURRENT_SOURCE_DIR}/repl
+                   -DEXPECT_OUT=${CMAKE_CURRENT_SOURCE_DIR}/repl/${n}.out
+                   -DEXPECT_ERR=${CMAKE_CURRENT_SOURCE_DIR}/repl/${n}.err
+                   "-DFORBID_OUT=omen> " -P ${CMAKE_CURRENT_SOURCE_DIR}/golden.cmake)
 endforeach()
 # `script` (util-linux) runs the REPL on a pseudo-terminal: prompts, line editing, tab
 # completion and the history file are exercised as a user would.

@@ -52,7 +52,7 @@ grep -q 'error\[E900\]: the JIT is not available: .*no-such-libomen_jit.so does 
   fail "tier jit without the plugin: unclear error: $(cat "$work/missing-jit.err")"
 "$omen" run --tier auto "$q/cpu.omen" --data "$q/ec2_cpu.csv" >"$work/missing-auto.out" 2>"$work/missing-auto.err" ||
   fail "tier auto without the plugin failed: $(cat "$work/missing-auto.err")"
-[ "$(grep -c 'warning: the JIT is not available' "$work/missing-auto.err")" = 1 ] ||
+[ "$(grep -c 'warning\[W900\]: the JIT is not available' "$work/missing-auto.err")" = 1 ] ||
   fail "tier auto without the plugin: expected one warning, got: $(cat "$work/missing-auto.err")"
 cmp -s "$work/interp.out" "$work/missing-auto.out" || fail "tier auto without the plugin: alerts differ"
 # A file that is not a plugin is refused with the dynamic linker's or the loader's reason.

@@ -13,7 +13,7 @@ causal::SourceLoc to_causal(const SourceManager& sm, const Loc& l) {
 
 GraphsResult convert(const Compilation& c) {
   GraphsResult r;
-  r.diagnostics = c.diags->render();
+  r.diagnostics = c.diags->all();
   if (!c.ok()) return r;
   const SourceManager& sm = *c.sources;
   for (const auto& cg : c.module->graphs) {

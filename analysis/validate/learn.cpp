@@ -357,7 +357,7 @@ class Runner {
         std::lock_guard<std::mutex> lock(mu);
         if (!ev.compiled || !ev.error.empty())
           warnings.push_back(fmt::format("a batch of {} templates failed: {}", e - b,
-                                         ev.compiled ? ev.error : ev.diagnostics));
+                                         ev.compiled ? ev.error : omen::format(ev.diagnostics)));
         for (size_t i = b; i < e; ++i) outcomes[which[i]] = std::move(local[i - b]);
         done += 1;
         if (o_.progress) o_.progress(done, total, phase);
@@ -577,7 +577,8 @@ LearnResult learn(const LabelledData& data, const LearnOptions& options) {
     opts.alarm_mode = options.alarm_mode;
     Evaluation ev = evaluate(Candidate{"learned.omen", header(data) + rules}, data, opts);
     if (!ev.compiled || !ev.error.empty()) {
-      res.error = "the learned rule failed to run: " + (ev.compiled ? ev.error : ev.diagnostics);
+      res.error = "the learned rule failed to run: " +
+                  (ev.compiled ? ev.error : omen::format(ev.diagnostics));
       return res;
     }
     final_out.flags = std::move(ev.flags);

@@ -111,7 +111,7 @@ std::string format_text(const Report& r) {
           "firing events {}\n",
           rr.name, rr.cost, rr.instances, rr.ticks, rr.nan_input_ticks, rr.firing_events);
   }
-  if (!r.diagnostics.empty()) out += "\ndiagnostics\n" + r.diagnostics;
+  if (!r.diagnostics.empty()) out += "\ndiagnostics\n" + omen::format(r.diagnostics);
   return out;
 }
 
@@ -185,7 +185,7 @@ std::string format_json(const Report& r) {
   j["rules"] = std::move(rules);
   j["ticks"] = r.ticks;
   j["nan_ticks"] = r.nan_ticks;
-  j["diagnostics"] = r.diagnostics;
+  j["diagnostics"] = omen::format(r.diagnostics);
   j["millis"] = r.millis;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -44,28 +44,16 @@ const char* status_name(GateStatus status) {
 
 namespace {
 
-std::string first_error(const std::string& diagnostics) {
-  size_t pos = 0;
-  while (pos < diagnostics.size()) {
-    size_t nl = diagnostics.find('\n', pos);
-    if (nl == std::string::npos) nl = diagnostics.size();
-    std::string line = diagnostics.substr(pos, nl - pos);
-    if (line.find("error") != std::string::npos) return line;
-    pos = nl + 1;
-  }
-  return diagnostics.substr(0, diagnostics.find('\n'));
-}
-
-size_t count_errors(const std::string& diagnostics) {
-  size_t n = 0, pos = 0;
-  while ((pos = diagnostics.find(": error", pos)) != std::string::npos) ++n, ++pos;
-  return n;
-}
-
-size_t count_warnings(const std::string& diagnostics) {
-  size_t n = 0, pos = 0;
-  while ((pos = diagnostics.find(": warning", pos)) != std::string::npos) ++n, ++pos;
-  return n;
+// The first line of the first error ("file:line:col: error[E010]: ...").
+std::string first_error_line(const std::vector<omen::Diagnostic>& diagnostics) {
+  const omen::Diagnostic* d = omen::first_error(diagnostics);
+  if (!d) return "";
+  omen::Diagnostic head = *d;
+  head.source_line.clear();
+  head.notes.clear();
+  std::string line = omen::format(head);
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
 }
 
 std::string fmt_value(double v) {
@@ -116,15 +104,15 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
   rep.diagnostics = ev.diagnostics;
   rep.staleness_ms = ev.staleness_ms;
   if (!ev.compiled) {
-    const size_t errors = std::max<size_t>(1, count_errors(ev.diagnostics));
+    const size_t errors = std::max<size_t>(1, omen::count_errors(ev.diagnostics));
     gate(Gate::kCompiles, GateStatus::kFail,
          fmt::format("{} error{}; first: {}", errors, errors == 1 ? "" : "s",
-                     first_error(ev.diagnostics)));
+                     first_error_line(ev.diagnostics)));
     skip_rest(Gate::kEvaluates, "the candidate does not compile");
     return finish();
   }
   {
-    const size_t warnings = count_warnings(ev.diagnostics);
+    const size_t warnings = omen::count_warnings(ev.diagnostics);
     gate(Gate::kCompiles, GateStatus::kPass,
          fmt::format("{} rule{}, {} warning{}", ev.rules.size(), ev.rules.size() == 1 ? "" : "s",
                      warnings, warnings == 1 ? "" : "s"));
@@ -302,7 +290,7 @@ Report validate(const Candidate& candidate, const LabelledData& data, const Opti
     }
     if (!cur.compiled) {
       gate(Gate::kNoRegression, GateStatus::kFail,
-           "the current version does not compile: " + first_error(cur.diagnostics));
+           "the current version does not compile: " + first_error_line(cur.diagnostics));
     } else if (!cur.error.empty()) {
       gate(Gate::kNoRegression, GateStatus::kFail,
            "the current version failed to evaluate: " + cur.error);

@@ -45,7 +45,7 @@ void build(const std::string& src, omen::Tier tier, Samples* out, std::string* e
   Stopwatch sw;
   auto b = omen::Engine::from_source("rule.omen", src, o);
   if (out) out->add(sw);
-  if (!b.ok()) *err = b.diagnostics;
+  if (!b.ok()) *err = b.render();
 }
 
 std::string ms3(double x) {

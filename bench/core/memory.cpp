@@ -70,7 +70,7 @@ int run_memory_child(const Options& o) {
   eo.tier = omen::Tier::Interp;  // no LLVM in the process: its code and arenas are not state
   auto built = omen::Engine::from_source("mem.omen", m->source, eo);
   if (!built.ok()) {
-    fmt::print(stderr, "{}\n", built.diagnostics);
+    fmt::print(stderr, "{}\n", built.render());
     return 1;
   }
   omen::Batch batch;

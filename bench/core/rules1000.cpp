@@ -144,7 +144,7 @@ int run_rules1000(const Options& o) {
     auto b = omen::Engine::from_files({path}, eo);
     build.add(sw);
     if (!b.ok()) {
-      fmt::print(stderr, "the generated file does not build:\n{}\n", b.diagnostics);
+      fmt::print(stderr, "the generated file does not build:\n{}\n", b.render());
       return 1;
     }
     rules = b.engine->rule_names().size();
@@ -184,7 +184,7 @@ int run_rules1000(const Options& o) {
     jit_ms = sw.wall() * 1e3;
     if (!b.ok()) {
       jit_ms = NAN;
-      jit_err = b.diagnostics.substr(0, 300);
+      jit_err = b.render().substr(0, 300);
     }
   }
   Table t({"measure", "median wall ms", "min wall ms", "max wall ms", "median CPU ms", "runs"});

@@ -127,7 +127,7 @@ EngineResult run_engine(const Shape& sh, Tier tier, const Input& in) {
   o.tier = tier;
   auto built = Engine::from_source("bench.omen", sh.source, o);
   if (!built.ok()) {
-    r.error = built.diagnostics;
+    r.error = built.render();
     return r;
   }
   Events ev;

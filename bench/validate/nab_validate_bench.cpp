@@ -231,7 +231,7 @@ int unsupervised(const Args& a) {
     const ov::Candidate inst{cand.name, instantiate(cand.source, c.data[i].median_interval)};
     ov::Evaluation ev = ov::evaluate(inst, c.data[i], opt);
     if (!ev.compiled || !ev.error.empty()) {
-      errors[i] = ev.compiled ? ev.error : ev.diagnostics;
+      errors[i] = ev.compiled ? ev.error : omen::format(ev.diagnostics);
       return;
     }
     // Score of a row: the highest `score` label among the rules alarming there (default 1).

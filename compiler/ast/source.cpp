@@ -25,62 +25,83 @@ std::string_view SourceManager::line_text(uint32_t file, uint32_t line) const {
   return s;
 }
 
-void Diagnostics::error(const Loc& loc, std::string code, std::string message) {
+namespace {
+
+Range range_of(const Loc& loc) {
+  if (!loc.valid()) return {};
+  return {loc.line, loc.col, loc.line, loc.col + loc.len};
+}
+
+}  // namespace
+
+void Diagnostics::add(Severity severity, const Loc& loc, DiagCode code, std::string message) {
+  Diagnostic d = make_diagnostic(code, std::move(message));
+  d.severity = severity;
+  if (loc.valid() && sources_) {
+    d.file = sources_->name(loc.file);
+    d.range = range_of(loc);
+    d.source_line = std::string(sources_->line_text(loc.file, loc.line));
+  }
+  diags_.push_back(std::move(d));
+  last_dropped_ = false;
+}
+
+void Diagnostics::error(const Loc& loc, DiagCode code, std::string message) {
   if (n_errors_ >= max_errors_) {
     ++suppressed_;
+    last_dropped_ = true;
     return;
   }
   ++n_errors_;
-  diags_.push_back({Severity::Error, std::move(code), std::move(message), loc});
+  add(Severity::Error, loc, code, std::move(message));
 }
 
-void Diagnostics::warning(const Loc& loc, std::string code, std::string message) {
-  if (std::find(disabled_.begin(), disabled_.end(), code) != disabled_.end()) return;
-  if (werror_) return error(loc, std::move(code), std::move(message));
+void Diagnostics::warning(const Loc& loc, DiagCode code, std::string message) {
+  const std::string_view name = code_name(code);
+  if (std::find(disabled_.begin(), disabled_.end(), name) != disabled_.end()) {
+    last_dropped_ = true;
+    return;
+  }
+  if (werror_) return error(loc, code, std::move(message));
   ++n_warnings_;
-  diags_.push_back({Severity::Warning, std::move(code), std::move(message), loc});
+  add(Severity::Warning, loc, code, std::move(message));
 }
 
 void Diagnostics::note(const Loc& loc, std::string message) {
-  diags_.push_back({Severity::Note, "", std::move(message), loc});
+  if (last_dropped_) return;
+  Note n;
+  n.message = std::move(message);
+  if (loc.valid() && sources_) {
+    n.file = sources_->name(loc.file);
+    n.range = range_of(loc);
+    n.source_line = std::string(sources_->line_text(loc.file, loc.line));
+  }
+  if (!diags_.empty()) {
+    diags_.back().notes.push_back(std::move(n));
+    return;
+  }
+  Diagnostic d;
+  d.severity = Severity::Note;
+  d.file = std::move(n.file);
+  d.range = n.range;
+  d.message = std::move(n.message);
+  d.source_line = std::move(n.source_line);
+  diags_.push_back(std::move(d));
 }
 
-std::string Diagnostics::render(const Diagnostic& d, bool color) const {
-  const char* kind = d.severity == Severity::Error     ? "error"
-                     : d.severity == Severity::Warning ? "warning"
-                                                       : "note";
-  std::string out;
-  if (d.loc.valid() && sources_)
-    out += fmt::format("{}:{}:{}: ", sources_->name(d.loc.file), d.loc.line, d.loc.col);
-  if (color)
-    out += d.severity == Severity::Error     ? "\033[1;31m"
-           : d.severity == Severity::Warning ? "\033[1;35m"
-                                             : "\033[1;36m";
-  out += kind;
-  if (!d.code.empty()) out += fmt::format("[{}]", d.code);
-  if (color) out += "\033[0m";
-  out += fmt::format(": {}\n", d.message);
-  if (d.loc.valid() && sources_) {
-    std::string_view line = sources_->line_text(d.loc.file, d.loc.line);
-    if (!line.empty()) {
-      out += fmt::format("  {}\n  ", line);
-      // Keep tabs so the caret lines up under tab-indented source.
-      for (uint32_t i = 1; i < d.loc.col && i - 1 < line.size(); ++i)
-        out += line[i - 1] == '\t' ? '\t' : ' ';
-      out += '^';
-      for (uint32_t i = 1; i < d.loc.len && d.loc.col + i - 1 < line.size() + 1; ++i) out += '~';
-      out += '\n';
-    }
+std::vector<Diagnostic> Diagnostics::all() const {
+  std::vector<Diagnostic> out = diags_;
+  if (suppressed_ > 0) {
+    Diagnostic more;
+    more.severity = Severity::Note;
+    more.message = fmt::format("{} more errors not shown (limit {})", suppressed_, max_errors_);
+    out.push_back(std::move(more));
   }
   return out;
 }
 
 std::string Diagnostics::render(bool color) const {
-  std::string out;
-  for (const auto& d : diags_) out += render(d, color);
-  if (suppressed_ > 0)
-    out += fmt::format("note: {} more errors not shown (limit {})\n", suppressed_, max_errors_);
-  return out;
+  return format(all(), color);
 }
 
 }  // namespace omen

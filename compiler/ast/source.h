@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "omen/diagnostics.h"
+
 namespace omen {
 
 /// A position in a source file: 1-based line and column (in characters), and the length of
@@ -39,45 +41,39 @@ class SourceManager {
   std::vector<File> files_;
 };
 
-enum class Severity { Error, Warning, Note };
-
-struct Diagnostic {
-  Severity severity = Severity::Error;
-  std::string code;  // stable: E001..., W001...
-  std::string message;
-  Loc loc;
-};
-
-/// Collects diagnostics; stops accepting errors after `max_errors` (the rest are counted).
+/// Collects diagnostics (omen/diagnostics.h) with the file name and source line of their
+/// location resolved; stops accepting errors after `max_errors` (the rest are counted).
+/// A note attaches to the diagnostic before it.
 class Diagnostics {
  public:
   explicit Diagnostics(const SourceManager* sources, size_t max_errors = 20)
       : sources_(sources), max_errors_(max_errors) {}
 
-  void error(const Loc& loc, std::string code, std::string message);
-  void warning(const Loc& loc, std::string code, std::string message);
+  void error(const Loc& loc, DiagCode code, std::string message);
+  void warning(const Loc& loc, DiagCode code, std::string message);
   void note(const Loc& loc, std::string message);
 
   bool has_errors() const { return n_errors_ > 0; }
   size_t error_count() const { return n_errors_; }
   size_t warning_count() const { return n_warnings_; }
-  const std::vector<Diagnostic>& all() const { return diags_; }
-  /// Warnings whose code or name is in this list are dropped (`--no-warn=W001`).
+  /// What was reported, in order, plus a closing note when errors were suppressed.
+  std::vector<Diagnostic> all() const;
+  /// Warnings whose code is in this list are dropped (`--no-warn=W001`).
   void disable_warning(std::string code) { disabled_.push_back(std::move(code)); }
   void set_warnings_as_errors(bool on) { werror_ = on; }
 
-  /// Renders every diagnostic: location, message, source line, caret.
+  /// Renders every diagnostic (omen::format): location, message, source line, caret.
   std::string render(bool color = false) const;
-  /// One diagnostic, same format.
-  std::string render(const Diagnostic& d, bool color = false) const;
   const SourceManager* sources() const { return sources_; }
 
  private:
+  void add(Severity severity, const Loc& loc, DiagCode code, std::string message);
   const SourceManager* sources_;
   size_t max_errors_;
   size_t n_errors_ = 0;
   size_t n_warnings_ = 0;
   size_t suppressed_ = 0;
+  bool last_dropped_ = false;  // the last error or warning was not kept: drop its notes
   bool werror_ = false;
   std::vector<std::string> disabled_;
   std::vector<Diagnostic> diags_;

@@ -150,12 +150,12 @@ Val Elaborator::window(const ast::Expr& e, WindowKind kind, const Val& x, const 
   out.loc = e.loc;
   if (width.symbolic) return out;  // checked at each call site when the function is inlined
   if (!width.is_const) {
-    ctx_.error(width.loc, "E023",
+    ctx_.error(width.loc, DiagCode::E023,
                fmt::format("the window of {}() must be known at compile time", fname));
     return Val::error();
   }
   if (!(width.num >= 1) || width.num > static_cast<double>(ctx_.limits.max_window_ms)) {
-    ctx_.error(width.loc, "E024",
+    ctx_.error(width.loc, DiagCode::E024,
                fmt::format("the window of {}() must be between 1ms and {}d, found {}ms", fname,
                            ctx_.limits.max_window_ms / 86'400'000, width.num));
     return Val::error();
@@ -188,14 +188,14 @@ Val Elaborator::eval_call(const ast::Expr& e) {
   ctx_.used.insert(name);
   if (fn != ctx_.fns.end()) return call_user(e, *fn->second);
   if (name == "metric") {
-    ctx_.error(e.loc, "E019", "metric() can only be used in a series declaration");
+    ctx_.error(e.loc, DiagCode::E019, "metric() can only be used in a series declaration");
     return Val::error();
   }
   std::vector<Val> args;
   bool ok = true;
   for (size_t i = 0; i < e.args.size(); ++i) {
     if (!e.arg_names[i].empty()) {
-      ctx_.error(e.args[i]->loc, "E014",
+      ctx_.error(e.args[i]->loc, DiagCode::E014,
                  fmt::format("built-in {}() takes no named argument '{}'", name, e.arg_names[i]));
       ok = false;
     }
@@ -210,7 +210,7 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
   auto arity = [&](size_t n) {
     if (args.size() == n) return true;
     ctx_.error(
-        e.loc, "E013",
+        e.loc, DiagCode::E013,
         fmt::format("{}() takes {} argument{}, found {}", name, n, n == 1 ? "" : "s", args.size()));
     return false;
   };
@@ -256,12 +256,14 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
   if (name == "absent") {
     if (!arity(2)) return Val::error();
     if (args[0].series < 0 && low_) {
-      ctx_.error(args[0].loc, "E027", "the first argument of absent() must be a series name");
+      ctx_.error(args[0].loc, DiagCode::E027,
+                 "the first argument of absent() must be a series name");
       return Val::error();
     }
     if (!expect_type(args[1], {Type::Duration}, "the duration of absent()")) return Val::error();
     if (!args[1].is_const && !args[1].symbolic) {
-      ctx_.error(args[1].loc, "E023", "the duration of absent() must be known at compile time");
+      ctx_.error(args[1].loc, DiagCode::E023,
+                 "the duration of absent() must be known at compile time");
       return Val::error();
     }
     Val out{Type::Bool};
@@ -293,12 +295,12 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
       const kernels::ParamInfo& info = k->params[n_param];
       if (!num_arg(i)) return Val::error();
       if (!args[i].is_const && !args[i].symbolic) {
-        ctx_.error(args[i].loc, "E023",
+        ctx_.error(args[i].loc, DiagCode::E023,
                    fmt::format("the {} of {}() must be known at compile time", info.name, name));
         return Val::error();
       }
       if (args[i].is_const && !info.contains(args[i].num)) {
-        ctx_.error(args[i].loc, "E024",
+        ctx_.error(args[i].loc, DiagCode::E024,
                    fmt::format("the {} of {}() must be {}, found {}", info.name, name,
                                range_text(info), args[i].num));
         return Val::error();
@@ -311,7 +313,7 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
     // seasonal_base keeps (periods + 1) periods of samples: bound the span like a window.
     if (k->kind == WindowKind::Seasonal && width->is_const && params.param >= 1 &&
         width->num * params.param > static_cast<double>(ctx_.limits.max_window_ms)) {
-      ctx_.error(e.loc, "E024",
+      ctx_.error(e.loc, DiagCode::E024,
                  fmt::format("the span of seasonal_base(), period x periods, must be at most {}d, "
                              "found {}ms",
                              ctx_.limits.max_window_ms / 86'400'000, width->num * params.param));
@@ -326,7 +328,7 @@ Val Elaborator::call_builtin(const ast::Expr& e, const std::string& name, std::v
   std::vector<std::string> candidates = ctx_.names();
   for (const BuiltinFunction& b : builtin_functions()) candidates.push_back(b.name);
   std::string hint = suggest(name, candidates);
-  ctx_.error(e.loc, "E012",
+  ctx_.error(e.loc, DiagCode::E012,
              fmt::format("unknown function '{}'{}", e.text,
                          hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
   return Val::error();
@@ -381,12 +383,12 @@ size_t Context::inline_size(const ast::Fn& root) {
 
 Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
   if (std::find(call_stack_.begin(), call_stack_.end(), fn.name) != call_stack_.end()) {
-    ctx_.error(e.loc, "E025",
+    ctx_.error(e.loc, DiagCode::E025,
                fmt::format("function '{}' calls itself (recursion is not allowed)", fn.name));
     return Val::error();
   }
   if (call_stack_.size() >= ctx_.limits.max_inline_depth) {
-    ctx_.error(e.loc, "E025",
+    ctx_.error(e.loc, DiagCode::E025,
                fmt::format("function calls nested deeper than {}", ctx_.limits.max_inline_depth));
     return Val::error();
   }
@@ -402,7 +404,7 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
       auto it = std::find_if(fn.params.begin(), fn.params.end(),
                              [&](const ast::Param& p) { return p.name == e.arg_names[i]; });
       if (it == fn.params.end()) {
-        ctx_.error(e.args[i]->loc, "E014",
+        ctx_.error(e.args[i]->loc, DiagCode::E014,
                    fmt::format("{}() has no parameter '{}'", fn.name, e.arg_names[i]));
         ok = false;
         continue;
@@ -410,14 +412,14 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
       slot = static_cast<size_t>(it - fn.params.begin());
     }
     if (slot >= fn.params.size()) {
-      ctx_.error(e.loc, "E013",
+      ctx_.error(e.loc, DiagCode::E013,
                  fmt::format("{}() takes {} argument{}, found {}", fn.name, fn.params.size(),
                              fn.params.size() == 1 ? "" : "s", e.args.size()));
       return Val::error();
     }
     if (bound[slot]) {
       ctx_.error(
-          e.args[i]->loc, "E014",
+          e.args[i]->loc, DiagCode::E014,
           fmt::format("parameter '{}' of {}() is given twice", fn.params[slot].name, fn.name));
       ok = false;
     }
@@ -425,7 +427,7 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
   }
   for (size_t i = 0; i < bound.size(); ++i)
     if (!bound[i]) {
-      ctx_.error(e.loc, "E013",
+      ctx_.error(e.loc, DiagCode::E013,
                  fmt::format("{}() is missing argument '{}'", fn.name, fn.params[i].name));
       ok = false;
     }
@@ -436,7 +438,7 @@ Val Elaborator::call_user(const ast::Expr& e, const ast::Fn& fn) {
   if (size > ctx_.limits.max_inlined_nodes ||
       inlined_nodes_ + size > ctx_.limits.max_inlined_nodes) {
     if (std::exchange(ctx_.inline_reported, true)) return Val::error();
-    ctx_.error(e.loc, "E040",
+    ctx_.error(e.loc, DiagCode::E040,
                fmt::format("inlining {}() would make {} expression nodes, over the limit of {} "
                            "(a rule with all its function calls expanded)",
                            fn.name,

@@ -49,7 +49,7 @@ class Checker {
         ctx_.fns.erase(decl.name);
         ctx_.series.erase(decl.name);
       } else {
-        ctx_.error(decl.loc, "E011", fmt::format("'{}' is already defined", decl.name));
+        ctx_.error(decl.loc, DiagCode::E011, fmt::format("'{}' is already defined", decl.name));
         ctx_.diags.note(prev->second,
                         fmt::format("previous definition of '{}' is here", decl.name));
         return;
@@ -88,7 +88,8 @@ class Checker {
     for (const auto* m : modules)
       for (const auto& in : m->intents) {
         if (seen.count(in.name)) {
-          ctx_.error(in.loc, "E011", fmt::format("intent '{}' is already defined", in.name));
+          ctx_.error(in.loc, DiagCode::E011,
+                     fmt::format("intent '{}' is already defined", in.name));
           ctx_.diags.note(seen[in.name], "previous definition is here");
           continue;
         }
@@ -96,7 +97,7 @@ class Checker {
         CompiledIntent ci;
         if (!expand_intent(ctx_, in, &ci)) continue;
         if (!out_.sources) {  // compile() always sets it; the generated source lives there
-          ctx_.error(in.loc, "E080", "intents need the compiler driver's source manager");
+          ctx_.error(in.loc, DiagCode::E080, "intents need the compiler driver's source manager");
           continue;
         }
         uint32_t id = out_.sources->add(ci.source_name, ci.source);
@@ -114,11 +115,11 @@ class Checker {
     std::set<std::string> seen;
     for (const auto& p : fn.params) {
       if (!seen.insert(p.name).second) {
-        ctx_.error(p.loc, "E011", fmt::format("parameter '{}' is declared twice", p.name));
+        ctx_.error(p.loc, DiagCode::E011, fmt::format("parameter '{}' is declared twice", p.name));
         ok = false;
       }
       if (!known_type(p.type.name)) {
-        ctx_.error(p.type.loc, "E026",
+        ctx_.error(p.type.loc, DiagCode::E026,
                    fmt::format("unknown type '{}' (expected number, series, bool, duration, "
                                "percent or string)",
                                p.type.name));
@@ -131,7 +132,7 @@ class Checker {
       el.bind(p.name, v);
     }
     if (fn.result && !known_type(fn.result->name)) {
-      ctx_.error(fn.result->loc, "E026", fmt::format("unknown type '{}'", fn.result->name));
+      ctx_.error(fn.result->loc, DiagCode::E026, fmt::format("unknown type '{}'", fn.result->name));
       ok = false;
     }
     if (!ok) return;
@@ -141,10 +142,11 @@ class Checker {
       Type want = declared_type(fn.result->name);
       bool match = out.type == want || (want == Type::Number && out.type == Type::Percent);
       if (!match)
-        ctx_.error(fn.body->loc,
-                   out.type == Type::Duration || want == Type::Duration ? "E021" : "E020",
-                   fmt::format("{}() is declared to return {} but its body is {}", fn.name,
-                               fn.result->name, type_name(out.type)));
+        ctx_.error(
+            fn.body->loc,
+            out.type == Type::Duration || want == Type::Duration ? DiagCode::E021 : DiagCode::E020,
+            fmt::format("{}() is declared to return {} but its body is {}", fn.name,
+                        fn.result->name, type_name(out.type)));
     }
   }
 
@@ -159,22 +161,22 @@ class Checker {
     if (!v.ok()) return v;
     if (v.type != Type::Duration) {
       ctx_.error(
-          e.loc, "E035",
+          e.loc, DiagCode::E035,
           fmt::format("{} must be a duration such as 5m, found {}", what, type_name(v.type)));
       return Val::error();
     }
     if (!v.is_const) {
-      ctx_.error(e.loc, "E035", fmt::format("{} must be known at compile time", what));
+      ctx_.error(e.loc, DiagCode::E035, fmt::format("{} must be known at compile time", what));
       return Val::error();
     }
     if (v.num < 0 || (!allow_zero && v.num == 0)) {
-      ctx_.error(e.loc, "E035",
+      ctx_.error(e.loc, DiagCode::E035,
                  fmt::format("{} must be {}, found {}ms", what,
                              allow_zero ? "zero or more" : "positive", v.num));
       return Val::error();
     }
     if (!(v.num < 0x1p62)) {  // folded arithmetic can leave int64 milliseconds
-      ctx_.error(e.loc, "E035", fmt::format("{} is out of range ({}ms)", what, v.num));
+      ctx_.error(e.loc, DiagCode::E035, fmt::format("{} is out of range ({}ms)", what, v.num));
       return Val::error();
     }
     return v;
@@ -212,7 +214,7 @@ class Checker {
       at.col += static_cast<uint32_t>(i + 1);
       at.len = 1;
       if (close == std::string::npos) {
-        ctx_.error(at, "E034", "unclosed '{' in message (write '{{' for a literal brace)");
+        ctx_.error(at, DiagCode::E034, "unclosed '{' in message (write '{{' for a literal brace)");
         return;
       }
       std::string body = m.substr(i + 1, close - i - 1);
@@ -245,10 +247,10 @@ class Checker {
                        (!known_name(trimmed) && trimmed != "value"));
       if (is_label) {
         if (!spec.empty())
-          ctx_.error(body_loc, "E034",
+          ctx_.error(body_loc, DiagCode::E034,
                      fmt::format("label placeholder {{{}}} cannot have a format spec", trimmed));
         if (r.has_by && std::find(r.by.begin(), r.by.end(), trimmed) == r.by.end())
-          ctx_.diags.warning(body_loc, "W002",
+          ctx_.diags.warning(body_loc, DiagCode::W002,
                              fmt::format("label '{}' is not in the rule's by (...) list", trimmed));
         cr.message.push_back({MessagePart::Label, trimmed});
       } else {
@@ -269,7 +271,7 @@ class Checker {
             continue;
           }
           if (v.type == Type::String) {
-            ctx_.error(body_loc, "E034",
+            ctx_.error(body_loc, DiagCode::E034,
                        "a message placeholder must be a number, bool or duration");
             i = close;
             continue;
@@ -287,7 +289,7 @@ class Checker {
           k = e;
         }
         if (big > ctx_.limits.max_format_width) {
-          ctx_.error(body_loc, "E034",
+          ctx_.error(body_loc, DiagCode::E034,
                      fmt::format("format width or precision in '{}' is over the limit of {}", spec,
                                  ctx_.limits.max_format_width));
           i = close;
@@ -296,7 +298,8 @@ class Checker {
         try {
           (void)fmt::format(fmt::runtime("{:" + spec + "}"), 1.5);
         } catch (const fmt::format_error& err) {
-          ctx_.error(body_loc, "E034", fmt::format("bad format spec '{}': {}", spec, err.what()));
+          ctx_.error(body_loc, DiagCode::E034,
+                     fmt::format("bad format spec '{}': {}", spec, err.what()));
         }
         uint32_t out = static_cast<uint32_t>(low.program.outputs.size());
         low.program.outputs.push_back(el.materialize(v));
@@ -310,14 +313,14 @@ class Checker {
   void lower_rule(const ast::Rule& r) {
     for (size_t i = 0; i < r.duplicate_clauses.size(); ++i)
       ctx_.error(
-          r.duplicate_clauses[i], "E032",
+          r.duplicate_clauses[i], DiagCode::E032,
           fmt::format("rule '{}' has more than one '{}' clause", r.name, r.duplicate_names[i]));
     if (r.on.empty()) {
-      ctx_.error(r.loc, "E030", fmt::format("rule '{}' has no 'on' clause", r.name));
+      ctx_.error(r.loc, DiagCode::E030, fmt::format("rule '{}' has no 'on' clause", r.name));
       return;
     }
     if (!r.when) {
-      ctx_.error(r.loc, "E030", fmt::format("rule '{}' has no 'when' clause", r.name));
+      ctx_.error(r.loc, DiagCode::E030, fmt::format("rule '{}' has no 'when' clause", r.name));
       return;
     }
     CompiledRule cr;
@@ -335,7 +338,7 @@ class Checker {
         for (auto& [k, d] : ctx_.series) v.push_back(k);
         return v;
       }());
-      ctx_.error(r.on_loc, "E031",
+      ctx_.error(r.on_loc, DiagCode::E031,
                  fmt::format("'on' must name a series declared with 'series', found '{}'{}", r.on,
                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
       return;
@@ -344,14 +347,10 @@ class Checker {
     if (!ctx_.resolve_selector(r.on, {}, r.on_loc, false, &on)) return;
     low.selectors.push_back(on);
     uint32_t on_value = low.input(InputSpec::Value, 0);
-    for (size_t i = 0; i < r.by.size(); ++i)
-      if (!std::regex_match(r.by[i], label_name_re()))
-        ctx_.error(r.by_locs[i], "E036", fmt::format("'{}' is not a valid label name", r.by[i]));
-
     Elaborator el(ctx_, &low);
     Val cond = el.eval(*r.when);
     if (cond.ok() && cond.type != Type::Bool)
-      ctx_.error(r.when->loc, "E022",
+      ctx_.error(r.when->loc, DiagCode::E022,
                  fmt::format("the 'when' condition must be bool, found {}", type_name(cond.type)));
     if (r.for_) cr.for_ms = static_cast<int64_t>(const_duration(*r.for_, "'for'", true).num);
     if (r.keep) cr.keep_ms = static_cast<int64_t>(const_duration(*r.keep, "'keep'", true).num);
@@ -360,7 +359,7 @@ class Checker {
       Val v = el.eval(*r.value);
       if (v.ok() && v.type != Type::Number && v.type != Type::Percent && v.type != Type::Bool)
         ctx_.error(
-            r.value->loc, "E020",
+            r.value->loc, DiagCode::E020,
             fmt::format("the 'value' of an alert must be a number, found {}", type_name(v.type)));
       else if (v.ok())
         value = el.materialize(v);
@@ -370,24 +369,22 @@ class Checker {
     static const std::set<std::string> severities = {"info",     "warning", "error",
                                                      "critical", "page",    "ticket"};
     if (!r.severity.empty() && !severities.count(r.severity))
-      ctx_.error(r.severity_loc, "E033",
+      ctx_.error(r.severity_loc, DiagCode::E033,
                  fmt::format("unknown severity '{}' (expected info, warning, error, critical, "
                              "page or ticket)",
                              r.severity));
     cr.severity = r.severity;
     std::set<std::string> label_names;
     for (const auto& l : r.labels) {
-      if (!std::regex_match(l.name, label_name_re()))
-        ctx_.error(l.loc, "E036", fmt::format("'{}' is not a valid label name", l.name));
       if (!label_names.insert(l.name).second)
-        ctx_.error(l.loc, "E011", fmt::format("label '{}' is given twice", l.name));
+        ctx_.error(l.loc, DiagCode::E011, fmt::format("label '{}' is given twice", l.name));
       cr.labels.push_back({l.name, l.value});
     }
     cr.labels = normalize_labels(cr.labels);
     if (r.has_message) lower_message(r, el, low, cr);
     cr.cost = estimate_cost(low.program);
     if (cr.cost > ctx_.limits.max_cost)
-      ctx_.error(r.loc, "E040",
+      ctx_.error(r.loc, DiagCode::E040,
                  fmt::format("rule '{}' costs {} per evaluation, over the limit of {}", r.name,
                              cr.cost, ctx_.limits.max_cost));
     cr.program = std::move(low.program);
@@ -407,7 +404,7 @@ class Checker {
     if (t.has_start) {
       auto ts = io::parse_timestamp(t.start);
       if (!ts)
-        ctx_.error(t.start_loc, "E053", fmt::format("bad start time \"{}\"", t.start));
+        ctx_.error(t.start_loc, DiagCode::E053, fmt::format("bad start time \"{}\"", t.start));
       else
         ct.start = *ts;
     }
@@ -416,7 +413,7 @@ class Checker {
       if (!ctx_.resolve_selector(in.series, in.selector, in.loc, true, &sel)) continue;
       ctx_.used.insert(in.series);
       if (!sel.metric.empty() && sel.metric[0] == '@') {
-        ctx_.error(in.loc, "E051",
+        ctx_.error(in.loc, DiagCode::E051,
                    fmt::format("'{}' is an aggregate, computed from its members: give the "
                                "members as inputs",
                                in.series));
@@ -427,7 +424,7 @@ class Checker {
       bool ok = true;
       for (const auto& m : sel.matchers) {
         if (m.op != ast::MatchOp::Eq) {
-          ctx_.error(in.loc, "E051",
+          ctx_.error(in.loc, DiagCode::E051,
                      "a test input must name one series: use only label = \"value\" matchers");
           ok = false;
           break;
@@ -438,7 +435,7 @@ class Checker {
       try {
         input.values = io::expand_series_notation(in.values);
       } catch (const std::exception& e) {
-        ctx_.error(in.values_loc, "E051", fmt::format("bad input values: {}", e.what()));
+        ctx_.error(in.values_loc, DiagCode::E051, fmt::format("bad input values: {}", e.what()));
         ok = false;
       }
       // Checked time arithmetic (TODO at merge: the shared helpers of core/support/time.h):
@@ -448,7 +445,7 @@ class Checker {
           (__builtin_mul_overflow(static_cast<int64_t>(input.values.size() - 1), ct.interval_ms,
                                   &span) ||
            __builtin_add_overflow(ct.start, span, &last))) {
-        ctx_.error(in.values_loc, "E035",
+        ctx_.error(in.values_loc, DiagCode::E035,
                    fmt::format("{} values {}ms apart run past the largest representable time",
                                input.values.size(), ct.interval_ms));
         ok = false;
@@ -465,7 +462,7 @@ class Checker {
       ce.message = ex.message;
       if (!rule_names.count(ex.rule)) {
         std::string hint = suggest(ex.rule, {rule_names.begin(), rule_names.end()});
-        ctx_.error(ex.loc, "E050",
+        ctx_.error(ex.loc, DiagCode::E050,
                    fmt::format("unknown rule '{}'{}", ex.rule,
                                hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
         continue;
@@ -474,7 +471,7 @@ class Checker {
       Val at = const_duration(*ex.at, "'at'", true);
       if (!at.ok()) continue;
       if (__builtin_add_overflow(ct.start, static_cast<int64_t>(at.num), &ce.at)) {  // checked
-        ctx_.error(ex.at->loc, "E035", "'at' runs past the largest representable time");
+        ctx_.error(ex.at->loc, DiagCode::E035, "'at' runs past the largest representable time");
         continue;
       }
       ce.at_text = ast::print(*ex.at);
@@ -490,7 +487,7 @@ class Checker {
         if (imp.module == "std" || imp.module.rfind("std.", 0) == 0)
           wants_std = true;
         else
-          ctx_.error(imp.loc, "E060",
+          ctx_.error(imp.loc, DiagCode::E060,
                      fmt::format("unknown module '{}' (the only module is std)", imp.module));
       }
     if (wants_std && std_module) declare_module(*std_module, true);
@@ -519,7 +516,7 @@ class Checker {
     for (const auto* m : all)
       for (const auto& r : m->rules) {
         if (rule_locs.count(r.name)) {
-          ctx_.error(r.loc, "E011", fmt::format("rule '{}' is already defined", r.name));
+          ctx_.error(r.loc, DiagCode::E011, fmt::format("rule '{}' is already defined", r.name));
           ctx_.diags.note(rule_locs[r.name], "previous definition is here");
           continue;
         }
@@ -531,21 +528,21 @@ class Checker {
     for (const auto* m : modules)
       for (const auto& t : m->tests) {
         if (!test_names.insert(t.name).second)
-          ctx_.error(t.loc, "E011", fmt::format("test '{}' is already defined", t.name));
+          ctx_.error(t.loc, DiagCode::E011, fmt::format("test '{}' is already defined", t.name));
         lower_test(t, rule_names);
       }
     std::set<std::string> graph_names;
     for (const auto* m : modules)
       for (const auto& g : m->graphs) {
         if (!graph_names.insert(g.name).second)
-          ctx_.error(g.loc, "E011", fmt::format("graph '{}' is already defined", g.name));
+          ctx_.error(g.loc, DiagCode::E011, fmt::format("graph '{}' is already defined", g.name));
         lower_graph(ctx_, g, out_);
       }
     for (const auto& [name, a] : ctx_.aggregates)
       if (a) out_.aggregates.push_back(*a);
     for (const auto& [name, loc] : user_decls_)
       if (!ctx_.used.count(name))
-        ctx_.diags.warning(loc, "W001", fmt::format("'{}' is never used", name));
+        ctx_.diags.warning(loc, DiagCode::W001, fmt::format("'{}' is never used", name));
   }
 
  private:

@@ -60,7 +60,7 @@ struct Context {
   /// Aggregate series declarations, resolved on first use (nullopt: in error).
   std::map<std::string, std::optional<CompiledAggregate>> aggregates;
 
-  void error(const Loc& loc, const char* code, const std::string& message);
+  void error(const Loc& loc, DiagCode code, const std::string& message);
   /// All names in scope, for "did you mean" suggestions.
   std::vector<std::string> names() const;
   /// Resolves a series declaration (or an undeclared metric name when `allow_metric`) plus

@@ -28,7 +28,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
   for (const auto& s : g.stmts) {
     if (s.kind == ast::GraphStmtKind::Node) {
       if (!declared.insert(s.names[0]).second) {
-        ctx.error(s.name_locs[0], "E011",
+        ctx.error(s.name_locs[0], DiagCode::E011,
                   fmt::format("node '{}' is declared twice in graph '{}'", s.names[0], g.name));
         continue;
       }
@@ -36,7 +36,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
       for (const auto& b : s.bindings) {
         const ast::Expr& e = *b.series;
         if (e.kind != ast::ExprKind::Name) {
-          ctx.error(e.loc, "E073",
+          ctx.error(e.loc, DiagCode::E073,
                     fmt::format("binding '{}' of node '{}' must be a series such as "
                                 "lat{{service=\"x\"}}",
                                 b.name, s.names[0]));
@@ -59,7 +59,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
           if (a.name == "source" || a.name == "provenance") {
             if (a.value != "declared" && a.value != "traces" && a.value != "llm" &&
                 a.value != "discovered") {
-              ctx.error(a.loc, "E072",
+              ctx.error(a.loc, DiagCode::E072,
                         fmt::format("edge source must be declared, traces, llm or discovered, "
                                     "found \"{}\"",
                                     a.value));
@@ -71,7 +71,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
             auto [p, ec] = std::from_chars(a.value.data(), a.value.data() + a.value.size(), v);
             if (ec != std::errc() || p != a.value.data() + a.value.size() ||
                 (a.name == "lag" && (v < 0 || v != static_cast<int>(v)))) {
-              ctx.error(a.loc, "E072",
+              ctx.error(a.loc, DiagCode::E072,
                         fmt::format("edge {} must be a {}, found \"{}\"", a.name,
                                     a.name == "lag" ? "whole number >= 0" : "number", a.value));
               ok = false;
@@ -81,7 +81,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
               proto.lag = static_cast<int>(v);
             }
           } else {
-            ctx.error(a.loc, "E072",
+            ctx.error(a.loc, DiagCode::E072,
                       fmt::format("unknown edge attribute '{}' (source, strength, lag)", a.name));
             ok = false;
           }
@@ -93,7 +93,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
           e.to = index.at(s.names[i + 1]);
           e.loc = s.name_locs[i];
           if (e.from == e.to) {
-            ctx.error(e.loc, "E071",
+            ctx.error(e.loc, DiagCode::E071,
                       fmt::format("edge {} -> {} is a self-loop", s.names[i], s.names[i]));
             continue;
           }
@@ -106,7 +106,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
         bool ok = true;
         for (size_t i = 0; i < 2; ++i)
           if (!index.count(s.names[i])) {
-            ctx.error(s.name_locs[i], "E070",
+            ctx.error(s.name_locs[i], DiagCode::E070,
                       fmt::format("unknown node '{}' in graph '{}'", s.names[i], g.name));
             ok = false;
           }
@@ -131,17 +131,17 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
     bool present = false;
     for (const auto& e : cg.edges) present = present || (e.from == c.from && e.to == c.to);
     if (!c.required && present)
-      ctx.error(c.loc, "E072",
+      ctx.error(c.loc, DiagCode::E072,
                 fmt::format("edge {} -> {} is declared but forbidden", cg.nodes[c.from].name,
                             cg.nodes[c.to].name));
   }
   for (const auto& e : cg.edges) {
     if (cg.nodes[e.to].root)
-      ctx.error(e.loc, "E072",
+      ctx.error(e.loc, DiagCode::E072,
                 fmt::format("'{}' is a root node but has an incoming edge from '{}'",
                             cg.nodes[e.to].name, cg.nodes[e.from].name));
     if (cg.nodes[e.from].leaf)
-      ctx.error(e.loc, "E072",
+      ctx.error(e.loc, DiagCode::E072,
                 fmt::format("'{}' is a leaf node but has an outgoing edge to '{}'",
                             cg.nodes[e.from].name, cg.nodes[e.to].name));
   }
@@ -159,7 +159,7 @@ void lower_graph(Context& ctx, const ast::Graph& g, CompiledModule& out) {
     Loc at = cg.loc;
     for (const auto& e : cg.edges)
       if (e.from == u && e.to == v) at = e.loc;
-    ctx.error(at, "E071", fmt::format("graph '{}' has a cycle: {}", g.name, cycle));
+    ctx.error(at, DiagCode::E071, fmt::format("graph '{}' has a cycle: {}", g.name, cycle));
   };
   bool reported = false;
   for (uint32_t root = 0; root < cg.nodes.size() && !reported; ++root) {

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -62,17 +61,17 @@ class Expander {
   bool run() {
     size_t errors = ctx_.diags.error_count();
     for (size_t i = 0; i < in_.duplicate_clauses.size(); ++i)
-      ctx_.error(in_.duplicate_clauses[i], "E080",
+      ctx_.error(in_.duplicate_clauses[i], DiagCode::E080,
                  fmt::format("intent '{}' has more than one '{}' clause", in_.name,
                              in_.duplicate_names[i]));
     if (!in_.objective)
-      ctx_.error(in_.loc, "E080",
+      ctx_.error(in_.loc, DiagCode::E080,
                  fmt::format("intent '{}' has no 'objective' clause (e.g. objective "
                              "ratio(good = ok, total = requests) or objective latency < 300ms)",
                              in_.name));
     if (!in_.target)
       ctx_.error(
-          in_.loc, "E080",
+          in_.loc, DiagCode::E080,
           fmt::format("intent '{}' has no 'target' clause (e.g. target 99.9% over 30d)", in_.name));
     if (in_.objective) objective(*in_.objective);
     if (in_.target) target();
@@ -90,7 +89,7 @@ class Expander {
   // A declared series, optionally narrowed by a selector. *text is its Omen text.
   bool series_ref(const ast::Expr& e, const char* role, std::string* text, bool* aggregate) {
     if (e.kind != ast::ExprKind::Name) {
-      ctx_.error(e.loc, "E082",
+      ctx_.error(e.loc, DiagCode::E082,
                  fmt::format("the {} of an objective must be a declared series such as "
                              "requests{{code=\"200\"}}, found {}",
                              role, ast::print(e)));
@@ -112,7 +111,7 @@ class Expander {
                                ? fmt::format(" (declare it: series {} = metric(\"...\"))", e.text)
                                : fmt::format(" (did you mean '{}'?)", hint));
       }
-      ctx_.error(e.loc, "E081", what);
+      ctx_.error(e.loc, DiagCode::E081, what);
       return false;
     }
     SeriesSelector sel;
@@ -132,14 +131,14 @@ class Expander {
       for (size_t i = 0; i < e.args.size(); ++i) {
         const std::string& n = e.arg_names[i];
         if (n != "good" && n != "bad" && n != "total") {
-          ctx_.error(e.args[i]->loc, "E082",
+          ctx_.error(e.args[i]->loc, DiagCode::E082,
                      n.empty()
                          ? "the arguments of ratio() in an objective are named: good = S "
                            "(or bad = S) and total = S"
                          : fmt::format("unknown argument '{}' of ratio() (good, bad, total)", n));
           ok = false;
         } else if (!args.emplace(n, e.args[i].get()).second) {
-          ctx_.error(e.args[i]->loc, "E082",
+          ctx_.error(e.args[i]->loc, DiagCode::E082,
                      fmt::format("ratio() argument '{}' is given twice", n));
           ok = false;
         }
@@ -147,7 +146,7 @@ class Expander {
       if (!ok) return;
       if (!args.count("total") || args.count("good") == args.count("bad")) {
         ctx_.error(
-            e.loc, "E082",
+            e.loc, DiagCode::E082,
             "ratio() in an objective takes total = S and exactly one of good = S or bad = S");
         return;
       }
@@ -161,7 +160,7 @@ class Expander {
       if (!a || !b) return;
       if (num_agg != total_agg) {
         const ast::Expr& plain = num_agg ? *args.at("total") : num_e;
-        ctx_.error(plain.loc, "E082",
+        ctx_.error(plain.loc, DiagCode::E082,
                    fmt::format("'{}' is a measured series but the other side of the ratio is an "
                                "aggregate: declare both as aggregates (counter_sum(...) by (...)) "
                                "or neither (the intent then aggregates both)",
@@ -169,7 +168,7 @@ class Expander {
         return;
       }
       if (total_agg && in_.has_by) {
-        ctx_.error(in_.by_loc, "E082",
+        ctx_.error(in_.by_loc, DiagCode::E082,
                    "'by' groups the objective's counters, but they are already aggregates with "
                    "their own 'by': remove one of them");
         return;
@@ -188,7 +187,7 @@ class Expander {
       bool ok = series_ref(*e.args[0], "threshold", &lhs, &lhs_agg);
       if (in_.has_by) {
         ctx_.error(
-            in_.by_loc, "E082",
+            in_.by_loc, DiagCode::E082,
             "'by' groups the counters of a ratio objective; a threshold objective is "
             "checked on each series as it is (aggregate it first: series s = max(x) by (...))");
         ok = false;
@@ -197,7 +196,7 @@ class Expander {
       Val v = el.eval(*e.args[1]);
       if (!v.ok()) return;
       if (!v.is_const) {
-        ctx_.error(e.args[1]->loc, "E082",
+        ctx_.error(e.args[1]->loc, DiagCode::E082,
                    "the bound of a threshold objective must be known at compile time");
         return;
       }
@@ -210,7 +209,7 @@ class Expander {
         bound_ = ast::print(*e.args[1]);
         if (compound) bound_ = "(" + bound_ + ")";
       } else {
-        ctx_.error(e.args[1]->loc, "E082",
+        ctx_.error(e.args[1]->loc, DiagCode::E082,
                    fmt::format("the bound of a threshold objective must be a number or a "
                                "duration, found {}",
                                type_name(v.type)));
@@ -222,11 +221,11 @@ class Expander {
       on_expr_ = e.args[0].get();
       return;
     }
-    ctx_.error(e.loc, "E082", fmt::format("{}, found {}", kShape, ast::print(e)));
+    ctx_.error(e.loc, DiagCode::E082, fmt::format("{}, found {}", kShape, ast::print(e)));
   }
 
   // A constant of type `want` (Number accepts Percent); nullopt after an error.
-  std::optional<double> constant(const ast::Expr& e, Type want, const char* code,
+  std::optional<double> constant(const ast::Expr& e, Type want, DiagCode code,
                                  const std::string& what) {
     Elaborator el(ctx_, nullptr);
     Val v = el.eval(e);
@@ -252,32 +251,33 @@ class Expander {
     TargetBudget b = exact_budget(t.text, percent);
     target_text_ = ast::print(t);
     if (!b.well_formed) {
-      ctx_.error(t.loc, "E083", fmt::format("target {} is not a decimal literal", target_text_));
+      ctx_.error(t.loc, DiagCode::E083,
+                 fmt::format("target {} is not a decimal literal", target_text_));
     } else if (!b.in_range) {
       std::string hint = !percent && t.number > 1 && t.number < 100
                              ? fmt::format(" (did you mean {}%?)", t.text)
                              : "";
-      ctx_.error(t.loc, "E083",
+      ctx_.error(t.loc, DiagCode::E083,
                  fmt::format("target {} is impossible: a target must be above 0% and below 100%, "
                              "so that the error budget 1 - target is above 0{}",
                              target_text_, hint));
     } else if (!(b.budget >= 2.2250738585072014e-308)) {
       ctx_.error(
-          t.loc, "E083",
+          t.loc, DiagCode::E083,
           fmt::format("target {} leaves an error budget too small for a double", target_text_));
     } else {
       budget_ = b.budget;
       budget_text_ = b.budget_text;
     }
-    auto p = constant(*in_.period, Type::Duration, "E084", "the SLO period");
+    auto p = constant(*in_.period, Type::Duration, DiagCode::E084, "the SLO period");
     if (!p) return;
     int64_t ms = static_cast<int64_t>(*p);
     if (ms <= 0) {
-      ctx_.error(in_.period->loc, "E084", "the SLO period must be positive");
+      ctx_.error(in_.period->loc, DiagCode::E084, "the SLO period must be positive");
       return;
     }
     if (ms > ctx_.limits.max_window_ms) {
-      ctx_.error(in_.period->loc, "E084",
+      ctx_.error(in_.period->loc, DiagCode::E084,
                  fmt::format("the SLO period {} is longer than {}, the longest window Omen keeps",
                              support::format_duration(ms),
                              support::format_duration(ctx_.limits.max_window_ms)));
@@ -294,7 +294,7 @@ class Expander {
         Alert a{d.severity, d.burn, scale_window(d.long_ms, period_ms_),
                 scale_window(d.short_ms, period_ms_), 0};
         if (a.short_ms < 1000) {
-          ctx_.error(in_.period->loc, "E084",
+          ctx_.error(in_.period->loc, DiagCode::E084,
                      fmt::format("the SLO period {} is too short for the default alert windows "
                                  "(the {} window would be {}): give alert clauses",
                                  support::format_duration(period_ms_),
@@ -311,15 +311,15 @@ class Expander {
       out.severity = a.severity;
       bool ok = true;
       if (!severities.count(a.severity)) {
-        ctx_.error(a.loc, "E033",
+        ctx_.error(a.loc, DiagCode::E033,
                    fmt::format("unknown severity '{}' (expected info, warning, error, critical, "
                                "page or ticket)",
                                a.severity));
         ok = false;
       }
-      if (auto b = constant(*a.burn, Type::Number, "E085", "the burn rate of an alert")) {
+      if (auto b = constant(*a.burn, Type::Number, DiagCode::E085, "the burn rate of an alert")) {
         if (!(*b > 0) || !std::isfinite(*b)) {
-          ctx_.error(a.burn->loc, "E085",
+          ctx_.error(a.burn->loc, DiagCode::E085,
                      fmt::format("the burn rate of an alert must be above 0, found {}", *b));
           ok = false;
         }
@@ -328,16 +328,16 @@ class Expander {
         ok = false;
       }
       auto window = [&](const ast::Expr& e, const char* what) -> int64_t {
-        auto w = constant(e, Type::Duration, "E084", what);
+        auto w = constant(e, Type::Duration, DiagCode::E084, what);
         if (!w) return -1;
         int64_t ms = static_cast<int64_t>(*w);
         if (ms < 1) {
-          ctx_.error(e.loc, "E084", fmt::format("{} must be positive", what));
+          ctx_.error(e.loc, DiagCode::E084, fmt::format("{} must be positive", what));
           return -1;
         }
         if (ms > period_ms_) {
           ctx_.error(
-              e.loc, "E084",
+              e.loc, DiagCode::E084,
               fmt::format("{} {} is longer than the SLO period {}", what,
                           support::format_duration(ms), support::format_duration(period_ms_)));
           return -1;
@@ -351,7 +351,7 @@ class Expander {
         if (out.short_ms < 0)
           ok = false;
         else if (out.long_ms > 0 && out.short_ms >= out.long_ms) {
-          ctx_.error(a.short_window->loc, "E084",
+          ctx_.error(a.short_window->loc, DiagCode::E084,
                      fmt::format("the short window {} must be shorter than the long window {}",
                                  support::format_duration(out.short_ms),
                                  support::format_duration(out.long_ms)));
@@ -359,11 +359,11 @@ class Expander {
         }
       }
       if (a.for_) {
-        auto f = constant(*a.for_, Type::Duration, "E085", "the 'for' of an alert");
+        auto f = constant(*a.for_, Type::Duration, DiagCode::E085, "the 'for' of an alert");
         if (!f)
           ok = false;
         else if (*f < 0) {
-          ctx_.error(a.for_->loc, "E085", "the 'for' of an alert must be zero or more");
+          ctx_.error(a.for_->loc, DiagCode::E085, "the 'for' of an alert must be zero or more");
           ok = false;
         } else {
           out.for_ms = static_cast<int64_t>(*f);
@@ -375,20 +375,15 @@ class Expander {
 
   void labels() {
     std::set<std::string> seen;
-    static const std::regex name_re("[a-zA-Z_][a-zA-Z0-9_]*");
     for (const auto& l : in_.labels) {
-      if (!std::regex_match(l.name, name_re))
-        ctx_.error(l.loc, "E036", fmt::format("'{}' is not a valid label name", l.name));
       if (!seen.insert(l.name).second)
-        ctx_.error(l.loc, "E011", fmt::format("label '{}' is given twice", l.name));
+        ctx_.error(l.loc, DiagCode::E011, fmt::format("label '{}' is given twice", l.name));
     }
     std::set<std::string> by;
     for (size_t i = 0; i < in_.by.size(); ++i) {
-      if (!std::regex_match(in_.by[i], name_re))
-        ctx_.error(in_.by_locs[i], "E036",
-                   fmt::format("'{}' is not a valid label name", in_.by[i]));
-      else if (!by.insert(in_.by[i]).second)
-        ctx_.error(in_.by_locs[i], "E011", fmt::format("label '{}' is given twice", in_.by[i]));
+      if (!by.insert(in_.by[i]).second)
+        ctx_.error(in_.by_locs[i], DiagCode::E011,
+                   fmt::format("label '{}' is given twice", in_.by[i]));
     }
   }
 

@@ -105,10 +105,10 @@ Compilation compile_files(const std::vector<std::string>& paths, const CompileOp
   Compilation c;
   c.sources = std::make_shared<SourceManager>();
   c.diags = std::make_shared<Diagnostics>(c.sources.get(), options.max_errors);
-  for (const auto& msg : unreadable) c.diags->error(Loc{}, "E000", msg);
+  for (const auto& msg : unreadable) c.diags->error(Loc{}, DiagCode::E000, msg);
   for (const auto& p : too_large) {
     uint32_t id = c.sources->add(p, "");
-    c.diags->error(Loc{id, 1, 1, 1}, "E042",
+    c.diags->error(Loc{id, 1, 1, 1}, DiagCode::E042,
                    fmt::format("source is over the limit of {} bytes (reading stopped there)",
                                options.parse.max_source_bytes));
   }

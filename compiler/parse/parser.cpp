@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -70,29 +71,29 @@ class ErrorListener : public antlr4::BaseErrorListener {
     if (line == 1 && base_.valid()) loc.col += base_.col - 1;
     if (base_.valid()) loc.line += base_.line - 1;
     if (token == nullptr) {  // lexer error: ERRCHAR makes this rare
-      diags_.error(loc, "E002", msg);
+      diags_.error(loc, DiagCode::E002, msg);
       return;
     }
     std::string text = token->getText();
     if (token->getType() != antlr4::Token::EOF)
       loc.len = static_cast<uint32_t>(std::max<size_t>(1, text.size()));
     if (token->getType() == OmenLexer::ERRCHAR && text == "\"") {
-      diags_.error(loc, "E003", "unterminated string literal");
+      diags_.error(loc, DiagCode::E003, "unterminated string literal");
       return;
     }
     if (token->getType() == OmenLexer::ERRCHAR) {
-      diags_.error(loc, "E002", fmt::format("unexpected character '{}'", text));
+      diags_.error(loc, DiagCode::E002, fmt::format("unexpected character '{}'", text));
       return;
     }
     if (token->getType() == antlr4::Token::EOF) {
-      diags_.error(loc, "E001", "unexpected end of input" + expecting(msg));
+      diags_.error(loc, DiagCode::E001, "unexpected end of input" + expecting(msg));
       return;
     }
     if (text.size() >= 1 && text[0] == '"' && (text.size() == 1 || text.back() != '"')) {
-      diags_.error(loc, "E003", "unterminated string literal");
+      diags_.error(loc, DiagCode::E003, "unterminated string literal");
       return;
     }
-    diags_.error(loc, "E001", fmt::format("unexpected '{}'{}", text, expecting(msg)));
+    diags_.error(loc, DiagCode::E001, fmt::format("unexpected '{}'{}", text, expecting(msg)));
   }
 
   size_t count = 0;
@@ -459,7 +460,7 @@ class Builder {
   bool too_deep(size_t depth, antlr4::ParserRuleContext* ctx) {
     if (depth <= max_depth_) return false;
     if (!depth_reported_)
-      diags_.error(loc(ctx->getStart()), "E041",
+      diags_.error(loc(ctx->getStart()), DiagCode::E041,
                    fmt::format("expression nested too deeply (limit {}; operator chains count: "
                                "each operator is one level)",
                                max_depth_));
@@ -588,7 +589,7 @@ class Builder {
       auto e = make(ast::ExprKind::Duration, l);
       e->text = c->getText();
       const auto ms = support::parse_duration(e->text);
-      if (!ms) diags_.error(l, "E004", fmt::format("duration '{}' is out of range", e->text));
+      if (!ms) diags_.error(l, DiagCode::E004, fmt::format("duration '{}' is out of range", e->text));
       e->number = static_cast<double>(ms.value_or(0));
       return e;
     }
@@ -628,7 +629,7 @@ class Builder {
     double v = 0;
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (ec != std::errc() || p != t.data() + t.size() || !std::isfinite(v))
-      diags_.error(l, "E004", fmt::format("number '{}' is out of range", t));
+      diags_.error(l, DiagCode::E004, fmt::format("number '{}' is out of range", t));
     return v;
   }
 
@@ -684,7 +685,7 @@ bool check_nesting(antlr4::CommonTokenStream& tokens, Builder& b, Diagnostics& d
     }
     after_operand = operand_end;
     if (levels.size() - 1 + levels.back().chain + levels.back().ifs > max_depth) {
-      diags.error(b.loc(t), "E041",
+      diags.error(b.loc(t), DiagCode::E041,
                   fmt::format("expression nested too deeply (limit {}; operator chains count: "
                               "each operator is one level)",
                               max_depth));
@@ -703,8 +704,8 @@ bool check_utf8(std::string_view text, const Loc& base, Diagnostics& diags) {
   l.line = base.line + static_cast<uint32_t>(pos.line) - 1;
   l.col = (pos.line == 1 ? base.col : 1) + static_cast<uint32_t>(pos.col) - 1;
   l.len = 1;
-  diags.error(l, "E043",
-              fmt::format("invalid UTF-8 byte 0x{:02X}: source files must be UTF-8",
+  diags.error(l, DiagCode::E002,
+              fmt::format("byte 0x{:02X} is not UTF-8 (Omen source is UTF-8)",
                           static_cast<unsigned char>(text[bad])));
   return false;
 }
@@ -715,7 +716,7 @@ ast::Module parse_module(const SourceManager& sources, uint32_t file, Diagnostic
                          const ParseOptions& options) {
   const std::string& text = sources.text(file);
   if (text.size() > options.max_source_bytes) {
-    diags.error(Loc{file, 1, 1, 1}, "E042",
+    diags.error(Loc{file, 1, 1, 1}, DiagCode::E042,
                 fmt::format("source is {} bytes, over the limit of {} bytes", text.size(),
                             options.max_source_bytes));
     return {};

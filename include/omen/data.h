@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "omen/diagnostics.h"
 #include "omen/engine.h"
 
 namespace omen {
@@ -16,7 +17,10 @@ struct DataReadOptions {
 
 struct DataReadResult {
   bool ok = false;
-  std::string error;  // "file:line:col: message" when !ok
+  /// When !ok, the error as data: E100 (bad content, with line and byte column) or E101 (the
+  /// file cannot be read).
+  std::vector<Diagnostic> diagnostics;
+  std::string error;  // the same, one line: "file:line:col: message"
   size_t rows = 0;    // samples added
   size_t skipped_rows = 0;
   std::vector<std::string> skipped_examples;  // the first few skipped rows, with reasons

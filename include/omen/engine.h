@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "omen/diagnostics.h"
 #include "omen/types.h"
 
 namespace omen {
@@ -138,7 +139,8 @@ class Engine {
   struct Built;
 
   /// Compiles rule files. On any error nothing is built: `engine` is null and
-  /// `diagnostics` holds clang-style messages. Warnings are in `diagnostics` either way.
+  /// `diagnostics` says why (render() gives clang-style text). Warnings are in `diagnostics` either
+  /// way.
   static Built from_files(const std::vector<std::string>& paths, const EngineOptions& options = {});
   /// Same, from source text (`name` is used in diagnostics).
   static Built from_source(const std::string& name, const std::string& text,
@@ -172,8 +174,9 @@ class Engine {
 
   /// The outcome of a reload.
   struct Reloaded {
-    bool ok = false;          // false: the new files had errors; the old rules keep running
-    std::string diagnostics;  // as from from_files
+    bool ok = false;  // false: the new files had errors; the old rules keep running
+    std::vector<Diagnostic> diagnostics;  // as from from_files
+    std::string render() const { return format(diagnostics); }
     std::vector<std::string> kept, changed, added, removed;  // rule names
   };
   /// Atomic hot reload, like Prometheus: the new rule set is compiled and checked completely
@@ -211,7 +214,9 @@ class Engine {
 
 struct Engine::Built {
   std::unique_ptr<Engine> engine;
-  std::string diagnostics;
+  std::vector<Diagnostic> diagnostics;  // errors and warnings
+  /// The diagnostics as clang-style text (omen::format).
+  std::string render() const { return format(diagnostics); }
   bool ok() const { return engine != nullptr; }
 };
 

@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "omen/causal.h"
+#include "omen/diagnostics.h"
 
 namespace omen {
 
 struct GraphsResult {
   bool ok = false;
-  std::string diagnostics;  // clang-style; errors (cycles E071, constraints E072, ...) and warnings
+  std::vector<Diagnostic> diagnostics;  // errors (cycles E071, constraints E072, ...), warnings
+  std::string render() const { return format(diagnostics); }
   std::vector<causal::Graph> graphs;
 };
 

@@ -304,8 +304,8 @@ struct CandidateReport {
   std::string source;
   std::string rationale;
   bool compiled = false;
-  std::string diagnostics;        ///< from the checker (errors and warnings)
-  std::vector<GateResult> gates;  ///< in order; evaluation stops at the first hard failure
+  std::vector<Diagnostic> diagnostics;  ///< from the checker (errors and warnings)
+  std::vector<GateResult> gates;        ///< in order; evaluation stops at the first hard failure
   std::optional<RuleMetrics> metrics;
   bool passed = false;   ///< every gate passed
   std::string feedback;  ///< what the model is told about it

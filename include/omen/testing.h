@@ -29,7 +29,8 @@ struct TestCaseResult {
 
 struct TestReport {
   bool compiled = false;
-  std::string diagnostics;  // compiler output (errors and warnings)
+  std::vector<Diagnostic> diagnostics;  // compiler output (errors and warnings)
+  std::string render() const { return format(diagnostics); }
   std::vector<TestCaseResult> cases;
   size_t passed() const;
   size_t failed() const;

@@ -12,7 +12,9 @@ namespace omen {
 struct CheckResult {
   bool ok = false;
   size_t errors = 0, warnings = 0, rules = 0, tests = 0;
-  std::string diagnostics;  // clang-style, with source lines and carets
+  std::vector<Diagnostic> diagnostics;  // errors and warnings, in source order
+  /// clang-style text, with source lines and carets.
+  std::string render() const { return format(diagnostics); }
 };
 
 /// Parses and type-checks; nothing is run.

@@ -165,13 +165,13 @@ struct RuleRun {
 
 /// One run of a source over the data in a fresh engine.
 struct Evaluation {
-  bool compiled = false;        ///< false: nothing ran; see diagnostics
-  std::string diagnostics;      ///< compiler errors and warnings (clang style)
-  std::string error;            ///< an exception thrown while evaluating ("" if none)
-  std::vector<RuleRun> rules;   ///< every rule of the source, in source order
-  std::vector<uint8_t> flags;   ///< per timeline row: OR over the counted rules
-  uint64_t ticks = 0;           ///< evaluations of counted rules
-  uint64_t nan_ticks = 0;       ///< of which with a NaN input or verdict
+  bool compiled = false;                      ///< false: nothing ran; see diagnostics
+  std::vector<omen::Diagnostic> diagnostics;  ///< compiler errors and warnings
+  std::string error;                          ///< an exception thrown while evaluating ("" if none)
+  std::vector<RuleRun> rules;                 ///< every rule of the source, in source order
+  std::vector<uint8_t> flags;                 ///< per timeline row: OR over the counted rules
+  uint64_t ticks = 0;                         ///< evaluations of counted rules
+  uint64_t nan_ticks = 0;                     ///< of which with a NaN input or verdict
   std::vector<uint64_t> trace;  ///< per verdict chunk: a digest of every tick (determinism)
   EngineStats stats;            ///< the engine's counters after the run
   int64_t staleness_ms = 0;     ///< staleness limit used
@@ -256,22 +256,22 @@ struct WindowOutcome {
 
 /// Everything validate() found. Render with format_text / format_json.
 struct Report {
-  std::string candidate;                 ///< the candidate's name
-  std::string data;                      ///< data name
-  std::string labels;                    ///< label source
-  std::string target;                    ///< scored series
-  bool passed = false;                   ///< every gate passed or was skipped
-  std::vector<GateResult> gates;         ///< one per Gate, in order
-  std::string diagnostics;               ///< compiler output of the candidate
-  std::vector<std::string> warnings;     ///< data, label and run warnings
-  Metric metric = Metric::kEventF1;      ///< gated metric
-  double min_metric = 0;                 ///< its threshold
-  std::optional<double> value;           ///< the candidate's metric (none if it did not run)
-  std::optional<double> current_value;   ///< the current version's metric, when given and run
-  Scores scores;                         ///< all metrics of the candidate (when it ran)
-  std::optional<Scores> current_scores;  ///< all metrics of the current version
-  size_t rows = 0;                       ///< rows scored (the span)
-  Span span;                             ///< the span scored (clamped)
+  std::string candidate;                      ///< the candidate's name
+  std::string data;                           ///< data name
+  std::string labels;                         ///< label source
+  std::string target;                         ///< scored series
+  bool passed = false;                        ///< every gate passed or was skipped
+  std::vector<GateResult> gates;              ///< one per Gate, in order
+  std::vector<omen::Diagnostic> diagnostics;  ///< compiler output of the candidate
+  std::vector<std::string> warnings;          ///< data, label and run warnings
+  Metric metric = Metric::kEventF1;           ///< gated metric
+  double min_metric = 0;                      ///< its threshold
+  std::optional<double> value;                ///< the candidate's metric (none if it did not run)
+  std::optional<double> current_value;        ///< the current version's metric, when given and run
+  Scores scores;                              ///< all metrics of the candidate (when it ran)
+  std::optional<Scores> current_scores;       ///< all metrics of the current version
+  size_t rows = 0;                            ///< rows scored (the span)
+  Span span;                                  ///< the span scored (clamped)
   score::TimeAxis axis = score::TimeAxis::kTimestamp;  ///< label axis
   AlarmMode alarm_mode = AlarmMode::kFiring;           ///< how rows were alarmed
   size_t alarmed_rows = 0;                             ///< alarmed rows in the span

@@ -24,19 +24,6 @@ std::string sanitize(const std::string& name) {
   return out;
 }
 
-// The error lines of clang-style diagnostics (without source lines and carets).
-std::vector<std::string> error_lines(const std::string& diagnostics) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < diagnostics.size()) {
-    size_t eol = diagnostics.find('\n', pos);
-    std::string line = diagnostics.substr(pos, eol == std::string::npos ? eol : eol - pos);
-    pos = eol == std::string::npos ? diagnostics.size() : eol + 1;
-    if (line.find(": error[") != std::string::npos) out.push_back(line);
-  }
-  return out;
-}
-
 }  // namespace
 
 Components components_of(const causal::Table& data) {
@@ -79,8 +66,8 @@ ReadGraph read_graph(const std::string& source, const std::string& file, const C
   ReadGraph r;
   GraphsResult g = load_graphs_from_source(file, source);
   if (!g.ok) {
-    std::string diag =
-        g.diagnostics.size() > 3000 ? g.diagnostics.substr(0, 3000) + "\n..." : g.diagnostics;
+    std::string text = g.render();
+    std::string diag = text.size() > 3000 ? text.substr(0, 3000) + "\n..." : text;
     r.problems.push_back("the graph does not compile:\n" + diag);
     return r;
   }
@@ -117,12 +104,8 @@ GraphCheck check_proposal(const std::string& name, const Components& c, const Ed
   std::string source = graph_source(name, c, edges);
   GraphsResult compiled = load_graphs_from_source(name + ".omen", source);
   if (!compiled.ok || compiled.graphs.empty()) {
-    for (const auto& line : error_lines(compiled.diagnostics)) {
-      // "file:line:col: error[E071]: cycle: a -> b -> a" -> the message after the code.
-      size_t at = line.find("]: ");
-      out.findings.push_back("structure: " +
-                             (at == std::string::npos ? line : line.substr(at + 3)));
-    }
+    for (const Diagnostic& d : compiled.diagnostics)
+      if (d.severity == Severity::Error) out.findings.push_back("structure: " + d.message);
     if (out.findings.empty()) out.findings.push_back("structure: the graph does not compile");
     return out;
   }

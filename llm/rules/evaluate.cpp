@@ -231,7 +231,7 @@ std::string candidate_feedback(const CandidateReport& r) {
       fmt::format("Candidate {} ({}):\n", r.index, r.passed ? "passed every gate" : "rejected");
   for (const auto& g : r.gates)
     if (!g.passed) out += fmt::format("- gate {} FAILED: {}\n", g.name, g.detail);
-  if (!r.compiled && !r.diagnostics.empty()) out += "Checker output:\n" + r.diagnostics;
+  if (!r.compiled && !r.diagnostics.empty()) out += "Checker output:\n" + format(r.diagnostics);
   if (r.metrics) {
     const RuleMetrics& m = *r.metrics;
     out += "- on the training data: " + m.summary + "\n";

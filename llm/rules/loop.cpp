@@ -45,8 +45,9 @@ json candidate_json(const CandidateReport& c) {
   json gates = json::array();
   for (const auto& g : c.gates)
     gates.push_back({{"gate", g.name}, {"passed", g.passed}, {"detail", g.detail}});
-  json j = {{"iteration", c.iteration}, {"index", c.index},       {"source", c.source},
-            {"rationale", c.rationale}, {"compiled", c.compiled}, {"diagnostics", c.diagnostics},
+  json j = {{"iteration", c.iteration}, {"index", c.index},
+            {"source", c.source},       {"rationale", c.rationale},
+            {"compiled", c.compiled},   {"diagnostics", format(c.diagnostics)},
             {"gates", gates},           {"passed", c.passed}};
   if (c.metrics) j["metrics"] = metrics_json(*c.metrics);
   return j;
@@ -162,7 +163,7 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
       for (const auto& g : cur.gates)
         if (!g.passed) why = g.detail;
       p.error = fmt::format("the current rules ({}) cannot be evaluated: {}\n{}", task.current_name,
-                            why, cur.diagnostics);
+                            why, format(cur.diagnostics));
       return finish("error");
     }
     p.current_metrics = cur.metrics;
@@ -284,9 +285,10 @@ RuleProposal propose_rules(const RuleTask& task, const RuleLoopOptions& options,
 Engine::Built load_accepted(const RuleProposal& proposal, const EngineOptions& options) {
   if (!proposal.accepted || proposal.source.empty()) {
     Engine::Built refused;
-    refused.diagnostics = "omen::llm::load_accepted: refused: the proposal was not accepted" +
-                          (proposal.error.empty() ? std::string() : " (" + proposal.error + ")") +
-                          "\n";
+    refused.diagnostics.push_back(make_diagnostic(
+        DiagCode::E901,
+        "omen::llm::load_accepted: refused: the proposal was not accepted" +
+            (proposal.error.empty() ? std::string() : " (" + proposal.error + ")")));
     return refused;
   }
   return Engine::from_source("proposed.omen", proposal.source, options);

@@ -15,7 +15,7 @@ const omen::EngineOptions kDefaults{};
 
 omen_status finish_build(omen::Engine::Built built, bool unreadable, omen_engine** out,
                          char** diagnostics) {
-  set_message(diagnostics, built.diagnostics);
+  set_message(diagnostics, built.render());
   if (!built.ok()) return unreadable ? OMEN_ERROR_IO : OMEN_ERROR_COMPILE;
   auto* e = new omen_engine();
   e->engine = std::move(built.engine);
@@ -26,8 +26,9 @@ omen_status finish_build(omen::Engine::Built built, bool unreadable, omen_engine
 bool jit_requested_but_missing(const omen::EngineOptions& o, char** diagnostics) {
   std::string why;
   if (o.tier != omen::Tier::Jit || omen::jit_available(&why)) return false;
-  set_message(diagnostics,
-              "error: tier jit requested, but the JIT is not available: " + why + "\n");
+  set_message(diagnostics, omen::format(omen::make_diagnostic(
+                               omen::DiagCode::E900,
+                               "tier jit requested, but the JIT is not available: " + why)));
   return true;
 }
 

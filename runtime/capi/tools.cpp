@@ -35,7 +35,7 @@ omen_status omen_check_files(const char* const* paths, size_t n_paths, int warni
     c.rules = r.rules;
     c.tests = r.tests;
     *out = c;
-    set_message(diagnostics, r.diagnostics);
+    set_message(diagnostics, r.render());
     return OMEN_OK;
   });
 }
@@ -50,8 +50,9 @@ omen_status omen_run_tests(const char* const* paths, size_t n_paths, int tiers, 
   if (tiers & ~(OMEN_TEST_INTERP | OMEN_TEST_JIT)) return OMEN_ERROR_INVALID_ARGUMENT;
   std::string why;
   if ((tiers & OMEN_TEST_JIT) && !omen::jit_available(&why)) {
-    set_message(error,
-                "error: the JIT tier was requested, but the JIT is not available: " + why + "\n");
+    set_message(error, omen::format(omen::make_diagnostic(
+                           omen::DiagCode::E900,
+                           "the JIT tier was requested, but the JIT is not available: " + why)));
     return OMEN_ERROR_UNSUPPORTED;
   }
   return guarded(error, [&] {
@@ -65,7 +66,7 @@ omen_status omen_run_tests(const char* const* paths, size_t n_paths, int tiers, 
     auto report = std::make_unique<omen_test_report>();
     report->report = omen::run_tests(files, o);
     if (!report->report.compiled) {
-      set_message(error, report->report.diagnostics);
+      set_message(error, report->report.render());
       return OMEN_ERROR_COMPILE;
     }
     const auto& cases = report->report.cases;

@@ -17,9 +17,15 @@ DataReadResult read_data_file(const std::string& path, const DataReadOptions& op
     io::read_file(path, ro, ds);
   } catch (const io::DataError& e) {
     r.error = e.what();
+    const auto line = static_cast<uint32_t>(e.line()), col = static_cast<uint32_t>(e.col());
+    Range at{line, col, line, col + 1};
+    if (col == 0) at = {line, 1, line, 1};  // the whole line
+    r.diagnostics.push_back(
+        make_diagnostic(line == 0 ? DiagCode::E101 : DiagCode::E100, e.message(), e.file(), at));
     return r;
   } catch (const std::exception& e) {
     r.error = path + ": " + e.what();
+    r.diagnostics.push_back(make_diagnostic(DiagCode::E101, e.what(), path));
     return r;
   }
   std::unordered_map<std::string, uint32_t> index;

@@ -341,17 +341,17 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m,
     // Loads the JIT plugin (and with it LLVM) on the first engine that needs it.
     std::string err;
     jit = jit::Jit::create({}, &err);
-    if (!jit && options.tier == Tier::Jit) return "error[E900]: the JIT is not available: " + err;
+    if (!jit && options.tier == Tier::Jit) return "the JIT is not available: " + err;
     if (!jit && !jit_warned) {
       jit_warned = true;
-      jit_warning =
-          "warning: the JIT is not available, tier auto runs every rule in the "
-          "interpreter (same results, slower): " +
-          err + "\n";
+      jit_warnings.push_back(make_diagnostic(
+          DiagCode::W900,
+          "the JIT is not available, tier auto runs every rule in the interpreter (same "
+          "results, slower): " +
+              err));
     }
 #else
-    if (options.tier == Tier::Jit)
-      return "error[E900]: this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
+    if (options.tier == Tier::Jit) return "this build of Omen has no JIT (OMEN_WITH_JIT=OFF)";
 #endif
   }
   if (jit && options.tier == Tier::Jit) {
@@ -362,8 +362,8 @@ std::string Engine::Impl::install(std::shared_ptr<const CompiledModule> m,
     std::vector<ir::BatchFn> fns = jit->compile_batch(programs, &errs);
     for (size_t i = 0; i < fresh.size(); ++i) {
       if (!fns[i])
-        return fmt::format("error[E900]: JIT compilation of rule '{}' failed: {}",
-                           fresh[i]->rule->name, errs[i]);
+        return fmt::format("JIT compilation of rule '{}' failed: {}", fresh[i]->rule->name,
+                           errs[i]);
       fresh[i]->native.store(fns[i]);
     }
   } else if (jit && !fresh.empty()) {
@@ -458,16 +458,15 @@ void Engine::Impl::carry_over(RuleRuntime& from, RuleRuntime& to, TimeMs now,
 
 Engine::Built Engine::build(Compilation c, const EngineOptions& options) {
   Built out;
-  out.diagnostics = c.diags->render();
+  out.diagnostics = c.diags->all();
   if (!c.ok()) return out;
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   std::vector<Alert> none;  // a new engine has no alerts to end
   std::string err = impl->install(c.module, none);
-  out.diagnostics += impl->jit_warning;
-  impl->jit_warning.clear();
+  impl->take_jit_warnings(out.diagnostics);
   if (!err.empty()) {
-    out.diagnostics += err + "\n";
+    out.diagnostics.push_back(make_diagnostic(DiagCode::E900, err));
     return out;
   }
   out.engine.reset(new Engine(std::move(impl)));
@@ -484,7 +483,7 @@ Engine::Reloaded Engine::reload_source(const std::string& name, const std::strin
 
 Engine::Reloaded Engine::reload_compiled(Compilation c) {
   Reloaded out;
-  out.diagnostics = c.diags->render();
+  out.diagnostics = c.diags->all();
   if (!c.ok()) return out;  // the old rules keep running
   std::vector<Alert> ended;
   std::function<void(const Alert&)> cb;
@@ -495,10 +494,9 @@ Engine::Reloaded Engine::reload_compiled(Compilation c) {
     std::vector<const void*> kept_ptrs;
     for (const auto& rr : impl_->rules) kept_ptrs.push_back(rr.get());
     std::string err = impl_->install(c.module, ended);
-    out.diagnostics += impl_->jit_warning;
-    impl_->jit_warning.clear();
+    take_jit_warnings(out.diagnostics);
     if (!err.empty()) {
-      out.diagnostics += err + "\n";
+      out.diagnostics.push_back(make_diagnostic(DiagCode::E900, err));
       return out;
     }
     for (const auto& rr : impl_->rules) {

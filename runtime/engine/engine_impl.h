@@ -151,8 +151,12 @@ struct Engine::Impl {
   std::unique_ptr<jit::Jit> jit;
   /// Tier auto without a JIT (its plugin missing): the warning for the caller's
   /// diagnostics, given once per engine (jit_warned).
-  std::string jit_warning;
+  std::vector<Diagnostic> jit_warnings;
   bool jit_warned = false;
+  void take_jit_warnings(std::vector<Diagnostic>& out) {
+    for (auto& d : jit_warnings) out.push_back(std::move(d));
+    jit_warnings.clear();
+  }
   std::vector<std::unique_ptr<RuleRuntime>> rules;
   std::vector<std::unique_ptr<engine::AggregateRuntime>> aggregates;
   /// store id -> (aggregate, member) pairs it feeds (indexed by id: no hash per sample;

@@ -39,7 +39,7 @@ Run run_once(const std::shared_ptr<const CompiledModule>& module, const Compiled
   options.tier = tier;
   auto built = Engine::from_compiled(module, options);
   if (!built.ok()) {
-    run.error = built.diagnostics;
+    run.error = built.render();
     return run;
   }
   Batch batch;
@@ -188,7 +188,7 @@ void run_module(const std::vector<std::string>& paths, const TestOptions& option
   co.parse.max_source_bytes = options.engine.limits.max_source_bytes;
   co.parse.max_depth = options.engine.limits.max_depth;
   Compilation c = compile_files(paths, co);
-  report.diagnostics += c.diags->render();
+  for (auto& d : c.diags->all()) report.diagnostics.push_back(std::move(d));
   if (!c.ok()) {
     report.compiled = false;
     return;

@@ -26,7 +26,7 @@ CheckResult check_files(const std::vector<std::string>& paths, const Limits& lim
   r.ok = c.ok();
   r.errors = c.diags->error_count();
   r.warnings = c.diags->warning_count();
-  r.diagnostics = c.diags->render();
+  r.diagnostics = c.diags->all();
   if (c.ok()) {
     r.rules = c.module->rules.size();
     r.tests = c.module->tests.size();

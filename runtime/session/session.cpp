@@ -245,7 +245,7 @@ SessionResult Session::load_files(const std::vector<std::string>& paths) {
   for (const auto& p : next_files) {
     std::ifstream f(p, std::ios::binary);
     if (!f) {
-      unreadable.error(Loc{}, "E000", fmt::format("cannot read '{}': {}", p, std::strerror(errno)));
+      unreadable.error(Loc{}, DiagCode::E000, fmt::format("cannot read '{}': {}", p, std::strerror(errno)));
       continue;
     }
     std::ostringstream ss;

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
 
   omen::EngineOptions options;  // tier auto: interpreted at once, native code when ready
   omen::Engine::Built built = omen::Engine::from_files({argv[1]}, options);
-  std::fputs(built.diagnostics.c_str(), stderr);  // warnings, or the errors
+  std::fputs(built.render().c_str(), stderr);  // warnings, or the errors
   if (!built.ok()) return 1;
   omen::Engine& engine = *built.engine;
 

@@ -191,7 +191,7 @@ TEST_CASE("the max_series limit drops and counts samples of further series") {
 }
 
 TEST_CASE("hostile input through the C API: a compile error or replacement, never INTERNAL") {
-  // A source with a Latin-1 byte is a compile error with its place (E043), not an exception.
+  // A source with a Latin-1 byte is a compile error with its place (E002), not an exception.
   omen_engine* e = nullptr;
   char* diags = nullptr;
   omen_status st = omen_engine_create_from_source(
@@ -200,7 +200,7 @@ TEST_CASE("hostile input through the C API: a compile error or replacement, neve
   CHECK(st == OMEN_ERROR_COMPILE);
   CHECK(e == nullptr);
   REQUIRE(diags != nullptr);
-  CHECK(std::string(diags).find("latin1.omen:1:6: error[E043]") != std::string::npos);
+  CHECK(std::string(diags).find("latin1.omen:1:6: error[E002]") != std::string::npos);
   omen_free_string(diags);
 
   // A label with an invalid byte pushed directly: the JSON of its alert says U+FFFD.

@@ -39,7 +39,7 @@ omen::EngineOptions options() {
 
 std::unique_ptr<omen::Engine> build() {
   auto b = omen::Engine::from_source("rules.omen", kRules, options());
-  INFO(b.diagnostics);
+  INFO(b.render());
   REQUIRE(b.ok());
   return std::move(b.engine);
 }

@@ -63,7 +63,7 @@ std::vector<std::vector<double>> run_rule(const std::string& when, const std::ve
       "import std\nseries x = metric(\"x\")\nrule R { on x when " + when + " }\n";
   auto built = Engine::from_source("detectors.omen", src, o);
   if (!built.ok()) {
-    *error = built.diagnostics;
+    *error = built.render();
     return {};
   }
   std::vector<std::vector<double>> cond(cases.size());
@@ -452,7 +452,7 @@ std::string diagnostics(const std::string& when) {
   const std::string src =
       "import std\nseries x = metric(\"x\")\nrule R { on x when " + when + " }\n";
   auto built = Engine::from_source("bad.omen", src, EngineOptions{Tier::Interp});
-  return built.ok() ? std::string() : built.diagnostics;
+  return built.ok() ? std::string() : built.render();
 }
 
 TEST_CASE("detector parameters are checked", "[detectors][check]") {

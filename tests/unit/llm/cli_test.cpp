@@ -93,7 +93,7 @@ TEST_CASE("omen propose rules: repair, accept, write, then replay offline", "[ll
   CHECK(out.find("# Proposed by an LLM") == 0);
   CHECK(out.find("rule CpuRunaway") != std::string::npos);
   omen::CheckResult check = omen::check_files({d / "new.omen"});
-  INFO(check.diagnostics);
+  INFO(check.render());
   CHECK(check.ok);
   std::string transcript = read(d / "transcript.json");
   CHECK(transcript.find("\"kind\": \"rules\"") != std::string::npos);
@@ -144,7 +144,7 @@ TEST_CASE("omen propose graph: a cycle, then a fix", "[llm][cli]") {
   std::string out = read(d / "graph.omen");
   CHECK(out.find("data check passed") != std::string::npos);
   omen::GraphsResult g = omen::load_graphs({d / "graph.omen"});
-  INFO(g.diagnostics);
+  INFO(g.render());
   REQUIRE(g.ok);
   REQUIRE(g.graphs.size() == 1);
   CHECK(g.graphs[0].name() == "shop");

@@ -84,7 +84,7 @@ TEST_CASE("a graph proposal with a cycle is named, fed back, and fixed", "[llm][
   CHECK_FALSE(has(p.source, "frontend -> db"));
   // The written graph is valid Omen and loads as a causal graph.
   GraphsResult g = load_graphs_from_source("shop.omen", p.source);
-  INFO(g.diagnostics);
+  INFO(g.render());
   REQUIRE(g.ok);
   REQUIRE(g.graphs.size() == 1);
   CHECK(g.graphs[0].edges().size() == 2);

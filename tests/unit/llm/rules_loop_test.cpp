@@ -191,7 +191,7 @@ TEST_CASE("budget exhausted: a clear error and nothing accepted", "[llm][rules]"
     CHECK(has(p.error, "Nothing was written"));
     Engine::Built e = load_accepted(p);
     CHECK_FALSE(e.ok());
-    CHECK(has(e.diagnostics, "refused"));
+    CHECK(has(e.render(), "refused"));
   }
   SECTION("tokens") {
     Server s({Reply::candidates({R("syntax_error.omen")}), Reply::candidates({R("good.omen")})});

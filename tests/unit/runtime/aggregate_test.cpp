@@ -21,7 +21,7 @@ std::unique_ptr<omen::Engine> build(omen::Tier tier = omen::Tier::Interp,
                                     omen::EngineOptions o = {}) {
   o.tier = tier;
   auto b = omen::Engine::from_source("rules.omen", kRules, o);
-  INFO(b.diagnostics);
+  INFO(b.render());
   REQUIRE(b.ok());
   return std::move(b.engine);
 }
@@ -150,7 +150,7 @@ TEST_CASE("a counter aggregate keeps its totals across a reload that keeps its d
   auto r = e->reload_source(
       "v2.omen",
       std::string(kRules) + "rule Traffic { on all when all > 2000 message \"{all}\" }\n");
-  INFO(r.diagnostics);
+  INFO(r.render());
   REQUIRE(r.ok);
   CHECK(r.kept.size() == 2);
   push(21, 21, 5);

@@ -18,7 +18,7 @@ std::unique_ptr<omen::Engine> build(omen::Tier tier = omen::Tier::Interp) {
   omen::EngineOptions o;
   o.tier = tier;
   auto b = omen::Engine::from_source("rules.omen", kRules, o);
-  INFO(b.diagnostics);
+  INFO(b.render());
   REQUIRE(b.ok());
   return std::move(b.engine);
 }
@@ -140,7 +140,18 @@ TEST_CASE("bad rules build no engine and explain why") {
   auto b = omen::Engine::from_source("bad.omen",
                                      "series x = metric(\"x\")\nrule R { on x when x > 5m }\n");
   CHECK_FALSE(b.ok());
-  CHECK(b.diagnostics.find("bad.omen:2:22: error[E021]") != std::string::npos);
+  CHECK(b.render().find("bad.omen:2:22: error[E021]") != std::string::npos);
+  // The same diagnostic as data.
+  REQUIRE(b.diagnostics.size() == 1);
+  const omen::Diagnostic& d = b.diagnostics[0];
+  CHECK(d.code == "E021");
+  CHECK(d.severity == omen::Severity::Error);
+  CHECK(d.file == "bad.omen");
+  CHECK(d.range.line == 2);
+  CHECK(d.range.col == 22);
+  CHECK(d.range.end_line == 2);
+  CHECK(d.range.end_col > d.range.col);
+  CHECK(d.source_line == "rule R { on x when x > 5m }");
 }
 
 TEST_CASE("alerts go to the callback when one is set, else to poll()") {

@@ -24,7 +24,7 @@ std::unique_ptr<omen::Engine> build(const char* src) {
   omen::EngineOptions o;
   o.tier = omen::Tier::Interp;
   auto b = omen::Engine::from_source("rules.omen", src, o);
-  INFO(b.diagnostics);
+  INFO(b.render());
   REQUIRE(b.ok());
   return std::move(b.engine);
 }

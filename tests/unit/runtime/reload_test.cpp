@@ -31,7 +31,7 @@ TEST_CASE("a reload with errors changes nothing and says why") {
   auto r = b.engine->reload_source("v2.omen",
                                    "series x = metric(\"x\")\nrule Slow { on x when x > 5m }\n");
   CHECK_FALSE(r.ok);
-  CHECK(r.diagnostics.find("v2.omen:2:25: error[E021]") != std::string::npos);
+  CHECK(r.render().find("v2.omen:2:25: error[E021]") != std::string::npos);
   push_minutes(*b.engine, 3, 6, 50);
   // The old rule kept running with its state: pending since 0m, firing at 5m.
   auto ev = events(*b.engine, "Slow");

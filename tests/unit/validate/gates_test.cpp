@@ -49,7 +49,7 @@ TEST_CASE("compiles: a syntax error fails and skips every other gate", "[gates]"
   CHECK_FALSE(r.passed);
   CHECK(gate(r, Gate::kCompiles).status == GateStatus::kFail);
   CHECK_THAT(gate(r, Gate::kCompiles).reason, Catch::Contains("E001"));
-  CHECK_THAT(r.diagnostics, Catch::Contains("cand.omen:3"));
+  CHECK_THAT(omen::format(r.diagnostics), Catch::Contains("cand.omen:3"));
   for (const auto& g : r.gates)
     if (g.gate != Gate::kCompiles) CHECK(g.status == GateStatus::kSkipped);
   CHECK_FALSE(r.value);
