@@ -103,8 +103,8 @@ std::vector<std::string> with_limits(std::vector<std::string> opts) {
 }  // namespace
 
 int run_check(int argc, char** argv) {
-  std::string usage = fmt::format("omen check FILE|DIR... [--werror] [--quiet] [--format text|json] {}",
-                                  kLimitUsage);
+  std::string usage = fmt::format(
+      "omen check FILE|DIR... [--werror] [--quiet] [--format text|json] {}", kLimitUsage);
   Args args(argc, argv, with_limits({"format"}), {"werror", "quiet", "help"});
   if (args.flag("help")) return std::printf("%s\n", usage.c_str()), 0;
   if (!args.ok()) return usage_error("check", args.error(), usage.c_str());

@@ -365,7 +365,7 @@ class Repl {
     SessionResult r = args.empty() ? session_.reload_files() : session_.load_files(args);
     const std::vector<std::string>& named = args.empty() ? session_.files() : args;
     if (!r.ok) {
-      diagnostics(r.render());
+      diagnostics(r.diagnostics);
       return error(fmt::format("{} not loaded", named.size() == 1 ? named[0] : "files"));
     }
     refresh();
@@ -691,7 +691,7 @@ class Repl {
   void define(const std::string& text) {
     SessionResult r = session_.define(text);
     if (!r.ok) {
-      diagnostics(r.render());
+      diagnostics(r.diagnostics);
       std::vector<std::string> w = words(text);
       std::string name = w.size() > 1 ? w[1] : "";
       size_t cut = name.find_first_of("(:={");

@@ -30,7 +30,7 @@ std::vector<omen::SeriesKey> keys_for(size_t n) {
 
 std::unique_ptr<omen::Engine> engine() {
   auto b = omen::Engine::from_source("push.omen", kRules, {omen::Tier::Interp});
-  if (!b.ok()) throw std::runtime_error(b.diagnostics);
+  if (!b.ok()) throw std::runtime_error(b.render());
   return std::move(b.engine);
 }
 
@@ -111,7 +111,7 @@ int run_push(const Options& o) {
     Stopwatch sw;
     auto r = e->reload_source("push.omen", i % 2 ? kRules : kRulesAlt);
     wall.push_back(sw.wall() * 1e3);
-    if (!r.ok) throw std::runtime_error(r.diagnostics);
+    if (!r.ok) throw std::runtime_error(r.render());
   }
   Summary s = summarize(wall);
   fmt::print("### Reload latency ({} series with active alerts, {} reloads of a changed rule)\n\n",

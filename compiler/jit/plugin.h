@@ -58,8 +58,8 @@ inline std::string plugin_build_key() {
   return std::string("omen ") + OMEN_JIT_VERSION + "; " + __VERSION__ + "; program " +
          n(sizeof(ir::Program)) + ", instr " + n(sizeof(ir::Instr)) + ", args " +
          n(sizeof(ir::BatchArgs)) + ", window " + n(sizeof(kernels::WindowSpec)) + ", ops " +
-         n(ir::kNumOps) + ", kernels " + n(kernels::kNumWindowKinds) +
-         ", options " + n(sizeof(JitOptions)) + ", stats " + n(sizeof(CompileStats)) + ", string " +
+         n(ir::kNumOps) + ", kernels " + n(kernels::kNumWindowKinds) + ", options " +
+         n(sizeof(JitOptions)) + ", stats " + n(sizeof(CompileStats)) + ", string " +
          n(sizeof(std::string));
 }
 

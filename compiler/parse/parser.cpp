@@ -12,8 +12,8 @@
 #include "OmenLexer.h"
 #include "OmenParser.h"
 #include "antlr4-runtime.h"
-#include "core/support/time.h"
 #include "core/io/utf8.h"
+#include "core/support/time.h"
 
 namespace omen::parse {
 
@@ -589,7 +589,8 @@ class Builder {
       auto e = make(ast::ExprKind::Duration, l);
       e->text = c->getText();
       const auto ms = support::parse_duration(e->text);
-      if (!ms) diags_.error(l, DiagCode::E004, fmt::format("duration '{}' is out of range", e->text));
+      if (!ms)
+        diags_.error(l, DiagCode::E004, fmt::format("duration '{}' is out of range", e->text));
       e->number = static_cast<double>(ms.value_or(0));
       return e;
     }

@@ -97,9 +97,9 @@
 #include <fmt/format.h>
 
 #include "core/io/reader_util.h"
+#include "core/io/utf8.h"
 #include "core/support/csv.h"
 #include "core/support/text.h"
-#include "core/io/utf8.h"
 
 namespace omen::io {
 

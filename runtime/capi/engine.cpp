@@ -82,7 +82,7 @@ omen_status omen_engine_reload_files(omen_engine* engine, const char* const* pat
     bool unreadable = false;
     for (const auto& f : files) unreadable = unreadable || !std::ifstream(f).good();
     omen::Engine::Reloaded r = engine->engine->reload(files);
-    set_message(diagnostics, r.diagnostics);
+    set_message(diagnostics, r.render());
     if (!r.ok) return unreadable ? OMEN_ERROR_IO : OMEN_ERROR_COMPILE;
     return OMEN_OK;
   });
@@ -95,7 +95,7 @@ omen_status omen_engine_reload_source(omen_engine* engine, const char* name, con
   if (in_callback(engine)) return OMEN_ERROR_REENTRANT;
   return guarded(diagnostics, [&] {
     omen::Engine::Reloaded r = engine->engine->reload_source(name ? name : "<source>", source);
-    set_message(diagnostics, r.diagnostics);
+    set_message(diagnostics, r.render());
     return r.ok ? OMEN_OK : OMEN_ERROR_COMPILE;
   });
 }

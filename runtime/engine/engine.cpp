@@ -494,7 +494,7 @@ Engine::Reloaded Engine::reload_compiled(Compilation c) {
     std::vector<const void*> kept_ptrs;
     for (const auto& rr : impl_->rules) kept_ptrs.push_back(rr.get());
     std::string err = impl_->install(c.module, ended);
-    take_jit_warnings(out.diagnostics);
+    impl_->take_jit_warnings(out.diagnostics);
     if (!err.empty()) {
       out.diagnostics.push_back(make_diagnostic(DiagCode::E900, err));
       return out;

@@ -110,11 +110,8 @@ std::vector<ast::Module> parse_all(const Sources& sources, SourceManager& sm, Di
 // Errors (with their notes) only: an evaluation does not repeat the session's warnings.
 std::string render_errors(const Diagnostics& diags) {
   std::string out;
-  bool in_error = false;
-  for (const Diagnostic& d : diags.all()) {
-    if (d.severity != Severity::Note) in_error = d.severity == Severity::Error;
-    if (in_error) out += diags.render(d);
-  }
+  for (const Diagnostic& d : diags.all())  // notes travel with their error
+    if (d.severity == Severity::Error) out += format(d);
   return out;
 }
 
@@ -245,7 +242,8 @@ SessionResult Session::load_files(const std::vector<std::string>& paths) {
   for (const auto& p : next_files) {
     std::ifstream f(p, std::ios::binary);
     if (!f) {
-      unreadable.error(Loc{}, DiagCode::E000, fmt::format("cannot read '{}': {}", p, std::strerror(errno)));
+      unreadable.error(Loc{}, DiagCode::E000,
+                       fmt::format("cannot read '{}': {}", p, std::strerror(errno)));
       continue;
     }
     std::ostringstream ss;
@@ -420,15 +418,15 @@ Evaluation Session::evaluate(const std::string& expr, const EvalOptions& options
     ev.diagnostics.clear();
     for (const Diagnostic& d : out->diags->all()) {
       if (d.severity != Severity::Error) continue;
-      if (as_value && d.code == "E020" && d.loc.file == in) {
+      if (as_value && d.code == "E020" && d.file == sm->name(in)) {
         // Said of the synthesized rule's `value`: say it of the expression.
         Diagnostic x = d;
         size_t found = d.message.find("found ");
         x.message = "only a number or a bool can be evaluated" +
                     (found == std::string::npos ? "" : ", " + d.message.substr(found));
-        ev.diagnostics += out->diags->render(x);
+        ev.diagnostics += format(x);
       } else {
-        ev.diagnostics += out->diags->render(d);
+        ev.diagnostics += format(d);
       }
     }
     return false;
@@ -459,7 +457,7 @@ Evaluation Session::evaluate(const std::string& expr, const EvalOptions& options
   eo.tier = options.tier;
   Engine::Built b = Engine::from_compiled(c.module, eo);
   if (!b.ok()) {
-    ev.diagnostics = b.diagnostics;
+    ev.diagnostics = b.render();
     return ev;
   }
   std::map<std::string, SeriesValues> by_series;  // format_series -> values
@@ -535,11 +533,13 @@ Engine::Built Session::build(Tier tier) const {
   diags->set_warnings_as_errors(co.warnings_as_errors);
   Compilation c =
       compile_parsed(sm, diags, parse_all(sources(file_texts_, defs_), *sm, *diags, co.parse), co);
-  if (!c.ok()) return Engine::Built{nullptr, c.diags->render()};
+  if (!c.ok()) return Engine::Built{nullptr, c.diags->all()};
   EngineOptions eo = options_;
   eo.tier = tier;
   Engine::Built b = Engine::from_compiled(c.module, eo);
-  b.diagnostics = c.diags->render() + b.diagnostics;
+  std::vector<Diagnostic> all = c.diags->all();
+  all.insert(all.end(), b.diagnostics.begin(), b.diagnostics.end());
+  b.diagnostics = std::move(all);
   return b;
 }
 

@@ -125,4 +125,3 @@ TEST_CASE("incomplete beta: closed forms", "[support][math]") {
   CHECK(s::log_beta(1e5, 0.5) ==
         Approx(std::lgamma(1e5) + std::lgamma(0.5) - std::lgamma(1e5 + 0.5)).epsilon(1e-9));
 }
-
