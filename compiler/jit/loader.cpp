@@ -89,6 +89,10 @@ Loaded load() {
     }
     candidates.push_back(kPluginFile);
     candidates.push_back(OMEN_JIT_INSTALL_FULL_LIBDIR "/omen/" + std::string(kPluginFile));
+    // The build tree's plugin, for its test and benchmark binaries. They also find it through
+    // their RUNPATH, but not under AddressSanitizer: its dlopen interceptor makes the runtime,
+    // not the executable, the caller whose RUNPATH applies.
+    candidates.push_back(OMEN_JIT_BUILD_DIR "/" + std::string(kPluginFile));
   }
   std::string errors;
   for (const std::string& c : candidates) {
