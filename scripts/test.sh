@@ -12,7 +12,11 @@ scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 if [[ "${OMEN_SANITIZE:-0}" == 1 ]]; then
   OMEN_BUILD_DIR=build-asan OMEN_BUILD_TYPE=RelWithDebInfo scripts/build.sh -DOMEN_SANITIZE=ON -DOMEN_BUILD_BENCH=OFF
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  # Leak checking is off: since the JIT became a dlopen'ed plugin (LLVM loaded at run time),
+  # LeakSanitizer's tracer crashes now and then at the exit of a process that loaded it
+  # ("Tracer caught signal 11", depending on the binary's layout), failing tests that pass.
+  # Open in issue 10; AddressSanitizer and UBSan checks are all on.
+  ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
   OMEN_BUILD_DIR=build-tsan OMEN_BUILD_TYPE=RelWithDebInfo OMEN_TARGETS="runtime_test capi_test capi_c_test" \
     scripts/build.sh -DOMEN_TSAN=ON -DOMEN_WITH_JIT=OFF -DOMEN_BUILD_BENCH=OFF
